@@ -1,0 +1,54 @@
+/**
+ * Every failure the user can act on is a SelScraperError with a stable code and a hint.
+ * The code decides the exit status (see report/exit-codes.ts); the hint says what to do next.
+ */
+export type ErrorCode =
+  | 'ERR_USAGE'
+  | 'ERR_CONFIG_INVALID'
+  | 'ERR_CONFIG_NOT_FOUND'
+  | 'ERR_KEY_MISSING'
+  | 'ERR_KEY_REJECTED'
+  | 'ERR_KEY_ADMIN_REFUSED'
+  | 'ERR_KEY_NOT_FOUND'
+  | 'ERR_KEY_AMBIGUOUS'
+  | 'ERR_KEY_STORE'
+  | 'ERR_SERVER_UNREACHABLE'
+  | 'ERR_SERVER_RESPONSE'
+  | 'ERR_FETCH'
+  | 'ERR_FETCH_STATUS'
+  | 'ERR_FETCH_TIMEOUT'
+  | 'ERR_FETCH_TOO_LARGE'
+  | 'ERR_FIXTURE_MISSING'
+  | 'ERR_ROBOTS_DISALLOWED'
+  | 'ERR_EXTRACT'
+  | 'ERR_JOURNAL'
+  | 'ERR_INTERRUPTED'
+  | 'ERR_TIMEOUT'
+  | 'ERR_INTERNAL';
+
+export interface SelScraperErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class SelScraperError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: SelScraperErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SelScraperError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+/** Turns anything thrown into a one-line reason fit for a report row. */
+export function describeError(error: unknown): string {
+  if (error instanceof SelScraperError) return error.message;
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,251 @@
+import { IANAZone } from 'luxon';
+import type { SourceFile } from './schema.ts';
+import type { ExtractionMethod, SourceConfig } from './types.ts';
+
+export type ConfigPath = readonly (string | number)[];
+
+export interface RuleIssue {
+  severity: 'error' | 'warning';
+  path: ConfigPath;
+  message: string;
+  hint?: string;
+}
+
+const DOMAINS = ['arts', 'music', 'culture', 'sports', 'community', 'education', 'general'];
+const FIELD_MAP_KEYS = ['name', 'start_date', 'end_date', 'url', 'image', 'location', 'description'];
+const CC0_SPELLINGS = new Set([
+  'https://creativecommons.org/publicdomain/zero/1.0/',
+  'http://creativecommons.org/publicdomain/zero/1.0/',
+  'cc0',
+  'cc0-1.0',
+]);
+
+export function isCc0(license: string): boolean {
+  return CC0_SPELLINGS.has(license.trim().toLowerCase());
+}
+
+function isHttpUrl(value: string | undefined): boolean {
+  if (!value) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function regexError(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Go duration strings such as "720h" or "1h30m"; SEL fails every event of a source on a bad one. */
+export function parseGoDuration(value: string): number | undefined {
+  const match = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(value);
+  if (!match) return undefined;
+  const unitNs: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  let total = 0;
+  for (const part of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(part[1]) * (unitNs[part[2] ?? 's'] ?? 0);
+  }
+  return total;
+}
+
+/**
+ * SEL's validation rules (config.go ValidateConfig), plus the checks SEL skips and then pays for
+ * at run time: an unknown timezone (SEL silently uses UTC) and a bad duration (SEL fails every
+ * event). Messages keep SEL's wording so people can search SEL's docs for them.
+ */
+export function checkSourceRules(file: SourceFile): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const error = (path: ConfigPath, message: string, hint?: string) =>
+    issues.push({ severity: 'error', path, message, ...(hint ? { hint } : {}) });
+  const warn = (path: ConfigPath, message: string, hint?: string) =>
+    issues.push({ severity: 'warning', path, message, ...(hint ? { hint } : {}) });
+
+  const tier = file.tier ?? 0;
+  const isIcs = file.extraction_method === 'ics';
+  const hasUrls = (file.urls?.length ?? 0) > 0;
+
+  if (!file.name?.trim()) error(['name'], 'name: required', 'every source needs a unique name');
+  if (!file.url && !hasUrls && !file.sitemap) error([], 'url: required (set url, urls, or sitemap)');
+  if (file.url && !hasUrls && !isHttpUrl(file.url)) {
+    error(['url'], `url: must be a valid http/https URL, got "${file.url}"`);
+  }
+  file.urls?.forEach((url, i) => {
+    if (!isHttpUrl(url)) error(['urls', i], `urls[${i}]: must be a valid http/https URL, got "${url}"`);
+  });
+  if (tier < 0 || tier > 3) error(['tier'], `tier: must be 0, 1, 2, or 3, got ${tier}`);
+  if (file.trust_level !== undefined && file.trust_level !== 0 && (file.trust_level < 1 || file.trust_level > 10)) {
+    error(['trust_level'], `trust_level: must be 1-10, got ${file.trust_level}`);
+  }
+  if (file.max_pages !== undefined && file.max_pages < 0) {
+    error(['max_pages'], `max_pages: must be > 0, got ${file.max_pages}`);
+  }
+  if (file.schedule !== undefined && file.schedule !== '' && !['daily', 'weekly', 'manual'].includes(file.schedule)) {
+    error(['schedule'], `schedule: must be daily, weekly, or manual, got "${file.schedule}"`);
+  }
+  if (file.extraction_method !== undefined && !['', 'scraper', 'ics'].includes(file.extraction_method)) {
+    error(['extraction_method'], `extraction_method: must be "" (default), "scraper", or "ics", got "${file.extraction_method}"`);
+  }
+  if (file.domain !== undefined && file.domain !== '' && !DOMAINS.includes(file.domain)) {
+    error(['domain'], `domain: invalid event_domain "${file.domain}" (valid: ${DOMAINS.join(', ')})`);
+  }
+  if (file.tls_fingerprint !== undefined && !['', 'chrome_auto'].includes(file.tls_fingerprint)) {
+    error(['tls_fingerprint'], `tls_fingerprint: invalid value "${file.tls_fingerprint}" (valid: "" (disabled), "chrome_auto")`);
+  }
+  if (file.timezone && !IANAZone.isValidZone(file.timezone)) {
+    error(['timezone'], `timezone: unknown IANA time zone "${file.timezone}"`, 'use a name such as America/Toronto');
+  }
+  if (file.multi_session_duration_threshold && parseGoDuration(file.multi_session_duration_threshold) === undefined) {
+    error(
+      ['multi_session_duration_threshold'],
+      `multi_session_duration_threshold: not a Go duration, got "${file.multi_session_duration_threshold}"`,
+      'write it like "720h" or "336h"',
+    );
+  }
+  if (file.license && !isCc0(file.license)) {
+    warn(['license'], `license: SEL accepts only CC0 events, got "${file.license}"`, 'events from this source will be reported invalid');
+  }
+
+  if (!isIcs && (tier === 1 || tier === 2) && !file.selectors?.event_list) {
+    error(['selectors'], `selectors.event_list: required for tier ${tier}`);
+  }
+  if (isIcs && file.selectors) {
+    warn(['selectors'], 'extraction_method is "ics": CSS selectors will be ignored (ICS feed is parsed directly)');
+  }
+  if (isIcs && tier !== 0) {
+    warn(['tier'], `extraction_method is "ics": tier ${tier} will be ignored (ICS extraction does not use tier-based dispatch)`);
+  }
+
+  const iframe = file.headless?.iframe;
+  if (iframe) {
+    if (!iframe.selector) error(['headless', 'iframe'], 'headless.iframe.selector is required when iframe block is set');
+    if (!iframe.wait_selector) error(['headless', 'iframe'], 'headless.iframe.wait_selector is required when iframe block is set');
+    if (tier !== 2) warn(['headless', 'iframe'], `iframe config is only used by tier 2 (headless) sources; it will be ignored for tier ${tier}`);
+  }
+  const intercept = file.headless?.intercept;
+  if (intercept) {
+    if (!intercept.url_pattern) error(['headless', 'intercept'], 'headless.intercept.url_pattern: required when intercept block is set');
+    else {
+      const problem = regexError(intercept.url_pattern);
+      if (problem) error(['headless', 'intercept', 'url_pattern'], `headless.intercept.url_pattern: invalid regex: ${problem}`);
+    }
+    if (intercept.response_format && intercept.response_format !== 'json') {
+      error(['headless', 'intercept', 'response_format'], `headless.intercept.response_format: only "json" is supported, got "${intercept.response_format}"`);
+    }
+    if (!intercept.results_path) error(['headless', 'intercept'], 'headless.intercept.results_path: required when intercept block is set');
+    if (tier !== 2) warn(['headless', 'intercept'], `intercept config is only used by tier 2 (headless) sources; it will be ignored for tier ${tier}`);
+    checkFieldMap(intercept.field_map, ['headless', 'intercept', 'field_map'], 'headless.intercept', warn);
+  }
+
+  if (tier === 3 && !isIcs) {
+    if (file.graphql && file.rest) error([], 'tier 3: graphql and rest are mutually exclusive; set exactly one');
+    else if (!file.graphql && !file.rest) error([], 'tier 3 requires a graphql or rest config block');
+  }
+  if (file.graphql && tier === 3) {
+    const g = file.graphql;
+    if (!g.endpoint) error(['graphql'], 'graphql.endpoint: required for tier 3');
+    else if (!isHttpUrl(g.endpoint)) error(['graphql', 'endpoint'], `graphql.endpoint: must be a valid http/https URL, got "${g.endpoint}"`);
+    if (!g.query) error(['graphql'], 'graphql.query: required for tier 3');
+    if (!g.event_field) error(['graphql'], 'graphql.event_field: required for tier 3');
+    if (g.token) {
+      warn(['graphql', 'token'], 'graphql.token: a token written in YAML is readable by anyone with the repository', 'prefer the SEL_GRAPHQL_TOKEN_<NAME> environment variable');
+    }
+    checkFieldMap(g.field_map, ['graphql', 'field_map'], 'graphql', warn);
+  }
+  if (file.rest && tier === 3 && !file.graphql) {
+    const r = file.rest;
+    if (!r.endpoint) error(['rest'], 'rest.endpoint: required for tier 3');
+    else if (!isHttpUrl(r.endpoint)) error(['rest', 'endpoint'], `rest.endpoint: must be a valid http/https URL, got "${r.endpoint}"`);
+    if (r.method !== undefined && r.method !== '' && r.method !== 'GET' && r.method !== 'POST') {
+      error(['rest', 'method'], `rest.method: unsupported method "${r.method}" (supported: GET, POST)`);
+    }
+    if (r.body && r.method !== 'POST') warn(['rest', 'body'], 'rest.body: body is ignored unless rest.method is POST');
+    if (r.flatten && r.results_field === '.') warn(['rest', 'flatten'], 'rest.flatten: flatten is ignored when rest.results_field is "." (bare-array mode)');
+    checkFieldMap(r.field_map, ['rest', 'field_map'], 'rest', warn);
+  }
+
+  const sitemap = file.sitemap;
+  if (sitemap) {
+    if (hasUrls) error(['sitemap'], 'sitemap: mutually exclusive with urls (set one or the other)');
+    if (tier === 3) error(['sitemap'], 'sitemap: not supported for tier 3 sources (use graphql/rest config instead)');
+    if (!sitemap.url) error(['sitemap'], 'sitemap.url: required when sitemap block is set');
+    else if (!isHttpUrl(sitemap.url)) error(['sitemap', 'url'], `sitemap.url: must be a valid http/https URL, got "${sitemap.url}"`);
+    if (!sitemap.filter_pattern) error(['sitemap'], 'sitemap.filter_pattern: required when sitemap block is set');
+    else {
+      const problem = regexError(sitemap.filter_pattern);
+      if (problem) error(['sitemap', 'filter_pattern'], `sitemap.filter_pattern: invalid regex: ${problem}`);
+    }
+    if (sitemap.exclude_pattern) {
+      const problem = regexError(sitemap.exclude_pattern);
+      if (problem) error(['sitemap', 'exclude_pattern'], `sitemap.exclude_pattern: invalid regex: ${problem}`);
+    }
+    if (sitemap.max_urls !== undefined && sitemap.max_urls < 0) error(['sitemap', 'max_urls'], `sitemap.max_urls: must be >= 0, got ${sitemap.max_urls}`);
+    if ((sitemap.max_urls ?? 0) > 10000) warn(['sitemap', 'max_urls'], `sitemap.max_urls: ${sitemap.max_urls} is very high; consider a lower value to avoid overwhelming the target site`);
+    if (sitemap.rate_limit_ms !== undefined && sitemap.rate_limit_ms < 0) error(['sitemap', 'rate_limit_ms'], `sitemap.rate_limit_ms: must be >= 0, got ${sitemap.rate_limit_ms}`);
+    if (sitemap.rate_limit_ms === 0) {
+      warn(['sitemap', 'rate_limit_ms'], 'sitemap.rate_limit_ms: 0 means use default (500 ms), not no delay; set to 1 for minimal delay');
+    }
+    if (!file.url) warn(['sitemap'], 'url: recommended for sitemap sources (used as display/tracking identifier in scraper_run records)');
+  }
+  if (file.selectors?.description) {
+    warn(['selectors', 'description'], 'selectors.description is deprecated; use description_selectors (a list)');
+  }
+  return issues;
+}
+
+function checkFieldMap(
+  fieldMap: Record<string, string> | undefined,
+  path: ConfigPath,
+  block: string,
+  warn: (path: ConfigPath, message: string) => void,
+): void {
+  for (const key of Object.keys(fieldMap ?? {})) {
+    if (!FIELD_MAP_KEYS.includes(key)) {
+      warn([...path, key], `${block}.field_map: unrecognised key "${key}" (known keys: ${FIELD_MAP_KEYS.join(', ')})`);
+    }
+  }
+}
+
+function methodOf(file: SourceFile, tier: number): ExtractionMethod {
+  if (file.extraction_method === 'ics') return 'ics';
+  if (tier === 1) return 'css';
+  if (tier === 2) return 'headless';
+  if (tier === 3) return file.rest ? 'rest' : 'graphql';
+  return 'jsonld';
+}
+
+/** SEL's defaults (config.go LoadSourceConfigs), applied after the rules pass. */
+export function applyDefaults(file: SourceFile, path: string, defaultTimezone: string): SourceConfig {
+  const tier = (file.tier ?? 0) as 0 | 1 | 2 | 3;
+  const selectors = file.selectors?.description
+    ? { ...file.selectors, description_selectors: [file.selectors.description] }
+    : file.selectors;
+  const rest = file.rest
+    ? { ...file.rest, results_field: file.rest.results_field || 'results', next_field: file.rest.next_field || 'next' }
+    : undefined;
+  const headless =
+    file.headless?.iframe && !file.headless.iframe.wait_timeout_ms
+      ? { ...file.headless, iframe: { ...file.headless.iframe, wait_timeout_ms: 10_000 } }
+      : file.headless;
+  return {
+    ...file,
+    ...(selectors ? { selectors } : {}),
+    ...(rest ? { rest } : {}),
+    ...(headless ? { headless } : {}),
+    name: (file.name ?? '').trim(),
+    enabled: file.enabled ?? true,
+    tier,
+    trust_level: file.trust_level || 5,
+    max_pages: file.max_pages || 10,
+    schedule: (file.schedule || 'manual') as SourceConfig['schedule'],
+    timezone: file.timezone || defaultTimezone,
+    method: methodOf(file, tier),
+    file: path,
+  };
+}
