@@ -1,0 +1,180 @@
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { request, type Dispatcher } from 'undici';
+import { SelScraperError } from '../errors.ts';
+import { decodeBody } from './charset.ts';
+
+export interface FetchRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Whole request, headers and body, must finish within this. */
+  timeoutMs: number;
+  /** Larger bodies (after decompression too) fail the fetch instead of being truncated. */
+  maxBodyBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface FetchedDocument {
+  /** URL after redirects: relative links resolve against this. */
+  url: string;
+  status: number;
+  contentType: string;
+  text: string;
+  bytes: number;
+  charset: string;
+}
+
+export interface HttpClient {
+  fetchDocument(req: FetchRequest): Promise<FetchedDocument>;
+}
+
+export interface HttpClientOptions {
+  dispatcher: Dispatcher;
+  userAgent: string;
+}
+
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The one place source pages are fetched. Redirects are followed here (not by an interceptor)
+ * so the final URL is known for resolving relative links; bodies are capped before and after
+ * decompression so a zip bomb is as safe as a large page.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  return {
+    async fetchDocument(req) {
+      const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
+      let url = req.url;
+      let method = req.method ?? 'GET';
+      let body = req.body;
+      for (let hop = 0; ; hop++) {
+        const response = await send(options, { ...req, url, method, ...(body === undefined ? {} : { body }) }, signal);
+        const location = header(response.headers, 'location');
+        if (REDIRECT_STATUSES.has(response.statusCode) && location) {
+          await response.body.dump();
+          if (hop >= MAX_REDIRECTS) {
+            throw new SelScraperError('ERR_FETCH', `too many redirects fetching ${req.url}`, { hint: `stopped after ${MAX_REDIRECTS} redirects` });
+          }
+          const next = new URL(location, url);
+          if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+            throw new SelScraperError('ERR_FETCH', `redirect to a non-http URL ${next.href} from ${url}`);
+          }
+          url = next.href;
+          if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
+            method = 'GET';
+            body = undefined;
+          }
+          continue;
+        }
+        const contentType = header(response.headers, 'content-type') ?? '';
+        const raw = await readCapped(response.body, req.maxBodyBytes, url, signal);
+        if (response.statusCode < 200 || response.statusCode >= 300) {
+          throw new SelScraperError('ERR_FETCH_STATUS', `HTTP ${response.statusCode} fetching ${url}`, {
+            hint: statusHint(response.statusCode),
+          });
+        }
+        const decoded = decompress(raw, header(response.headers, 'content-encoding'), req.maxBodyBytes, url);
+        const { text, charset } = decodeBody(decoded, contentType);
+        return { url, status: response.statusCode, contentType, text, bytes: decoded.byteLength, charset };
+      }
+    },
+  };
+}
+
+async function send(options: HttpClientOptions, req: FetchRequest & { url: string; method: 'GET' | 'POST' }, signal: AbortSignal) {
+  try {
+    return await request(req.url, {
+      dispatcher: options.dispatcher,
+      method: req.method,
+      headers: {
+        'user-agent': options.userAgent,
+        accept: 'text/html,application/xhtml+xml,application/ld+json;q=0.9,*/*;q=0.8',
+        'accept-encoding': 'gzip, deflate, br',
+        ...lowerCaseKeys(req.headers ?? {}),
+      },
+      ...(req.body === undefined ? {} : { body: req.body }),
+      signal,
+    });
+  } catch (error) {
+    throw networkError(error, req.url, signal);
+  }
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number, url: string, signal: AbortSignal): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of body) {
+      const buffer = chunk as Buffer;
+      total += buffer.byteLength;
+      if (total > maxBytes) {
+        body.destroy();
+        throw tooLarge(url, maxBytes);
+      }
+      chunks.push(buffer);
+    }
+  } catch (error) {
+    if (error instanceof SelScraperError) throw error;
+    throw networkError(error, url, signal);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function decompress(raw: Buffer, encoding: string | undefined, maxBytes: number, url: string): Buffer {
+  const kind = encoding?.trim().toLowerCase();
+  if (!kind || kind === 'identity') return raw;
+  try {
+    if (kind === 'gzip' || kind === 'x-gzip') return gunzipSync(raw, { maxOutputLength: maxBytes });
+    if (kind === 'br') return brotliDecompressSync(raw, { maxOutputLength: maxBytes });
+    if (kind === 'deflate') return inflateSync(raw, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(url, maxBytes);
+    throw new SelScraperError('ERR_FETCH', `cannot decode ${kind} body from ${url}: ${(error as Error).message}`, { cause: error });
+  }
+  throw new SelScraperError('ERR_FETCH', `unsupported Content-Encoding "${kind}" from ${url}`);
+}
+
+function tooLarge(url: string, maxBytes: number): SelScraperError {
+  return new SelScraperError('ERR_FETCH_TOO_LARGE', `body of ${url} is larger than ${maxBytes} bytes`, {
+    hint: 'raise max_body_bytes in the source config if the page is really that large',
+  });
+}
+
+function networkError(error: unknown, url: string, signal: AbortSignal): SelScraperError {
+  if (error instanceof SelScraperError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
+  if (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError') {
+    return new SelScraperError('ERR_FETCH_TIMEOUT', `timed out fetching ${url}`, {
+      hint: 'raise request_timeout_seconds in the source config if the site is just slow',
+      cause: error,
+    });
+  }
+  if (code === 'UND_MOCK_ERR_MOCK_NOT_MATCHED') {
+    return new SelScraperError('ERR_FIXTURE_MISSING', `no recorded response for ${url}`, {
+      hint: 'the fixture directory has no recording for this URL; record it or drop --fixtures',
+      cause: error,
+    });
+  }
+  const reason = [code, cause].filter(Boolean).join('/') || (error as Error).message;
+  return new SelScraperError('ERR_FETCH', `cannot fetch ${url}: ${reason}`, { cause: error });
+}
+
+function statusHint(status: number): string {
+  if (status === 404 || status === 410) return 'the page is gone; check the url in the source config';
+  if (status === 401 || status === 403) return 'the site refuses the scraper; it may need headers or a different tier';
+  if (status === 429) return 'the site is rate limiting us; try again later';
+  if (status >= 500) return 'the site had a server error; try again later';
+  return 'unexpected answer from the site';
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}

@@ -1,0 +1,206 @@
+import type { Clock } from '../clock.ts';
+import { SelScraperError } from '../errors.ts';
+import { describeKey } from '../keys/redact.ts';
+import type { EventInput } from '../normalize/event-input.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from './retry-policy.ts';
+
+/** The standard fetch signature: undici's fetch with our dispatcher in production, msw in tests. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface SelClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  fetch: FetchLike;
+  clock: Clock;
+  limiter: RateLimiter;
+  retry: RetryOptions;
+  userAgent: string;
+  random?: () => number;
+  /** Per request, so a hung connection cannot hold a batch forever. */
+  requestTimeoutMs?: number;
+}
+
+export type PreflightResult = { role: 'agent' } | { role: 'admin'; token: string; expiresAt: string | undefined };
+
+export interface ItemResult {
+  index: number;
+  status: 'created' | 'duplicate' | 'failed';
+  eventId?: string;
+  error?: string;
+}
+
+export type SubmitResult =
+  | { kind: 'accepted'; batchId: string }
+  /** The server refused the batch as a whole (400): nothing in it was queued. */
+  | { kind: 'rejected'; reason: string }
+  /** Retries ran out. `maybeQueued` when an attempt may have reached the server unanswered. */
+  | { kind: 'gave-up'; reason: string; maybeQueued: boolean };
+
+export type BatchStatus = { kind: 'pending' } | { kind: 'completed'; results: ItemResult[] };
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+type Attempt = { ok: true; answer: Answer } | { ok: false; reason: string; reachedServer: boolean };
+
+/**
+ * Client for the SEL server's scraper-facing contract (sel-api-contract.md): token exchange as
+ * a key preflight, batch submission, batch-status polling. Every request goes through the rate
+ * limiter and retries transient failures with backoff; the key never appears in an error.
+ */
+export class SelClient {
+  private readonly base: string;
+
+  constructor(private readonly options: SelClientOptions) {
+    this.base = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  get keyLabel(): string {
+    return describeKey(this.options.apiKey);
+  }
+
+  async preflight(signal?: AbortSignal): Promise<PreflightResult> {
+    const result = await this.request('POST', '/api/v1/auth/token', undefined, signal);
+    if (!result.ok) {
+      throw new SelScraperError('ERR_SERVER_UNREACHABLE', `cannot reach the SEL server at ${this.base}: ${result.reason}`, {
+        hint: 'check SEL_SERVER_URL (or --server) and your network; nothing was fetched',
+      });
+    }
+    const { status, body } = result.answer;
+    if (status === 401) {
+      throw new SelScraperError('ERR_KEY_REJECTED', `the SEL server rejected API key ${this.keyLabel} (401)`, {
+        hint: 'the key is unknown, revoked, expired or mistyped; check it with `sel-scraper api-key check` or ask an admin for a new agent key',
+      });
+    }
+    if (status === 403 && problemTitle(body) === 'Admin API key required') return { role: 'agent' };
+    if (status === 200 && isObject(body) && typeof body.token === 'string') {
+      return { role: 'admin', token: body.token, expiresAt: typeof body.expires_at === 'string' ? body.expires_at : undefined };
+    }
+    throw new SelScraperError('ERR_SERVER_RESPONSE', `unexpected answer ${status} from ${this.base}/api/v1/auth/token`, {
+      hint: 'is SEL_SERVER_URL the base URL of a SEL server (for example https://toronto.togather.foundation)?',
+    });
+  }
+
+  async submitBatch(events: readonly EventInput[], signal?: AbortSignal): Promise<SubmitResult> {
+    const result = await this.request('POST', '/api/v1/events:batch', { events }, signal);
+    if (!result.ok) return { kind: 'gave-up', reason: result.reason, maybeQueued: result.reachedServer };
+    const { status, body } = result.answer;
+    if (status === 202 && isObject(body) && typeof body.batch_id === 'string' && body.batch_id !== '') {
+      return { kind: 'accepted', batchId: body.batch_id };
+    }
+    if (status === 401) {
+      throw new SelScraperError('ERR_KEY_REJECTED', `the SEL server rejected API key ${this.keyLabel} during submission (401)`, {
+        hint: 'the key was revoked or expired while the run was going; unsent events are listed as failed',
+      });
+    }
+    if (status === 400 || status === 413) return { kind: 'rejected', reason: problemText(status, body) };
+    return { kind: 'gave-up', reason: `unexpected answer ${problemText(status, body)}`, maybeQueued: status >= 200 && status < 300 };
+  }
+
+  async batchStatus(batchId: string, signal?: AbortSignal): Promise<BatchStatus> {
+    const result = await this.request('GET', `/api/v1/batch-status/${encodeURIComponent(batchId)}`, undefined, signal);
+    if (!result.ok || result.answer.status === 404) return { kind: 'pending' };
+    const { status, body } = result.answer;
+    if (status === 200 && isObject(body) && body.status === 'completed' && Array.isArray(body.results)) {
+      return { kind: 'completed', results: body.results.filter(isObject).map(toItemResult) };
+    }
+    return { kind: 'pending' };
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<Attempt> {
+    const { retry, clock, limiter } = this.options;
+    const random = this.options.random ?? Math.random;
+    let reachedServer = false;
+    let last: Attempt = { ok: false, reason: 'not attempted', reachedServer: false };
+    for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+      await limiter.take(signal);
+      last = await this.once(method, path, payload, signal);
+      if (!last.ok) {
+        reachedServer ||= last.reachedServer;
+        if (signal?.aborted) break;
+        if (attempt < retry.attempts) await clock.sleep(backoffDelay(attempt, retry, random), signal);
+        continue;
+      }
+      const { status, headers } = last.answer;
+      if (!RETRYABLE_STATUSES.has(status)) return last;
+      const retryAfter = parseRetryAfter(headers.get('retry-after'), clock.now());
+      if (status === 429 || status === 503) limiter.pause(retryAfter ?? backoffDelay(attempt, retry, random));
+      if (retryAfter !== undefined && retryAfter > retry.maxRetryAfterMs) {
+        return { ok: false, reason: `HTTP ${status} with Retry-After ${Math.round(retryAfter / 1000)} s, longer than --max-retry-after`, reachedServer };
+      }
+      last = { ok: false, reason: `HTTP ${status} after ${attempt} attempt(s)`, reachedServer };
+      if (attempt < retry.attempts && !(status === 429 || status === 503)) {
+        await clock.sleep(Math.max(retryAfter ?? 0, backoffDelay(attempt, retry, random)), signal);
+      }
+    }
+    return last.ok ? last : { ...last, reachedServer };
+  }
+
+  private async once(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<Attempt> {
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let sent = false;
+    try {
+      const response = await this.options.fetch(this.base + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.apiKey}`,
+          'user-agent': this.options.userAgent,
+          accept: 'application/json',
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+        signal: combined,
+      });
+      sent = true;
+      const text = await response.text();
+      let body: unknown = undefined;
+      if (text.trim()) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = text.slice(0, 200);
+        }
+      }
+      return { ok: true, answer: { status: response.status, body, headers: response.headers } };
+    } catch (error) {
+      // A timeout or a reset after the request left us may still have reached the server.
+      const reason = timeout.aborted ? 'timed out' : errorReason(error);
+      return { ok: false, reason, reachedServer: sent || timeout.aborted || /reset|socket|closed/i.test(reason) };
+    }
+  }
+}
+
+function toItemResult(item: Record<string, unknown>): ItemResult {
+  const status = item.status === 'created' || item.status === 'duplicate' ? item.status : 'failed';
+  return {
+    index: typeof item.index === 'number' ? item.index : -1,
+    status,
+    ...(typeof item.event_id === 'string' ? { eventId: item.event_id } : {}),
+    ...(typeof item.error === 'string' ? { error: item.error } : status === 'failed' ? { error: `status "${String(item.status)}"` } : {}),
+  };
+}
+
+function errorReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+}
+
+function problemTitle(body: unknown): string | undefined {
+  return isObject(body) && typeof body.title === 'string' ? body.title : undefined;
+}
+
+function problemText(status: number, body: unknown): string {
+  if (!isObject(body)) return `HTTP ${status}`;
+  const title = typeof body.title === 'string' ? body.title : '';
+  const detail = typeof body.detail === 'string' && body.detail !== title ? `: ${body.detail}` : '';
+  return `HTTP ${status} ${title}${detail}`.trim();
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
