@@ -1,0 +1,19 @@
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../clock.ts';
+import type { Env } from '../config/run-config.ts';
+
+export interface Output {
+  write(text: string): void;
+}
+
+/** Everything a command touches outside itself, so tests can run the CLI in-process. */
+export interface CliDeps {
+  env: Env;
+  cwd: string;
+  stdout: Output;
+  stderr: Output;
+  clock: Clock;
+  /** Replaces the network for both sources and the SEL server (tests). */
+  dispatcher?: Dispatcher;
+  signal?: AbortSignal;
+}

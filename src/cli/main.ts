@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { SelScraperError } from '../errors.ts';
+import { redactSecrets } from '../keys/redact.ts';
+import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
+import { VERSION } from '../version.ts';
+import type { CliDeps } from './io.ts';
+import { registerScrapeCommands } from './scrape.ts';
+import { registerSourcesCommands } from './sources.ts';
+
+/** Keys that may be in play, so that no message can echo one whatever goes wrong. */
+function secretsIn(argv: readonly string[], deps: CliDeps): string[] {
+  const fromFlags = argv.flatMap((arg, i) => (arg === '--key' ? [argv[i + 1] ?? ''] : arg.startsWith('--key=') ? [arg.slice(6)] : []));
+  return [...fromFlags, deps.env.SEL_API_KEY ?? '', deps.env.SEL_INGEST_KEY ?? ''].filter((s) => s.length > 0);
+}
+
+/** Runs the CLI and returns the exit code; the single place errors become exit codes. */
+export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('sel-scraper')
+    .description('Scrape event sources described in SEL YAML configs and submit them to a SEL server')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) })
+    .showSuggestionAfterError();
+
+  registerScrapeCommands(program, deps, setExitCode);
+  registerSourcesCommands(program, deps, setExitCode);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    const secrets = secretsIn(argv, deps);
+    if (error instanceof SelScraperError) {
+      deps.stderr.write(redactSecrets(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`, secrets));
+      return exitCodeForError(error.code);
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    deps.stderr.write(redactSecrets(`internal error: ${detail}\nThis is a bug in sel-scraper; please report it with the command you ran.\n`, secrets));
+    return EXIT.internal;
+  }
+}

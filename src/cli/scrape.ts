@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import type { CliDeps } from './io.ts';
+import { intOption } from './options.ts';
+
+export interface ScrapeAllFlags {
+  sources: string;
+  server?: string;
+  key?: string;
+  source?: string[];
+  dryRun?: boolean;
+  out?: string;
+  json?: boolean;
+  concurrency: number;
+  batchSize: number;
+  fixtures?: string;
+  allowAdminKey?: boolean;
+  pollTimeout: number;
+  rateLimit: number;
+  maxRetryAfter: number;
+  sourceConcurrency: number;
+}
+
+export function registerScrapeCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
+  const scrape = program.command('scrape').description('scrape event sources and submit them to SEL');
+  scrape
+    .command('all')
+    .description('scrape every enabled source in a directory of SEL source configs')
+    .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
+    .option('--server <url>', 'SEL server base URL (default: $SEL_SERVER_URL)')
+    .option('--key <key>', 'SEL API key (default: $SEL_API_KEY, else $SEL_INGEST_KEY)')
+    .option('--source <name...>', 'only these sources (repeatable)')
+    .option('--dry-run', 'extract and validate, submit nothing (no key needed)')
+    .option('--out <file.ndjson>', 'write every event submitted (or that would be) as NDJSON')
+    .option('--json', 'print the run report as one JSON object on stdout')
+    .option('--concurrency <n>', 'batches in flight at once', intOption(1, 16), 2)
+    .option('--batch-size <n>', 'events per batch (SEL allows at most 100)', intOption(1, 100), 100)
+    .option('--fixtures <dir>', 'answer every source fetch from recorded responses in <dir>')
+    .option('--allow-admin-key', 'scrape even with an admin key (not recommended)')
+    .option('--poll-timeout <seconds>', 'how long to wait for the server to confirm a batch', intOption(1, 3600), 120)
+    .option('--rate-limit <per-minute>', 'requests per minute to the SEL server (0 = no limit)', intOption(0, 100_000), 60)
+    .option('--max-retry-after <seconds>', 'longest Retry-After the client waits for', intOption(0, 3600), 120)
+    .option('--source-concurrency <n>', 'sources read at once', intOption(1, 64), 4)
+    .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
+}
+

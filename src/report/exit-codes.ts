@@ -1,0 +1,42 @@
+import type { ErrorCode } from '../errors.ts';
+import type { SourceReport } from './run-report.ts';
+
+/** The exit-code contract, documented in README; nothing else decides an exit status. */
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  partial: 3,
+  keyRejected: 4,
+  serverUnreachable: 5,
+  interrupted: 130,
+} as const;
+
+const BY_CODE: Partial<Record<ErrorCode, number>> = {
+  ERR_USAGE: EXIT.usage,
+  ERR_CONFIG_INVALID: EXIT.usage,
+  ERR_CONFIG_NOT_FOUND: EXIT.usage,
+  ERR_KEY_MISSING: EXIT.usage,
+  ERR_KEY_NOT_FOUND: EXIT.usage,
+  ERR_KEY_AMBIGUOUS: EXIT.usage,
+  ERR_FIXTURE_MISSING: EXIT.usage,
+  ERR_KEY_REJECTED: EXIT.keyRejected,
+  ERR_KEY_ADMIN_REFUSED: EXIT.keyRejected,
+  ERR_SERVER_UNREACHABLE: EXIT.serverUnreachable,
+  ERR_SERVER_RESPONSE: EXIT.serverUnreachable,
+  ERR_KEY_STORE: EXIT.serverUnreachable,
+  ERR_INTERRUPTED: EXIT.interrupted,
+  ERR_TIMEOUT: EXIT.partial,
+};
+
+export function exitCodeForError(code: ErrorCode | undefined): number {
+  return (code && BY_CODE[code]) ?? EXIT.internal;
+}
+
+/** A finished run: config errors outrank a revoked key, which outranks lost events. */
+export function exitCodeForRun(input: { sources: readonly SourceReport[]; brokenConfigs: number; stoppedBy?: ErrorCode; interrupted: boolean }): number {
+  if (input.interrupted) return EXIT.interrupted;
+  if (input.brokenConfigs > 0) return EXIT.usage;
+  if (input.stoppedBy) return exitCodeForError(input.stoppedBy);
+  return input.sources.some((s) => s.status === 'failed' || s.status === 'partial') ? EXIT.partial : EXIT.ok;
+}

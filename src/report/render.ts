@@ -1,0 +1,52 @@
+import type { Counters, RunReport, SourceReport } from './run-report.ts';
+
+const COLUMNS: { title: string; value: (r: Counters) => number }[] = [
+  { title: 'EXTRACTED', value: (r) => r.extracted },
+  { title: 'INVALID', value: (r) => r.invalid },
+  { title: 'SKIPPED', value: (r) => r.skipped },
+  { title: 'SUBMITTED', value: (r) => r.submitted },
+  { title: 'CREATED', value: (r) => r.created },
+  { title: 'DUP', value: (r) => r.duplicates },
+  { title: 'FAILED', value: (r) => r.failed },
+  { title: 'UNKNOWN', value: (r) => r.unknown },
+];
+
+const MAX_PROBLEMS_SHOWN = 5;
+
+/** The summary a person reads: one row per source, totals, then what went wrong and where. */
+export function renderSummary(report: RunReport): string {
+  const rows: string[][] = [['SOURCE', 'STATUS', ...COLUMNS.map((c) => c.title), 'TIME']];
+  for (const source of report.sources) {
+    rows.push([source.name, source.status, ...COLUMNS.map((c) => String(c.value(source))), seconds(source.durationMs)]);
+  }
+  rows.push(['TOTAL', '', ...COLUMNS.map((c) => String(c.value(report.totals))), seconds(report.durationMs)]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const lines = rows.map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
+  lines.splice(rows.length - 1, 0, '-'.repeat(lines[0]!.length));
+
+  const details = report.sources.flatMap(describeProblems);
+  const mode = report.dryRun ? 'dry run (nothing submitted)' : `server ${report.server ?? '?'}, key ${report.key ?? '?'}`;
+  return [
+    ...lines,
+    ...(details.length ? ['', ...details] : []),
+    ...(report.error ? ['', `error: ${report.error}`] : []),
+    '',
+    `run ${report.runId}: ${mode}; exit code ${report.exitCode}`,
+  ].join('\n');
+}
+
+function describeProblems(source: SourceReport): string[] {
+  const out: string[] = [];
+  if (source.error) out.push(`${source.name}: ${source.status === 'failed' ? 'failed' : 'error'}: ${source.error}`);
+  for (const problem of source.problems.slice(0, MAX_PROBLEMS_SHOWN)) {
+    out.push(`${source.name}: ${problem.status}: ${problem.name ?? '(no name)'}: ${problem.reason}`);
+  }
+  if (source.problems.length > MAX_PROBLEMS_SHOWN) {
+    out.push(`${source.name}: … and ${source.problems.length - MAX_PROBLEMS_SHOWN} more (see --json)`);
+  }
+  return out;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}

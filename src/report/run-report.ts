@@ -1,0 +1,70 @@
+export type SourceStatus = 'ok' | 'partial' | 'failed' | 'disabled';
+
+export interface Counters {
+  extracted: number;
+  invalid: number;
+  skipped: number;
+  submitted: number;
+  created: number;
+  duplicates: number;
+  failed: number;
+  unknown: number;
+}
+
+/** One event that did not end as created or duplicate, with why. */
+export interface EventProblem {
+  status: 'invalid' | 'failed' | 'unknown';
+  name?: string;
+  eventId?: string;
+  reason: string;
+}
+
+export interface SourceReport extends Counters {
+  name: string;
+  file: string;
+  method: string;
+  status: SourceStatus;
+  error: string | null;
+  pages: { fetched: number; failed: number };
+  durationMs: number;
+  warnings: string[];
+  problems: EventProblem[];
+}
+
+export interface RunReport {
+  runId: string;
+  dryRun: boolean;
+  server: string | null;
+  key: string | null;
+  startedAt: string;
+  durationMs: number;
+  sources: SourceReport[];
+  totals: Counters;
+  exitCode: number;
+  /** A run-level failure that is not any one source's (e.g. the key was revoked mid-run). */
+  error: string | null;
+}
+
+export function emptyCounters(): Counters {
+  return { extracted: 0, invalid: 0, skipped: 0, submitted: 0, created: 0, duplicates: 0, failed: 0, unknown: 0 };
+}
+
+export const COUNTER_NAMES = Object.keys(emptyCounters()) as (keyof Counters)[];
+
+export function sumCounters(reports: readonly Counters[]): Counters {
+  const totals = emptyCounters();
+  for (const report of reports) for (const name of COUNTER_NAMES) totals[name] += report[name];
+  return totals;
+}
+
+/**
+ * ok: every page read and every event delivered (or, in a dry run, ready to be).
+ * partial: something was lost on the way (a page, an invalid event, a failed or unknown one).
+ * failed: nothing could be read at all.
+ */
+export function sourceStatus(report: Omit<SourceReport, 'status'>, enabled: boolean): SourceStatus {
+  if (!enabled) return 'disabled';
+  if (report.error !== null && report.pages.fetched === 0) return 'failed';
+  const lost = report.invalid + report.failed + report.unknown + report.pages.failed;
+  return lost > 0 || report.error !== null ? 'partial' : 'ok';
+}

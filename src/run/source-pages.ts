@@ -1,0 +1,84 @@
+import { describeError } from '../errors.ts';
+import { extractJsonLd } from '../extract/jsonld.ts';
+import type { RawEvent } from '../extract/raw-event.ts';
+import type { FetchRequest, HttpClient } from '../fetch/http-client.ts';
+import type { SourceConfig } from '../sources/types.ts';
+
+/** What reading one page (or feed, or API page) of a source gave. */
+export type PageOutcome =
+  | { ok: true; url: string; events: RawEvent[]; warnings: string[] }
+  | { ok: false; url: string; error: string };
+
+export interface PageReaderDeps {
+  http: HttpClient;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_S = 30;
+const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+
+export function requestFor(source: SourceConfig, url: string, signal?: AbortSignal): FetchRequest {
+  return {
+    url,
+    timeoutMs: (source.request_timeout_seconds || DEFAULT_TIMEOUT_S) * 1000,
+    maxBodyBytes: source.max_body_bytes || DEFAULT_MAX_BODY,
+    ...(source.headers ? { headers: source.headers } : {}),
+    ...(signal ? { signal } : {}),
+  };
+}
+
+/** The pages a source starts from: `urls` when given (SEL: it wins over `url`), else `url`. */
+export function startUrls(source: SourceConfig): string[] {
+  if (source.urls?.length) return source.urls;
+  return source.url ? [source.url] : [];
+}
+
+/**
+ * Reads a source page by page, whatever its method, and yields what each page gave. A page
+ * that fails is yielded as a failure and the next one is still read.
+ */
+export async function* readSourcePages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
+  switch (source.method) {
+    case 'jsonld':
+      yield* readJsonLdPages(source, deps);
+      return;
+    default:
+      yield { ok: false, url: source.url ?? '', error: `extraction method "${source.method}" is not supported by this version of sel-scraper` };
+  }
+}
+
+/** Tier 0: each start page, then its rel="next" pages up to max_pages, for JSON-LD. */
+async function* readJsonLdPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
+  const seen = new Set<string>();
+  for (const start of startUrls(source)) {
+    let next: string | undefined = start;
+    for (let page = 1; next && page <= source.max_pages && !seen.has(next); page++) {
+      const url: string = next;
+      seen.add(url);
+      next = undefined;
+      try {
+        const doc = await deps.http.fetchDocument(requestFor(source, url, deps.signal));
+        const { events, warnings } = extractJsonLd(doc.text, doc.url);
+        next = relNextLink(doc.text, doc.url);
+        yield { ok: true, url: doc.url, events, warnings };
+      } catch (error) {
+        yield { ok: false, url, error: describeError(error) };
+      }
+    }
+  }
+}
+
+const REL_NEXT = /<(?:link|a)\b[^>]*\brel\s*=\s*["']?next\b[^>]*>/i;
+
+/** The page's declared next page (<link rel="next">), resolved; SEL's listing pages use it. */
+export function relNextLink(html: string, pageUrl: string): string | undefined {
+  const tag = REL_NEXT.exec(html)?.[0];
+  const href = tag ? /\bhref\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1] : undefined;
+  if (!href) return undefined;
+  try {
+    const url = new URL(href.replace(/&amp;/g, '&'), pageUrl);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
