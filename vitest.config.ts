@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/helpers/global-build.ts'],
     restoreMocks: true,
     unstubEnvs: true,
     unstubGlobals: true,

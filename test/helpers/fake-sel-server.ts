@@ -1,0 +1,234 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A SEL server on 127.0.0.1 that follows sel-api-contract.md where a scraper can see it: token
+ * exchange as preflight, batch POST answered 202 and processed later, batch-status 404 until the
+ * results exist, per-item validation with the server's error strings, dedup on
+ * (host of source.url, eventId), a per-IP token bucket answering 429 with an empty body and
+ * Retry-After. Faults can be injected for delivery tests.
+ */
+export interface FakeSelOptions {
+  /** key → role; any other key gets 401. */
+  keys?: Record<string, 'agent' | 'admin'>;
+  /** How long a batch takes before its results exist. */
+  processingMs?: number;
+  /** Batches (0-based, in arrival order) that never finish: their status stays 404. */
+  neverComplete?: (batchNumber: number) => boolean;
+  /** Requests per minute before 429 (0 = unlimited). */
+  rateLimitPerMinute?: number;
+  retryAfterSeconds?: number;
+  /** Batch POST attempts (0-based) answered 503 without being queued. */
+  failPost?: (postNumber: number) => boolean;
+  /** Requests (0-based) whose connection is destroyed before any answer. */
+  dropConnection?: (requestNumber: number) => boolean;
+  /** Batch POSTs whose connection is destroyed AFTER the batch was queued. */
+  dropAfterQueue?: (postNumber: number) => boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  userAgent: string | undefined;
+}
+
+interface StoredEvent {
+  eventId: string;
+  event: Record<string, unknown>;
+}
+
+type ItemResult = { index: number; status: 'created' | 'duplicate' | 'failed'; event_id?: string; error?: string };
+
+export class FakeSelServer {
+  readonly requests: RecordedRequest[] = [];
+  /** Events created, in order, keyed by dedup key. */
+  readonly events = new Map<string, StoredEvent>();
+  readonly batches = new Map<string, ItemResult[] | 'processing'>();
+  counts = { posts: 0, acceptedBatches: 0, rateLimited: 0, statusPolls: 0 };
+  private server: Server | undefined;
+  private tokens: number;
+  private refilledAt = Date.now();
+  private requestNumber = 0;
+  private batchNumber = 0;
+  private idCounter = 0;
+
+  constructor(private readonly options: FakeSelOptions = {}) {
+    this.tokens = options.rateLimitPerMinute ?? 0;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.statusCode = 500;
+        res.end(String(error));
+      });
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const number = this.requestNumber++;
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    this.requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, userAgent: req.headers['user-agent'] });
+    const body = await readBody(req);
+    if (this.options.dropConnection?.(number)) {
+      req.socket.destroy();
+      return;
+    }
+    if (path !== '/healthz' && path !== '/readyz' && !this.takeToken()) {
+      this.counts.rateLimited++;
+      res.writeHead(429, { 'retry-after': String(this.options.retryAfterSeconds ?? 60) });
+      res.end();
+      return;
+    }
+    if (path === '/api/v1/auth/token' && req.method === 'POST') return this.token(req, res);
+    if (path === '/api/v1/events:batch' && req.method === 'POST') return this.batch(req, res, body);
+    const status = /^\/api\/v1\/batch-status\/(.+)$/.exec(path);
+    if (status) return this.status(res, decodeURIComponent(status[1] ?? ''));
+    problem(res, 404, 'not-found', 'Not Found');
+  }
+
+  private roleOf(req: IncomingMessage): 'agent' | 'admin' | undefined {
+    const parts = (req.headers.authorization ?? '').trim().split(/\s+/);
+    if (parts.length !== 2 || parts[0]?.toLowerCase() !== 'bearer') return undefined;
+    return this.options.keys?.[parts[1] ?? ''];
+  }
+
+  private token(req: IncomingMessage, res: ServerResponse): void {
+    const role = this.roleOf(req);
+    if (!role) return unauthorized(res, '/api/v1/auth/token');
+    if (role !== 'admin') return problem(res, 403, 'forbidden', 'Admin API key required', 'Forbidden');
+    json(res, 200, { token: 'jwt.for.tests', expires_at: new Date(Date.now() + 3600_000).toISOString() });
+  }
+
+  private batch(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const postNumber = this.counts.posts++;
+    if (!this.roleOf(req)) return unauthorized(res, '/api/v1/events:batch');
+    if (this.options.failPost?.(postNumber)) return problem(res, 503, 'server-error', 'Service Unavailable');
+    let events: unknown;
+    try {
+      events = (JSON.parse(body) as { events?: unknown }).events;
+    } catch {
+      return problem(res, 400, 'validation-error', 'Invalid request', 'Bad Request');
+    }
+    if (!Array.isArray(events) || events.length === 0) return problem(res, 400, 'validation-error', 'Events array cannot be empty');
+    if (events.length > 100) return problem(res, 400, 'validation-error', 'Batch size exceeds maximum of 100 events');
+    // The server's decoder fails the whole batch on a non-string price (unmarshal.go).
+    if (events.some((e) => typeof (e as { offers?: { price?: unknown } }).offers?.price === 'number')) {
+      return problem(res, 400, 'validation-error', 'Invalid request', 'Bad Request');
+    }
+    const batchId = `01TESTBATCH${String(this.batchNumber).padStart(15, '0')}`;
+    const neverComplete = this.options.neverComplete?.(this.batchNumber) ?? false;
+    this.batchNumber++;
+    this.counts.acceptedBatches++;
+    this.batches.set(batchId, 'processing');
+    if (!neverComplete) {
+      setTimeout(() => this.batches.set(batchId, (events as Record<string, unknown>[]).map((e, i) => this.ingest(e, i))), this.options.processingMs ?? 50);
+    }
+    if (this.options.dropAfterQueue?.(postNumber)) {
+      req.socket.destroy();
+      return;
+    }
+    json(res, 202, { '@type': 'BatchSubmission', batch_id: batchId, job_id: 1, status: 'processing', status_url: `http://wrong-host.invalid/api/v1/batch-status/${batchId}`, submitted: events.length });
+  }
+
+  private ingest(event: Record<string, unknown>, index: number): ItemResult {
+    const error = validate(event);
+    if (error) return { index, status: 'failed', error };
+    const source = event.source as { url?: string; eventId?: string } | undefined;
+    const key = source?.url ? `${new URL(source.url).host}|${source.eventId}` : `hash|${String(event.name).toLowerCase()}|${String(event.startDate)}`;
+    const existing = this.events.get(key);
+    if (existing) return { index, status: 'duplicate', event_id: existing.eventId };
+    const eventId = `01TESTEVENT${String(this.idCounter++).padStart(15, '0')}`;
+    this.events.set(key, { eventId, event });
+    return { index, status: 'created', event_id: eventId };
+  }
+
+  private status(res: ServerResponse, batchId: string): void {
+    this.counts.statusPolls++;
+    const results = this.batches.get(batchId);
+    if (!results || results === 'processing') return problem(res, 404, 'not-found', 'Batch not found or still processing');
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    json(res, 200, {
+      '@type': 'BatchSubmissionResult',
+      batch_id: batchId,
+      status: 'completed',
+      completed_at: new Date().toISOString(),
+      total: results.length,
+      created: count('created'),
+      failed: count('failed'),
+      duplicates: count('duplicate'),
+      results,
+    });
+  }
+
+  private takeToken(): boolean {
+    const limit = this.options.rateLimitPerMinute ?? 0;
+    if (limit <= 0) return true;
+    const now = Date.now();
+    this.tokens = Math.min(limit, this.tokens + ((now - this.refilledAt) * limit) / 60_000);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The per-item rules of validation.go that a scraper can break, with the server's wording. */
+function validate(event: Record<string, unknown>): string | undefined {
+  if (typeof event.name !== 'string' || event.name.trim() === '') return 'invalid name: required';
+  if (typeof event.startDate !== 'string' || !RFC3339.test(event.startDate)) return 'invalid startDate: invalid date-time';
+  if (event.endDate !== undefined && (typeof event.endDate !== 'string' || !RFC3339.test(event.endDate))) return 'invalid endDate: invalid date-time';
+  const location = event.location as { name?: string } | undefined;
+  const virtual = event.virtualLocation as { url?: string } | undefined;
+  if (!location && !virtual) return 'invalid location: location or virtualLocation required';
+  if (location && !location.name) return 'invalid location.name: required';
+  const source = event.source as { url?: string; eventId?: string } | undefined;
+  if (source?.url && !source.eventId) return 'invalid source.eventId: required';
+  for (const field of ['url', 'image'] as const) {
+    const value = event[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !/^https?:\/\//.test(value)) return `invalid ${field}: must be http(s)`;
+    if (/(^|\.)example\.com$/.test(new URL(value).hostname)) return `invalid ${field}: reserved test domain`;
+  }
+  if (event.license !== undefined && !/creativecommons\.org\/publicdomain\/zero\/1\.0\/?$|^cc0(-1\.0)?$/i.test(String(event.license))) return 'invalid license: must be CC0';
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function problem(res: ServerResponse, status: number, slug: string, title: string, detail?: string): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: `https://sel.events/problems/${slug}`, title, status, ...(detail ? { detail } : {}) }));
+}
+
+function unauthorized(res: ServerResponse, instance: string): void {
+  res.writeHead(401, { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' });
+  res.end(JSON.stringify({ type: 'https://sel.events/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'Unauthorized', instance }));
+}
