@@ -1,17 +1,21 @@
+import iconv from 'iconv-lite';
+
+/** WHATWG Encoding: these labels mean windows-1252, which is what such servers really send. */
+const WINDOWS_1252_LABELS = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii', 'cp1252', 'windows-1252', 'x-cp1252']);
+
 /**
  * Decodes a page to text: charset from Content-Type, else a byte-order mark, else a <meta>
- * declaration in the first 1024 bytes (as browsers do), else UTF-8. WHATWG labels such as
- * "iso-8859-1" map to windows-1252, which is what servers that say so actually send.
+ * declaration in the first 1024 bytes (as browsers do), else UTF-8. Legacy charsets go through
+ * iconv-lite because Node's own TextDecoder decodes windows-1252 as Latin-1 (curly quotes and
+ * dashes come out as control characters).
  */
 export function decodeBody(bytes: Uint8Array, contentType: string | undefined): { text: string; charset: string } {
-  const charset = charsetFromContentType(contentType) ?? charsetFromBom(bytes) ?? charsetFromMeta(bytes, contentType) ?? 'utf-8';
-  let decoder: InstanceType<typeof TextDecoder>;
-  try {
-    decoder = new TextDecoder(charset);
-  } catch {
-    decoder = new TextDecoder('utf-8');
+  const declared = charsetFromContentType(contentType) ?? charsetFromBom(bytes) ?? charsetFromMeta(bytes, contentType) ?? 'utf-8';
+  const charset = WINDOWS_1252_LABELS.has(declared) ? 'windows-1252' : declared;
+  if (charset === 'utf-8' || charset === 'utf8' || !iconv.encodingExists(charset)) {
+    return { text: new TextDecoder('utf-8').decode(bytes), charset: 'utf-8' };
   }
-  return { text: decoder.decode(bytes), charset: decoder.encoding };
+  return { text: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), charset), charset };
 }
 
 function charsetFromContentType(contentType: string | undefined): string | undefined {

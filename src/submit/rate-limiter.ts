@@ -27,7 +27,7 @@ export class RateLimiter {
 
   /** Waits for a token; calls are served in order. */
   take(signal?: AbortSignal): Promise<void> {
-    if (this.requestsPerMinute <= 0) return Promise.resolve();
+    if (this.requestsPerMinute <= 0 && this.clock.now() >= this.pausedUntil) return Promise.resolve();
     const turn = this.queue.then(() => this.waitForToken(signal));
     this.queue = turn.catch(() => undefined);
     return turn;
@@ -47,6 +47,7 @@ export class RateLimiter {
         await this.clock.sleep(this.pausedUntil - now, signal);
         continue;
       }
+      if (this.requestsPerMinute <= 0) return;
       if (now > this.updatedAt) {
         this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.perMs);
         this.updatedAt = now;

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { toRfc3339 } from '../../src/normalize/dates.ts';
+
+const TORONTO = 'America/Toronto';
+
+describe('toRfc3339', () => {
+  it('reads a time without an offset in the source zone, with that day’s offset', () => {
+    expect(toRfc3339('2027-01-15T19:30:00', TORONTO)).toMatchObject({ ok: true, value: '2027-01-15T19:30:00-05:00' });
+    expect(toRfc3339('2027-07-15T19:30:00', TORONTO)).toMatchObject({ ok: true, value: '2027-07-15T19:30:00-04:00' });
+  });
+
+  it('is DST-correct on both sides of the spring change', () => {
+    expect(toRfc3339('2027-03-13T20:00', TORONTO)).toMatchObject({ value: '2027-03-13T20:00:00-05:00' });
+    expect(toRfc3339('2027-03-14T20:00', TORONTO)).toMatchObject({ value: '2027-03-14T20:00:00-04:00' });
+  });
+
+  it('keeps the instant and offset of a value that has one', () => {
+    expect(toRfc3339('2027-01-15T19:30:00+01:00', TORONTO)).toMatchObject({ value: '2027-01-15T19:30:00+01:00' });
+    expect(toRfc3339('2027-01-15T19:30:00Z', TORONTO)).toMatchObject({ value: '2027-01-15T19:30:00Z' });
+    expect(toRfc3339('2027-01-15T19:30:00.250-0500', TORONTO)).toMatchObject({ value: '2027-01-15T19:30:00.250-05:00' });
+  });
+
+  it('reads a date-only value as midnight in the zone, as SEL’s scraper does', () => {
+    expect(toRfc3339('2027-05-01', TORONTO)).toMatchObject({ ok: true, value: '2027-05-01T00:00:00-04:00', dateOnly: true });
+  });
+
+  it('accepts a space instead of T', () => {
+    expect(toRfc3339('2027-05-01 18:00', TORONTO)).toMatchObject({ value: '2027-05-01T18:00:00-04:00' });
+  });
+
+  it('warns about a wall time that does not exist instead of shifting it silently', () => {
+    const result = toRfc3339('2027-03-14T02:30:00', TORONTO);
+    expect(result).toMatchObject({ ok: true, warning: expect.stringContaining('does not exist') });
+  });
+
+  it('refuses what is not ISO 8601', () => {
+    expect(toRfc3339('next Tuesday', TORONTO)).toMatchObject({ ok: false });
+    expect(toRfc3339('2027-02-30T10:00', TORONTO)).toMatchObject({ ok: false });
+  });
+});
