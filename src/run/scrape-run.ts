@@ -6,8 +6,6 @@ import { monotonicFactory } from 'ulid';
 import type { Clock } from '../clock.ts';
 import { describeError, SelScraperError, type ErrorCode } from '../errors.ts';
 import type { HttpClient } from '../fetch/http-client.ts';
-import { normalizeEvent } from '../normalize/event.ts';
-import { groupOccurrences } from '../normalize/group.ts';
 import { hostOf } from '../normalize/urls.ts';
 import { exitCodeForRun } from '../report/exit-codes.ts';
 import { emptyCounters, sourceStatus, sumCounters, type RunReport, type SourceReport } from '../report/run-report.ts';
@@ -16,7 +14,8 @@ import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
 import { BatchSubmitter, type DeliveryResult } from '../submit/batch-submitter.ts';
 import type { SelClient } from '../submit/sel-client.ts';
-import { readSourcePages, type PageOutcome } from './source-pages.ts';
+import { readSourceEvents } from './source-events.ts';
+import type { PageOutcome } from './source-pages.ts';
 
 export interface ScrapeOptions {
   sourcesDir: string;
@@ -154,18 +153,14 @@ interface SourceRunDeps extends ScrapeDeps {
 }
 
 async function scrapeSource(source: SourceConfig, report: SourceReport, deps: SourceRunDeps): Promise<void> {
-  const raw = [];
   let firstError: string | undefined;
-  for await (const page of readSourcePages(source, { http: deps.http, ...(deps.signal ? { signal: deps.signal } : {}) })) {
+  const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}) }, (page) => {
     notePage(report, page);
-    if (page.ok) raw.push(...page.events);
-    else firstError ??= page.error;
-  }
+    if (!page.ok) firstError ??= page.error;
+  });
   if (firstError) report.error = firstError;
-  const now = new Date(deps.clock.now());
-  for (const candidate of groupOccurrences(raw)) {
+  for (const outcome of outcomes) {
     report.extracted++;
-    const outcome = normalizeEvent(candidate, { source, now });
     if (outcome.kind === 'invalid') {
       report.invalid++;
       report.problems.push({ status: 'invalid', ...(outcome.name ? { name: outcome.name } : {}), reason: outcome.reason });

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.ts';
 import { describeError } from '../errors.ts';
 import { extractJsonLd } from '../extract/jsonld.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
@@ -11,6 +12,8 @@ export type PageOutcome =
 
 export interface PageReaderDeps {
   http: HttpClient;
+  /** For delays between pages and for "now" (recurrence windows, year inference). */
+  clock: Clock;
   signal?: AbortSignal;
 }
 
