@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './io.ts';
+import type { PreviewFlags } from './scrape-preview.ts';
 import { intOption } from './options.ts';
 
 export interface ScrapeAllFlags {
@@ -22,6 +23,20 @@ export interface ScrapeAllFlags {
 
 export function registerScrapeCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
   const scrape = program.command('scrape').description('scrape event sources and submit them to SEL');
+  scrape
+    .command('source <name>')
+    .description('show what one configured source yields now, without submitting')
+    .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
+    .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (name: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewNamedSource(name, flags, deps)));
+  scrape
+    .command('url <url>')
+    .description('show the JSON-LD events a page yields, without submitting')
+    .option('--timezone <zone>', 'IANA zone for times without an offset (default: $DEFAULT_TIMEZONE or America/Toronto)')
+    .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (url: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewUrl(url, { ...flags, sources: '' }, deps)));
   scrape
     .command('all')
     .description('scrape every enabled source in a directory of SEL source configs')

@@ -1,5 +1,8 @@
 /** "did you mean" for misspelt config keys: the closest known key within a small edit distance. */
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  const containing = candidates.filter((c) => c.toLowerCase().includes(lower));
+  if (lower.length >= 3 && containing.length === 1) return containing[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { Agent, type Dispatcher } from 'undici';
+import { defaultTimezone, loadEnvironment } from '../config/run-config.ts';
+import { SelScraperError } from '../errors.ts';
+import { createFixtureDispatcher } from '../fetch/fixtures.ts';
+import { createHttpClient } from '../fetch/http-client.ts';
+import { EXIT } from '../report/exit-codes.ts';
+import { previewSource, renderPreview } from '../run/preview.ts';
+import { loadSourceDirectory } from '../sources/load.ts';
+import { closestMatch } from '../sources/suggest.ts';
+import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
+import { applyDefaults } from '../sources/validate.ts';
+import { USER_AGENT } from '../version.ts';
+import type { CliDeps } from './io.ts';
+
+export interface PreviewFlags {
+  sources: string;
+  json?: boolean;
+  fixtures?: string;
+  timezone?: string;
+}
+
+/** `scrape source <name>`: one configured source, previewed, nothing submitted. */
+export async function previewNamedSource(name: string, flags: PreviewFlags, deps: CliDeps): Promise<number> {
+  const env = loadEnvironment(deps.env, deps.cwd);
+  const loaded = await loadSourceDirectory(path.resolve(deps.cwd, flags.sources), { defaultTimezone: defaultTimezone(env) });
+  const source = loaded.sources.find((s) => s.name.toLowerCase() === name.toLowerCase());
+  if (!source) {
+    const broken = loaded.broken.find((b) => b.name.toLowerCase() === name.toLowerCase());
+    if (broken) {
+      throw new SelScraperError('ERR_CONFIG_INVALID', `source "${name}" has config errors:\n${broken.issues.map(formatConfigIssue).join('\n')}`, {
+        hint: 'fix the config; `sources validate` lists every issue',
+      });
+    }
+    const suggestion = closestMatch(name, loaded.sources.map((s) => s.name));
+    throw new SelScraperError('ERR_USAGE', `no source named "${name}" in ${flags.sources}`, { hint: suggestion ? `did you mean \`${suggestion}\`?` : 'run `sel-scraper sources validate` to list the sources' });
+  }
+  if (!source.enabled) deps.stderr.write(`note: ${source.name} is disabled; previewing it anyway (scrape all skips it)\n`);
+  return preview(source, flags, deps);
+}
+
+/** `scrape url <url>`: a page read as a JSON-LD source (SEL's tier 0), nothing submitted. */
+export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps): Promise<number> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new SelScraperError('ERR_USAGE', `not an http(s) URL: "${url}"`);
+  }
+  const env = loadEnvironment(deps.env, deps.cwd);
+  const source = applyDefaults({ name: parsed.hostname, url, tier: 0, license: 'CC0-1.0', ...(flags.timezone ? { timezone: flags.timezone } : {}) }, '(command line)', defaultTimezone(env));
+  return preview(source, flags, deps);
+}
+
+async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps): Promise<number> {
+  const dispatcher: Dispatcher = flags.fixtures ? await createFixtureDispatcher(path.resolve(deps.cwd, flags.fixtures)) : (deps.dispatcher ?? new Agent());
+  try {
+    const result = await previewSource(source, {
+      http: createHttpClient({ dispatcher, userAgent: USER_AGENT }),
+      clock: deps.clock,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    if (flags.json) deps.stdout.write(JSON.stringify(result) + '\n');
+    else deps.stdout.write(renderPreview(result) + '\n');
+    const lost = result.invalid.length > 0 || result.pages.some((p) => !p.ok);
+    return lost ? EXIT.partial : EXIT.ok;
+  } finally {
+    if (dispatcher !== deps.dispatcher) await dispatcher.close();
+  }
+}

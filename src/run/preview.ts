@@ -1,0 +1,59 @@
+import type { Clock } from '../clock.ts';
+import type { HttpClient } from '../fetch/http-client.ts';
+import type { EventInput } from '../normalize/event-input.ts';
+import type { SourceConfig } from '../sources/types.ts';
+import { readSourceEvents } from './source-events.ts';
+
+export interface SourcePreview {
+  source: string;
+  method: string;
+  pages: { url: string; ok: boolean; error?: string; events: number }[];
+  events: EventInput[];
+  invalid: { name?: string; reason: string }[];
+  skipped: { name?: string; reason: string }[];
+  warnings: string[];
+}
+
+/**
+ * What a source yields right now, exactly as `scrape all` would send it, without sending:
+ * the command people run while writing a config.
+ */
+export async function previewSource(source: SourceConfig, deps: { http: HttpClient; clock: Clock; signal?: AbortSignal }): Promise<SourcePreview> {
+  const preview: SourcePreview = { source: source.name, method: source.method, pages: [], events: [], invalid: [], skipped: [], warnings: [] };
+  const outcomes = await readSourceEvents(source, deps, (page) => {
+    if (page.ok) {
+      preview.pages.push({ url: page.url, ok: true, events: page.events.length });
+      preview.warnings.push(...page.warnings);
+    } else {
+      preview.pages.push({ url: page.url, ok: false, error: page.error, events: 0 });
+    }
+  });
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'valid') {
+      preview.events.push(outcome.event);
+      preview.warnings.push(...outcome.warnings.map((w) => `${outcome.event.name}: ${w}`));
+    } else {
+      preview[outcome.kind].push({ ...(outcome.name ? { name: outcome.name } : {}), reason: outcome.reason });
+    }
+  }
+  return preview;
+}
+
+/** A preview as a person reads it: pages, then one line per event, then what was left out. */
+export function renderPreview(preview: SourcePreview): string {
+  const lines = [`${preview.source} (${preview.method})`];
+  for (const page of preview.pages) lines.push(page.ok ? `  page ${page.url}: ${page.events} event(s) found` : `  page ${page.url}: FAILED ${page.error ?? ''}`);
+  lines.push('');
+  preview.events.forEach((event, i) => {
+    const place = event.location?.name ?? event.virtualLocation?.url ?? '';
+    lines.push(`${String(i + 1).padStart(3)}. ${event.name}`);
+    lines.push(`     ${event.startDate}${event.endDate ? ` → ${event.endDate}` : ''}${event.occurrences ? ` (+${event.occurrences.length} occurrences)` : ''}`);
+    if (place) lines.push(`     at ${place}`);
+    lines.push(`     id ${event.source.eventId}`);
+  });
+  for (const item of preview.invalid) lines.push(`invalid: ${item.name ?? '(no name)'}: ${item.reason}`);
+  for (const item of preview.skipped) lines.push(`skipped: ${item.name ?? '(no name)'}: ${item.reason}`);
+  for (const warning of preview.warnings) lines.push(`warning: ${warning}`);
+  lines.push('', `${preview.events.length} event(s) ready, ${preview.invalid.length} invalid, ${preview.skipped.length} skipped`);
+  return lines.join('\n');
+}
