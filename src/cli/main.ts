@@ -3,6 +3,7 @@ import { SelScraperError } from '../errors.ts';
 import { redactSecrets } from '../keys/redact.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
 import { VERSION } from '../version.ts';
+import { registerApiKeyCommands } from './api-key.ts';
 import type { CliDeps } from './io.ts';
 import { registerScrapeCommands } from './scrape.ts';
 import { registerSourcesCommands } from './sources.ts';
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
 
   registerScrapeCommands(program, deps, setExitCode);
   registerSourcesCommands(program, deps, setExitCode);
+  registerApiKeyCommands(program, deps, setExitCode);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -18,3 +18,11 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   }
   return out;
 }
+
+/**
+ * User input echoed in a message (an id to revoke, a source id) might be a key pasted in the
+ * wrong place: it is shown whole only when it cannot be one (short, or UUID characters only).
+ */
+export function describeUserInput(text: string): string {
+  return text.length <= KEY_PREFIX_LENGTH || /^[0-9a-f-]+$/i.test(text) ? text : describeKey(text);
+}

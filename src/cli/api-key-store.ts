@@ -1,0 +1,89 @@
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { loadEnvironment, type Env } from '../config/run-config.ts';
+import { SelScraperError } from '../errors.ts';
+import { AdminHttpKeyStore } from '../keys/admin-http-store.ts';
+import { envFileExposure } from '../keys/env-file.ts';
+import type { KeyStore } from '../keys/key-store.ts';
+import { PostgresKeyStore } from '../keys/postgres-store.ts';
+import { redactSecrets } from '../keys/redact.ts';
+import { chooseStore, type StoreChoice, type StoreFlags } from '../keys/store-choice.ts';
+import type { FetchLike } from '../submit/sel-client.ts';
+import { USER_AGENT } from '../version.ts';
+import type { CliDeps } from './io.ts';
+
+/** The environment a key command sees, after warning if the `.env` it reads is too open. */
+export function keyCommandEnvironment(deps: CliDeps): Env {
+  const env = loadEnvironment(deps.env, deps.cwd);
+  const exposure = envFileExposure(deps.cwd);
+  if (exposure) deps.stderr.write(exposure + '\n');
+  return env;
+}
+
+/** Everything secret a key command may hold, for the last line of defence in `guardSecrets`. */
+export function secretsOf(choice: StoreChoice, env: Env): string[] {
+  const fromStore = choice.kind === 'database' ? choice.target.secrets : choice.adminKey ? [choice.adminKey] : [];
+  const fromEnv = [env.DATABASE_URL, env.SEL_ADMIN_API_KEY, env.SEL_API_KEY, env.SEL_INGEST_KEY].filter((s): s is string => !!s);
+  return [...fromStore, ...fromEnv];
+}
+
+/**
+ * Runs a command body so that no secret it holds can leave in an error: main() redacts only the
+ * scraper's own keys, not admin keys, database URLs or a key just created.
+ */
+export async function guardSecrets<T>(secrets: () => readonly string[], run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const all = secrets();
+    if (error instanceof SelScraperError) {
+      throw new SelScraperError(error.code, redactSecrets(error.message, all), error.hint ? { hint: redactSecrets(error.hint, all) } : {});
+    }
+    if (error instanceof Error) {
+      error.message = redactSecrets(error.message, all);
+      if (error.stack) error.stack = redactSecrets(error.stack, all);
+    }
+    throw error;
+  }
+}
+
+/** The network for the admin API: the injected dispatcher in tests, a fresh Agent otherwise. */
+export function networkFetch(deps: CliDeps): { fetch: FetchLike; close: () => Promise<void> } {
+  const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 2 });
+  return {
+    fetch: ((url, init) => undiciFetch(url, { ...(init as object), dispatcher: network }) as unknown as Promise<Response>) as FetchLike,
+    close: async () => {
+      if (!deps.dispatcher) await network.close();
+    },
+  };
+}
+
+/** Opens the chosen store, runs `use` on it and always closes it again. */
+export async function withKeyStore<T>(flags: StoreFlags, deps: CliDeps, use: (store: KeyStore) => Promise<T>): Promise<T> {
+  const env = keyCommandEnvironment(deps);
+  const choice = chooseStore(flags, env);
+  return guardSecrets(
+    () => secretsOf(choice, env),
+    async () => {
+      if (choice.kind === 'database') {
+        const store = await PostgresKeyStore.connect({ target: choice.target, now: () => deps.clock.now() });
+        try {
+          return await use(store);
+        } finally {
+          await store.close();
+        }
+      }
+      if (!choice.adminKey) {
+        throw new SelScraperError('ERR_KEY_MISSING', `no admin key for ${choice.serverUrl}`, {
+          hint: 'pass --admin-key or set SEL_ADMIN_API_KEY (SEL\'s admin API takes a token that only an admin key can obtain), or use --database-url',
+        });
+      }
+      const network = networkFetch(deps);
+      try {
+        const store = await AdminHttpKeyStore.connect({ serverUrl: choice.serverUrl, adminKey: choice.adminKey, fetch: network.fetch, clock: deps.clock, userAgent: USER_AGENT });
+        return await use(store);
+      } finally {
+        await network.close();
+      }
+    },
+  );
+}

@@ -1,0 +1,88 @@
+import { Option, type Command } from 'commander';
+import { KEY_ROLES, type KeyRole } from '../keys/api-key.ts';
+import type { CliDeps } from './io.ts';
+import { intOption } from './options.ts';
+
+export interface StoreOptionFlags {
+  databaseUrl?: string;
+  server?: string;
+  adminKey?: string;
+  json?: boolean;
+}
+
+export interface CreateKeyFlags extends StoreOptionFlags {
+  role: KeyRole;
+  expiresInDays?: number;
+  sourceId?: string;
+}
+
+export interface CheckKeyFlags {
+  key?: string;
+  databaseUrl?: string;
+  server?: string;
+  json?: boolean;
+}
+
+interface OptionSpec {
+  flags: string;
+  description: string;
+  parse?: (value: string) => unknown;
+  choices?: readonly string[];
+  default?: unknown;
+}
+
+const DATABASE_URL: OptionSpec = { flags: '--database-url <url>', description: "SEL's PostgreSQL database (default: $DATABASE_URL, also read from .env)" };
+const SERVER: OptionSpec = { flags: '--server <url>', description: 'SEL server base URL, to go through its admin API (default: $SEL_SERVER_URL when no database URL is set)' };
+const ADMIN_KEY: OptionSpec = { flags: '--admin-key <key>', description: 'admin API key for --server, exchanged for a short-lived admin token (default: $SEL_ADMIN_API_KEY)' };
+const JSON_OUTPUT: OptionSpec = { flags: '--json', description: 'print the result as one JSON object on stdout' };
+
+const STORE_OPTIONS = [DATABASE_URL, SERVER, ADMIN_KEY, JSON_OUTPUT];
+
+const CREATE_OPTIONS: OptionSpec[] = [
+  { flags: '--role <role>', description: 'what the key may do: agent (submit events) or admin (manage keys)', choices: KEY_ROLES, default: 'agent' },
+  { flags: '--expires-in-days <n>', description: 'days until the key stops working (required for admin keys)', parse: intOption(1, 36_500) },
+  { flags: '--source-id <uuid>', description: 'tie the key to a row of SEL\'s sources table' },
+  ...STORE_OPTIONS,
+];
+
+const CHECK_OPTIONS: OptionSpec[] = [
+  { flags: '--key <key>', description: 'the key to check (default: $SEL_API_KEY, else $SEL_INGEST_KEY, also read from .env)' },
+  { ...DATABASE_URL, description: `${DATABASE_URL.description}; names the exact reason a key is rejected` },
+  { ...SERVER, description: 'SEL server base URL, asked whether it accepts the key and with which role (default: $SEL_SERVER_URL when no database URL is set)' },
+  JSON_OUTPUT,
+];
+
+function withOptions(command: Command, specs: readonly OptionSpec[]): Command {
+  for (const spec of specs) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.choices) option.choices(spec.choices);
+    if (spec.parse) option.argParser(spec.parse);
+    if (spec.default !== undefined) option.default(spec.default);
+    command.addOption(option);
+  }
+  return command;
+}
+
+const STORE_HELP = `
+Key store (checked in this order):
+  --database-url <url>   SEL's PostgreSQL, as the server's own \`api-key\` CLI uses it
+  --server <url>         SEL's admin HTTP API, with --admin-key or $SEL_ADMIN_API_KEY
+  $DATABASE_URL          (environment or .env) the database
+  $SEL_SERVER_URL        (environment or .env) the admin API
+`;
+
+export function registerApiKeyCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
+  const apiKey = program.command('api-key').description('create, list, revoke and check SEL API keys').addHelpText('after', STORE_HELP);
+  withOptions(apiKey.command('create').argument('<name>', 'what the key is for, e.g. the scraper that uses it'), CREATE_OPTIONS)
+    .description('mint a key; it is printed once and never again')
+    .action(async (name: string, flags: CreateKeyFlags) => setExitCode(await (await import('./api-key-create.ts')).createApiKey(name, flags, deps)));
+  withOptions(apiKey.command('list'), STORE_OPTIONS)
+    .description('every key with its full id, prefix, role and status (active, revoked, expired)')
+    .action(async (flags: StoreOptionFlags) => setExitCode(await (await import('./api-key-list.ts')).listApiKeys(flags, deps)));
+  withOptions(apiKey.command('revoke').argument('<id>', 'a full id, at least 8 characters of one, or the key\'s 8-character prefix'), STORE_OPTIONS)
+    .description('revoke a key; it stops working at once')
+    .action(async (id: string, flags: StoreOptionFlags) => setExitCode(await (await import('./api-key-revoke.ts')).revokeApiKey(id, flags, deps)));
+  withOptions(apiKey.command('check'), CHECK_OPTIONS)
+    .description('would SEL accept this key? With a database, says exactly why not')
+    .action(async (flags: CheckKeyFlags) => setExitCode(await (await import('./api-key-check.ts')).checkApiKey(flags, deps)));
+}

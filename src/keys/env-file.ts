@@ -1,0 +1,28 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+
+/** The variables that make a `.env` a secret: SEL's own docs ask for `chmod 600` on it. */
+const SECRET_VARIABLES = ['DATABASE_URL', 'SEL_API_KEY', 'SEL_INGEST_KEY', 'SEL_ADMIN_API_KEY'];
+
+/**
+ * A warning when the `.env` in `cwd` holds a key or a database URL and other users can read it;
+ * undefined when all is well, when there is no such file, or on Windows, where mode bits do not
+ * say who can read a file. A file that cannot be read is loadEnvironment's error to report.
+ */
+export function envFileExposure(cwd: string, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32') return undefined;
+  const file = path.join(cwd, '.env');
+  let mode: number;
+  let secrets: string[];
+  try {
+    mode = statSync(file).mode & 0o777;
+    const parsed = dotenv.parse(readFileSync(file));
+    secrets = SECRET_VARIABLES.filter((name) => parsed[name]);
+  } catch {
+    return undefined;
+  }
+  if (secrets.length === 0 || (mode & 0o044) === 0) return undefined;
+  const who = [mode & 0o040 ? 'group' : '', mode & 0o004 ? 'others' : ''].filter(Boolean).join(' and ');
+  return `warning: ${file} holds ${secrets.join(', ')} and is readable by ${who} (mode ${mode.toString(8).padStart(3, '0')}); run: chmod 600 ${file}`;
+}
