@@ -1,0 +1,87 @@
+import { load, type CheerioAPI } from 'cheerio';
+import { SelScraperError } from '../errors.ts';
+
+export interface SitemapUrl {
+  loc: string;
+  /** As written, when it is a W3C date or date-time (the formats the sitemap protocol allows). */
+  lastmod?: string;
+}
+
+export type SitemapDocument =
+  | { kind: 'index'; sitemaps: string[]; warnings: string[] }
+  | { kind: 'urlset'; urls: SitemapUrl[]; warnings: string[] };
+
+/** An XML element as cheerio gives it (its node type lives in a package we do not depend on directly). */
+type Element = ReturnType<ReturnType<CheerioAPI['root']>['children']>[number];
+
+const W3C_DATETIME = /^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?)?)?$/;
+
+/**
+ * A sitemap (urlset) or sitemap index, read with a real XML parser. `<loc>` values are trimmed
+ * (SEL keeps the whitespace and then fails to fetch them) and resolved against the sitemap's own
+ * URL; ones that are not http(s) are skipped with a warning. Element names are matched without
+ * their namespace prefix, and only direct children count, so `<image:loc>` is never a page.
+ */
+export function parseSitemap(xml: string, sitemapUrl: string): SitemapDocument {
+  if (xml.startsWith('\u001f')) {
+    throw new SelScraperError('ERR_EXTRACT', `${sitemapUrl} is a gzip file that was not served with Content-Encoding: gzip; this version reads such sitemaps only when the server declares the encoding`, {
+      hint: 'point sitemap.url at the uncompressed sitemap.xml if the site has one',
+    });
+  }
+  const $ = load(xml, { xml: true });
+  const root = $.root().children().first()[0];
+  const rootName = root ? localName(root) : undefined;
+  const warnings: string[] = [];
+  if (rootName === 'sitemapindex') {
+    const sitemaps = entries($, root as Element, 'sitemap').flatMap((entry) => {
+      const loc = absoluteLoc(childText($, entry, 'loc'), sitemapUrl, warnings);
+      return loc ? [loc] : [];
+    });
+    return { kind: 'index', sitemaps, warnings };
+  }
+  if (rootName === 'urlset') {
+    const urls = entries($, root as Element, 'url').flatMap((entry): SitemapUrl[] => {
+      const loc = absoluteLoc(childText($, entry, 'loc'), sitemapUrl, warnings);
+      if (!loc) return [];
+      const lastmod = childText($, entry, 'lastmod')?.trim();
+      return [lastmod && W3C_DATETIME.test(lastmod) ? { loc, lastmod } : { loc }];
+    });
+    return { kind: 'urlset', urls, warnings };
+  }
+  const what = rootName ? `its root element is <${rootName}>` : 'it has no XML root element';
+  throw new SelScraperError('ERR_EXTRACT', `${sitemapUrl} is not a sitemap: ${what}, not <urlset> or <sitemapindex>`, {
+    hint: 'check sitemap.url; sites often list their sitemaps in robots.txt',
+  });
+}
+
+function entries($: CheerioAPI, root: Element, name: string): Element[] {
+  return $(root)
+    .children()
+    .toArray()
+    .filter((el) => localName(el) === name);
+}
+
+function childText($: CheerioAPI, parent: Element, name: string): string | undefined {
+  const child = $(parent)
+    .children()
+    .toArray()
+    .find((el) => localName(el) === name);
+  return child ? $(child).text() : undefined;
+}
+
+function localName(el: Element): string {
+  return el.name.slice(el.name.indexOf(':') + 1);
+}
+
+function absoluteLoc(raw: string | undefined, sitemapUrl: string, warnings: string[]): string | undefined {
+  const text = raw?.trim();
+  if (!text) return undefined;
+  try {
+    const url = new URL(text, sitemapUrl);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+  } catch {
+    // reported below with the other unusable values
+  }
+  warnings.push(`${sitemapUrl}: skipped <loc> that is not an http(s) URL: ${JSON.stringify(text.slice(0, 200))}`);
+  return undefined;
+}

@@ -1,0 +1,133 @@
+import { describeError } from '../errors.ts';
+import { extractCss } from '../extract/css.ts';
+import { extractJsonLd } from '../extract/jsonld.ts';
+import type { ExtractResult } from '../extract/raw-event.ts';
+import { parseSitemap } from '../extract/sitemap.ts';
+import type { SourceConfig } from '../sources/types.ts';
+import { requestFor, type PageOutcome, type PageReaderDeps } from './source-pages.ts';
+
+const DEFAULT_MAX_URLS = 200;
+/** SEL: rate_limit_ms 0 means this default, not "no delay". */
+const DEFAULT_DELAY_MS = 500;
+/** The root sitemap is depth 0; indexes nested deeper than this are not followed (SEL's limit). */
+export const MAX_SITEMAP_DEPTH = 2;
+
+/** What discovery found: the pages to read and the outcome of each sitemap file fetched. */
+interface Discovery {
+  pages: string[];
+  outcomes: PageOutcome[];
+  full: boolean;
+}
+
+/**
+ * A sitemap source: read the sitemap (following sitemap indexes), keep the URLs that match
+ * filter_pattern and not exclude_pattern, up to max_urls, then read each page with the source's
+ * tier. Every request after the first waits rate_limit_ms, sitemap files included (SEL waits
+ * only between pages). A page that fails is reported and the others are still read.
+ */
+export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
+  const config = source.sitemap;
+  if (!config?.url) {
+    yield { ok: false, url: source.url ?? '', error: 'sitemap.url is not set' };
+    return;
+  }
+  const extract = pageExtractor(source);
+  if ('error' in extract) {
+    yield { ok: false, url: config.url, error: extract.error };
+    return;
+  }
+  const delayMs = config.rate_limit_ms || DEFAULT_DELAY_MS;
+  let requests = 0;
+  const fetchText = async (url: string, accept?: string) => {
+    if (requests++ > 0) await deps.clock.sleep(delayMs, deps.signal);
+    const request = requestFor(source, url, deps.signal);
+    if (accept) request.headers = { ...request.headers, accept };
+    return deps.http.fetchDocument(request);
+  };
+
+  const include = new RegExp(config.filter_pattern ?? '');
+  const exclude = config.exclude_pattern ? new RegExp(config.exclude_pattern) : undefined;
+  const maxUrls = config.max_urls || DEFAULT_MAX_URLS;
+  const discovery: Discovery = { pages: [], outcomes: [], full: false };
+  const listed = new Set<string>();
+  const chosen = new Set<string>();
+  const visited = new Set<string>();
+
+  const walk = async (url: string, depth: number): Promise<void> => {
+    visited.add(url);
+    let doc;
+    try {
+      doc = await fetchText(url, 'application/xml, text/xml;q=0.9, */*;q=0.5');
+    } catch (error) {
+      if (deps.signal?.aborted) throw error;
+      discovery.outcomes.push({ ok: false, url, error: `sitemap: ${describeError(error)}` });
+      return;
+    }
+    let parsed;
+    try {
+      parsed = parseSitemap(doc.text, doc.url);
+    } catch (error) {
+      discovery.outcomes.push({ ok: false, url: doc.url, error: describeError(error) });
+      return;
+    }
+    const warnings = [...parsed.warnings];
+    discovery.outcomes.push({ ok: true, url: doc.url, events: [], warnings });
+    if (parsed.kind === 'index') {
+      if (depth >= MAX_SITEMAP_DEPTH) {
+        warnings.push(`${doc.url}: sitemap index nested more than ${MAX_SITEMAP_DEPTH} levels deep; its ${parsed.sitemaps.length} sitemap(s) were not read`);
+        return;
+      }
+      for (const child of parsed.sitemaps) {
+        if (discovery.full) return;
+        if (!visited.has(child)) await walk(child, depth + 1);
+      }
+      return;
+    }
+    for (const { loc } of parsed.urls) {
+      listed.add(loc);
+      if (chosen.has(loc) || !include.test(loc) || exclude?.test(loc)) continue;
+      if (discovery.pages.length >= maxUrls) {
+        discovery.full = true;
+        warnings.push(`reached sitemap.max_urls (${maxUrls}); the other matching pages were not read`);
+        return;
+      }
+      chosen.add(loc);
+      discovery.pages.push(loc);
+    }
+  };
+
+  await walk(config.url, 0);
+  const root = discovery.outcomes[0];
+  if (root?.ok && discovery.pages.length === 0 && listed.size > 0) {
+    const excluded = exclude ? ` and not exclude_pattern ${JSON.stringify(config.exclude_pattern)}` : '';
+    root.warnings.push(`none of the ${listed.size} URL(s) in the sitemap match filter_pattern ${JSON.stringify(config.filter_pattern)}${excluded}`);
+  }
+  yield* discovery.outcomes;
+
+  for (const url of discovery.pages) {
+    try {
+      const doc = await fetchText(url);
+      const { events, warnings } = extract.run(doc.text, doc.url);
+      yield { ok: true, url: doc.url, events, warnings };
+    } catch (error) {
+      if (deps.signal?.aborted) throw error;
+      yield { ok: false, url, error: describeError(error) };
+    }
+  }
+}
+
+type PageExtractor = { run: (html: string, pageUrl: string) => ExtractResult } | { error: string };
+
+/** How each page is read: the source's tier, as SEL does for sitemap sources. */
+function pageExtractor(source: SourceConfig): PageExtractor {
+  switch (source.tier) {
+    case 0:
+      return { run: extractJsonLd };
+    case 1: {
+      const selectors = source.selectors ?? {};
+      return { run: (html, pageUrl) => extractCss(html, pageUrl, selectors) };
+    }
+    default:
+      return { error: `sitemap sources with tier ${source.tier} are not supported by this version of sel-scraper` };
+  }
+}
