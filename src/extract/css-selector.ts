@@ -1,0 +1,87 @@
+import * as cheerio from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { textLine } from './css-text.ts';
+
+/**
+ * A field selector as SEL configs write it: plain CSS, or `css::attribute` to read an attribute
+ * instead of text (Scrapy's `css::attr(name)` and `::text` are accepted too). An empty CSS part,
+ * or the word `self`, means the event container itself.
+ */
+export interface FieldSelector {
+  /** As written in the config, for messages. */
+  spec: string;
+  /** Undefined: the container. */
+  css?: string;
+  attribute?: string;
+}
+
+export function parseFieldSelector(spec: string): FieldSelector {
+  const split = spec.indexOf('::');
+  const cssPart = (split >= 0 ? spec.slice(0, split) : spec).trim();
+  const field: FieldSelector = { spec };
+  if (cssPart !== '' && cssPart.toLowerCase() !== 'self') field.css = cssPart;
+  if (split >= 0) {
+    const raw = spec.slice(split + 2).trim();
+    const attribute = /^attr\((.+)\)$/i.exec(raw)?.[1]?.trim() ?? raw;
+    if (attribute !== '' && attribute.toLowerCase() !== 'text') field.attribute = attribute;
+  }
+  return field;
+}
+
+/**
+ * SEL's selector engine (cascadia) matches `:contains("x")` case-insensitively and knows
+ * `:containsOwn`; css-select's `:contains` is case-sensitive. Real configs rely on cascadia's
+ * reading (`h4:not(:contains(Schedule))`), so ours follows it.
+ */
+const PSEUDOS = {
+  contains: (element: Element, text?: string | null) => includesFolded(textLine(element), text),
+  containsown: (element: Element, text?: string | null) =>
+    includesFolded(element.children.map((child) => (child.type === 'text' ? child.data : '')).join(''), text),
+};
+
+function includesFolded(haystack: string, needle: string | null | undefined): boolean {
+  return haystack.toLowerCase().includes((needle ?? '').toLowerCase());
+}
+
+/** A page parsed the way every CSS reader here needs it (HTML5 parser, cascadia pseudos). */
+export function loadHtml(html: string): cheerio.CheerioAPI {
+  return cheerio.load(html, { pseudos: PSEUDOS });
+}
+
+/** Why a CSS selector cannot be used, or undefined when it compiles. */
+export function selectorProblem(css: string): string | undefined {
+  try {
+    loadHtml('')(css);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/**
+ * Elements a field selector picks in a container: the container itself when it matches (SEL's
+ * "self-match", here for every field, so `event_list: a.card` + `url: a.card` works), else its
+ * matching descendants in document order.
+ */
+export function matchesIn($: cheerio.CheerioAPI, container: Element, field: FieldSelector): Element[] {
+  if (field.css === undefined) return [container];
+  const self = $(container);
+  if (self.is(field.css)) return [container];
+  return self.find(field.css).toArray();
+}
+
+/** The URL relative links resolve against: the page's <base href> if it has one. */
+export function documentBase($: cheerio.CheerioAPI, pageUrl: string): string {
+  const href = $('base[href]').first().attr('href');
+  if (!href) return pageUrl;
+  try {
+    return new URL(href.trim(), pageUrl).href;
+  } catch {
+    return pageUrl;
+  }
+}
+
+/** Elements only: a selector result typed as any node (text, comments) narrowed for attribs. */
+export function isElement(node: AnyNode): node is Element {
+  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
+}

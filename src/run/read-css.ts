@@ -1,0 +1,196 @@
+import { DateTime } from 'luxon';
+import { describeError, SelScraperError } from '../errors.ts';
+import { extractCss, nextPageUrls } from '../extract/css.ts';
+import { extractEventDetail, type EventDetail } from '../extract/css-detail.ts';
+import { selectorProblem } from '../extract/css-selector.ts';
+import type { RawEvent } from '../extract/raw-event.ts';
+import type { FetchedDocument } from '../fetch/http-client.ts';
+import { resolveDates } from '../normalize/event-dates.ts';
+import type { SourceConfig } from '../sources/types.ts';
+import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './source-pages.ts';
+
+/** SEL waits this long between detail pages (scraper.go follow_event_urls). */
+const DETAIL_DELAY_MS = 500;
+const HEADLESS_WARNING = 'headless rendering is not available; read the server-rendered HTML';
+
+/**
+ * Tier 1 (and tier 2 without a browser): each start URL, then the pages its
+ * `selectors.pagination` links lead to, up to `max_pages` per start URL, each page read once.
+ * With `follow_event_urls`, event pages fill in what the listing left out.
+ */
+export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
+  const selectors = source.selectors ?? {};
+  const headless = source.method === 'headless';
+  const pagination = paginationSelector(source);
+  const sourceWarnings: string[] = [];
+  if (headless) sourceWarnings.push(HEADLESS_WARNING);
+  if (pagination && selectorProblem(pagination)) {
+    sourceWarnings.push(`pagination selector "${pagination}" is not a usable CSS selector (${selectorProblem(pagination)}); only the first page is read`);
+  }
+  const followDetails = source.follow_event_urls ? detailFilter(source, sourceWarnings) : undefined;
+  const enrich = detailReader(source, deps);
+  const visited = new Set<string>();
+  let eventsFound = 0;
+  let pagesRead = 0;
+  let lastUrl = source.url ?? '';
+
+  for (const start of startUrls(source)) {
+    const queue = [start];
+    for (let read = 0; queue.length > 0 && read < source.max_pages; ) {
+      const url = queue.shift() as string;
+      if (visited.has(url)) continue;
+      visited.add(url);
+      read++;
+      lastUrl = url;
+      let doc: FetchedDocument;
+      try {
+        doc = await deps.http.fetchDocument(withHeadlessHeaders(source, requestFor(source, url, deps.signal)));
+        assertHtml(doc);
+      } catch (error) {
+        yield { ok: false, url, error: describeError(error) };
+        continue;
+      }
+      visited.add(doc.url);
+      pagesRead++;
+      const warnings = sourceWarnings.splice(0);
+      const extracted = extractCss(doc.text, doc.url, selectors);
+      warnings.push(...extracted.warnings);
+      if (pagination && !selectorProblem(pagination)) {
+        const next = nextPageUrls(doc.text, doc.url, pagination).filter((link) => !visited.has(link) && !queue.includes(link));
+        const offSite = next.filter((link) => !sameSite(link, start));
+        if (offSite.length > 0) warnings.push(`pagination links to other sites not followed: ${offSite.join(', ')}`);
+        queue.push(...next.filter((link) => sameSite(link, start)));
+        if (read === source.max_pages && queue.some((link) => !visited.has(link))) {
+          warnings.push(`stopped after max_pages (${source.max_pages}) pages from ${start}; more pages are linked`);
+        }
+      }
+      if (followDetails) warnings.push(...(await enrich(extracted.events, followDetails)));
+      warnings.push(...allMidnight(extracted.events, source.timezone, new Date(deps.clock.now()), doc.url));
+      eventsFound += extracted.events.length;
+      yield { ok: true, url: doc.url, events: extracted.events, warnings };
+    }
+  }
+
+  if (headless && eventsFound === 0 && pagesRead > 0) {
+    yield {
+      ok: false,
+      url: lastUrl,
+      error: 'no events in the server-rendered HTML: this tier 2 site most likely builds its event list with JavaScript, which needs a browser (sel-scraper ships none); look for a JSON-LD, ICS or JSON API alternative',
+    };
+  }
+}
+
+/** Tier 2 configs name a button to click; when it is a link, its href is the next page. */
+function paginationSelector(source: SourceConfig): string | undefined {
+  const selector = source.selectors?.pagination ?? (source.method === 'headless' ? source.headless?.pagination_button : undefined);
+  return selector?.trim() || undefined;
+}
+
+function withHeadlessHeaders(source: SourceConfig, request: ReturnType<typeof requestFor>): ReturnType<typeof requestFor> {
+  const extra = source.method === 'headless' ? source.headless?.headers : undefined;
+  return extra ? { ...request, headers: { ...request.headers, ...extra } } : request;
+}
+
+/** Colly only runs HTML callbacks on HTML; a JSON or PDF answer is a failed page, not 0 events. */
+function assertHtml(doc: FetchedDocument): void {
+  const type = doc.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === '' || type.includes('html') || type.includes('xml') || /^\s*</.test(doc.text.slice(0, 512))) return;
+  throw new SelScraperError('ERR_EXTRACT', `expected an HTML page at ${doc.url}, got ${type}`, { hint: 'check the source url; CSS selectors only read HTML' });
+}
+
+/** The same site as SEL's colly AllowedDomains: the host and its www./bare twin. */
+function sameSite(url: string, start: string): boolean {
+  const bare = (value: string) => new URL(value).hostname.toLowerCase().replace(/^www\./, '');
+  return bare(url) === bare(start);
+}
+
+/**
+ * Which event URLs `follow_event_urls` may fetch, from `event_url_pattern` (a field SEL stores
+ * but never reads). A pattern starting with `^` is a regular expression tested against the
+ * whole URL; anything else is a glob over the whole URL, or over path + query when it starts
+ * with `/`, where `*` is any run of characters and `?` one character.
+ */
+function detailFilter(source: SourceConfig, warnings: string[]): (url: string) => boolean {
+  const pattern = source.event_url_pattern?.trim();
+  if (!pattern) return () => true;
+  if (pattern.startsWith('^')) {
+    try {
+      const regex = new RegExp(pattern);
+      return (url) => regex.test(url);
+    } catch (error) {
+      warnings.push(`event_url_pattern "${pattern}" is not a valid regular expression (${(error as Error).message}); no event pages are followed`);
+      return () => false;
+    }
+  }
+  const glob = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return (url) => {
+    const parsed = new URL(url);
+    return glob.test(pattern.startsWith('/') ? parsed.pathname + parsed.search : url);
+  };
+}
+
+/**
+ * Reads each event page at most once per source, politely spaced, and merges what it adds into
+ * the listing's rows. Returns the warnings of the pages it could not read.
+ */
+function detailReader(source: SourceConfig, deps: PageReaderDeps): (events: RawEvent[], wanted: (url: string) => boolean) => Promise<string[]> {
+  const cache = new Map<string, EventDetail | undefined>();
+  let fetched = 0;
+  const read = async (url: string, warnings: string[]): Promise<EventDetail | undefined> => {
+    if (fetched > 0) await deps.clock.sleep(DETAIL_DELAY_MS, deps.signal);
+    fetched++;
+    try {
+      const doc = await deps.http.fetchDocument(requestFor(source, url, deps.signal));
+      return extractEventDetail(doc.text, doc.url);
+    } catch (error) {
+      warnings.push(`event page ${url} not read: ${describeError(error)}`);
+      return undefined;
+    }
+  };
+  return async (events, wanted) => {
+    const warnings: string[] = [];
+    for (const event of events) {
+      if (!event.url || !needsDetail(event) || !wanted(event.url)) continue;
+      if (!cache.has(event.url)) cache.set(event.url, await read(event.url, warnings));
+      const detail = cache.get(event.url);
+      if (detail) merge(event, detail);
+    }
+    return warnings;
+  };
+}
+
+const TRUNCATED = /(?:…|\.\.\.)\s*$/;
+
+function hasDates(event: RawEvent): boolean {
+  return Boolean(event.startDate) || (event.dateParts ?? []).some((part) => part.trim() !== '');
+}
+
+function needsDetail(event: RawEvent): boolean {
+  return !event.description || TRUNCATED.test(event.description) || !hasDates(event);
+}
+
+/** The listing wins where it has a value, except a cut-off description the page has in full. */
+function merge(event: RawEvent, detail: EventDetail): void {
+  const current = event.description;
+  if (detail.description && (!current || (TRUNCATED.test(current) && detail.description.length > current.length))) {
+    event.description = detail.description;
+  }
+  if (!hasDates(event) && detail.startDate) {
+    event.startDate = detail.startDate;
+    if (detail.endDate) event.endDate = detail.endDate;
+    delete event.dateParts;
+  }
+  if (!event.image && detail.image) event.image = detail.image;
+}
+
+/** SEL's all_midnight check (quality.go): ≥ 80 % of ≥ 3 events starting at 00:00 local time. */
+function allMidnight(events: RawEvent[], zone: string, now: Date, pageUrl: string): string[] {
+  const starts = events
+    .map((event) => resolveDates(event, zone, now))
+    .filter((outcome) => outcome.ok)
+    .map((outcome) => DateTime.fromISO(outcome.dates.startDate, { setZone: true }));
+  if (starts.length < 3) return [];
+  const midnight = starts.filter((start) => start.hour === 0 && start.minute === 0 && start.second === 0).length;
+  if (midnight * 5 < starts.length * 4) return [];
+  return [`all_midnight: ${midnight}/${starts.length} events have T00:00:00 start times on ${pageUrl} — possible time extraction failure`];
+}
