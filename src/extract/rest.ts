@@ -5,7 +5,7 @@ import type { ExtractResult, RawEvent } from './raw-event.ts';
 
 type Item = Record<string, unknown>;
 
-export const API_FIELDS = ['name', 'start_date', 'end_date', 'url', 'image', 'location', 'description'] as const;
+const API_FIELDS = ['name', 'start_date', 'end_date', 'url', 'image', 'location', 'description'] as const;
 export type ApiField = (typeof API_FIELDS)[number];
 
 type FieldRule = { kind: 'path'; spec: string } | { kind: 'template'; spec: string; template: FieldTemplate } | { kind: 'identity' };
@@ -81,13 +81,12 @@ export function extractRestPage(body: unknown, source: SourceConfig, pageUrl: st
     return { events: [], warnings };
   }
   let items: Item[];
-  let dropUnnamed = false;
   if (rest.flatten) {
-    items = [];
-    const dateRule = mapping.rules.get('start_date');
-    const hasStart = (item: Item) => dateRule !== undefined && applyRule(dateRule, 'start_date', item).value !== undefined;
-    collectEventLists(results, items, hasStart, 0);
-    dropUnnamed = true;
+    const collected: Item[] = [];
+    collectEventLists(results, collected, (item) => hasField(mapping, 'start_date', item), 0);
+    // Flatten collects every list of objects, and some are not events (ticket types, keywords).
+    items = collected.filter((item) => hasField(mapping, 'name', item) || hasField(mapping, 'start_date', item));
+    if (items.length < collected.length) warnings.push(`${pageUrl}: flatten skipped ${collected.length - items.length} nested item(s) with neither a name nor a start date`);
   } else if (results === null) {
     items = [];
   } else if (Array.isArray(results)) {
@@ -95,15 +94,8 @@ export function extractRestPage(body: unknown, source: SourceConfig, pageUrl: st
   } else {
     throw new SelScraperError('ERR_EXTRACT', `"${resultsField}" in ${pageUrl} is ${jsonKind(results)}, not an array; set rest.flatten: true if the events are nested inside it`);
   }
-  const mapped = mapApiItems(items, mapping, pageUrl);
-  let events = mapped.events;
-  if (dropUnnamed) {
-    // Flatten collects every list of objects, and some are not events (ticket types, keywords).
-    const kept = events.filter((e) => e.name !== undefined || e.startDate !== undefined);
-    if (kept.length < events.length) warnings.push(`${pageUrl}: flatten skipped ${events.length - kept.length} nested item(s) with neither a name nor a start date`);
-    events = kept;
-  }
-  const page: RestPage = { events, warnings: [...warnings, ...mapped.warnings] };
+  const { events, warnings: mappingWarnings } = mapApiItems(items, mapping, pageUrl);
+  const page: RestPage = { events, warnings: [...warnings, ...mappingWarnings] };
   const next = nextPage(body, rest.next_field || 'next', pageUrl, rest.endpoint, page.warnings);
   if (next) page.next = next;
   return page;
@@ -130,6 +122,11 @@ function collectEventLists(value: unknown, out: Item[], hasStart: (item: Item) =
   if (isItem(value)) {
     for (const key of Object.keys(value).sort()) collectEventLists(value[key], out, hasStart, depth + 1);
   }
+}
+
+function hasField(mapping: ApiMapping, field: ApiField, item: Item): boolean {
+  const rule = mapping.rules.get(field);
+  return rule !== undefined && applyRule(rule, field, item).value !== undefined;
 }
 
 function isObjectList(value: unknown): boolean {
@@ -233,6 +230,7 @@ function valueAtPath(item: Item, spec: string): unknown {
 
 /** REST without a field_map: each field from the item key that spells it, in any case or style. */
 function identityValue(item: Item, field: ApiField): unknown {
+  if (Object.hasOwn(item, field)) return item[field];
   const wanted = field.replace(/_/g, '');
   const key = Object.keys(item).find((k) => k.replace(/_/g, '').toLowerCase() === wanted);
   return key === undefined ? undefined : item[key];

@@ -86,7 +86,9 @@ export async function* readRestPages(source: SourceConfig, deps: PageReaderDeps)
       }
       outcome = { ok: true, url: doc.url, events: result.events, warnings };
     } catch (error) {
-      yield { ok: false, url, error: describeError(error) };
+      // The missing TLS fingerprint is the likely cause when such a site refuses us.
+      const note = page === 1 && source.tls_fingerprint ? ` (${NO_TLS_FINGERPRINT_WARNING})` : '';
+      yield { ok: false, url, error: describeError(error) + note };
       return;
     }
     yield outcome;

@@ -1,7 +1,7 @@
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/fetch/http-client.ts';
-import { NO_TLS_FINGERPRINT_WARNING, readRestPages } from '../../src/run/read-rest.ts';
+import { NO_TLS_FINGERPRINT_WARNING, readRestPages, restRequest } from '../../src/run/read-rest.ts';
 import type { PageOutcome } from '../../src/run/source-pages.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
@@ -105,5 +105,16 @@ describe('readRestPages', () => {
       .reply(200, page(1), json);
     const [only] = await read(source({ tls_fingerprint: 'chrome_auto', rest: {} }));
     expect(only?.ok && only.warnings).toEqual([NO_TLS_FINGERPRINT_WARNING]);
+  });
+
+  it('uses timeout_ms only when it is longer than the 30 s default', () => {
+    expect(restRequest(source({ rest: { timeout_ms: 60_000 } }), `${API}/events`).timeoutMs).toBe(60_000);
+    expect(restRequest(source({ rest: { timeout_ms: 5_000 } }), `${API}/events`).timeoutMs).toBe(30_000);
+  });
+
+  it('names the missing TLS fingerprint when a source that asks for one is refused', async () => {
+    agent.get(API).intercept({ path: '/events?page=1' }).reply(403, 'Access Denied');
+    const [only] = await read(source({ tls_fingerprint: 'chrome_auto', rest: {} }));
+    expect(only?.ok === false && only.error).toMatch(/HTTP 403 .*tls_fingerprint: chrome_auto is not available/);
   });
 });

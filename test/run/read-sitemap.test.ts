@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.ts';
 import { createHttpClient, type HttpClient } from '../../src/fetch/http-client.ts';
 import { readSitemapPages } from '../../src/run/read-sitemap.ts';
-import type { PageOutcome } from '../../src/run/source-pages.ts';
+import { readSourcePages, type PageOutcome } from '../../src/run/source-pages.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
@@ -119,6 +119,12 @@ describe('readSitemapPages', () => {
     expect(names(await read(source()))).toEqual(['A']);
   });
 
+  it('explains a .xml.gz file served without Content-Encoding instead of parsing bytes as XML', async () => {
+    serve('/sitemap.xml.gz', gzipSync(urlset('/events/a')), { headers: { 'content-type': 'application/x-gzip' } });
+    const pages = await read(source({ url: `${SITE}/sitemap.xml.gz` }));
+    expect(pages[0]?.ok === false && pages[0].error).toMatch(/is a gzip file that was not served with Content-Encoding: gzip/);
+  });
+
   it('skips a child sitemap that fails and reads the others', async () => {
     serve('/sitemap.xml', index('/broken.xml', '/event-sitemap.xml'), xml);
     serve('/broken.xml', 'gone', html, 404);
@@ -192,5 +198,15 @@ describe('readSitemapPages', () => {
     const pages = await read(source({}, { tier: 2, selectors: { event_list: 'article' } }), log);
     expect(log).toEqual([]);
     expect(pages[0]?.ok === false && pages[0].error).toMatch(/tier 2 are not supported/);
+  });
+
+  it('is how readSourcePages reads any source with a sitemap block', async () => {
+    serve('/sitemap.xml', urlset('/events/a'), xml);
+    serve('/events/a', eventPage('A'));
+    const log: string[] = [];
+    const pages: PageOutcome[] = [];
+    for await (const page of readSourcePages(source(), recordingDeps(log))) pages.push(page);
+    expect(log[0]).toBe('GET /sitemap.xml');
+    expect(names(pages)).toEqual(['A']);
   });
 });
