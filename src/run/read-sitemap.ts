@@ -98,6 +98,7 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
 
   await walk(config.url, 0);
   const root = discovery.outcomes[0];
+  if (root?.ok && extract.note) root.warnings.unshift(extract.note);
   if (root?.ok && discovery.pages.length === 0 && listed.size > 0) {
     const excluded = exclude ? ` and not exclude_pattern ${JSON.stringify(config.exclude_pattern)}` : '';
     root.warnings.push(`none of the ${listed.size} URL(s) in the sitemap match filter_pattern ${JSON.stringify(config.filter_pattern)}${excluded}`);
@@ -116,17 +117,22 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
   }
 }
 
-type PageExtractor = { run: (html: string, pageUrl: string) => ExtractResult } | { error: string };
+type PageExtractor = { run: (html: string, pageUrl: string) => ExtractResult; note?: string } | { error: string };
 
-/** How each page is read: the source's tier, as SEL does for sitemap sources. */
+/**
+ * How each page is read: the source's tier, as SEL does for sitemap sources. Tier 2 pages are
+ * read as served, with the CSS selectors, as tier 2 sources without a sitemap are here.
+ */
 function pageExtractor(source: SourceConfig): PageExtractor {
+  const selectors = source.selectors ?? {};
+  const css = (html: string, pageUrl: string) => extractCss(html, pageUrl, selectors);
   switch (source.tier) {
     case 0:
       return { run: extractJsonLd };
-    case 1: {
-      const selectors = source.selectors ?? {};
-      return { run: (html, pageUrl) => extractCss(html, pageUrl, selectors) };
-    }
+    case 1:
+      return { run: css };
+    case 2:
+      return { run: css, note: 'headless rendering is not available; the pages were read as the server sent them' };
     default:
       return { error: `sitemap sources with tier ${source.tier} are not supported by this version of sel-scraper` };
   }

@@ -193,11 +193,12 @@ describe('readSitemapPages', () => {
     expect(pages[1]?.ok && pages[1].events.map((e) => [e.name, e.startDate, e.pageUrl])).toEqual([['Hamlet', '2027-02-14T19:30', `${SITE}/events/a`]]);
   });
 
-  it('refuses a tier 2 sitemap source before fetching anything', async () => {
-    const log: string[] = [];
-    const pages = await read(source({}, { tier: 2, selectors: { event_list: 'article' } }), log);
-    expect(log).toEqual([]);
-    expect(pages[0]?.ok === false && pages[0].error).toMatch(/tier 2 are not supported/);
+  it('reads the pages of a tier 2 source as served, with its selectors, and says so', async () => {
+    serve('/sitemap.xml', urlset('/events/a'), xml);
+    serve('/events/a', '<html><body><article><h1>Hamlet</h1><p class="date">2027-02-14T19:30</p></article></body></html>');
+    const pages = await read(source({}, { tier: 2, selectors: { event_list: 'article', name: 'h1', start_date: 'p.date' } }));
+    expect(pages[0]?.ok && pages[0].warnings).toEqual(['headless rendering is not available; the pages were read as the server sent them']);
+    expect(names(pages)).toEqual(['Hamlet']);
   });
 
   it('is how readSourcePages reads any source with a sitemap block', async () => {
