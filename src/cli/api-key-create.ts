@@ -1,7 +1,7 @@
 import { validateNewKey } from '../keys/key-store.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import type { CreateKeyFlags } from './api-key.ts';
-import { describeRecord, formatTimestamp, keyJson, printable } from './api-key-render.ts';
+import { formatTimestamp, keyJson, printable } from './api-key-render.ts';
 import { withKeyStore } from './api-key-store.ts';
 import type { CliDeps } from './io.ts';
 
@@ -36,12 +36,12 @@ export async function createApiKey(name: string, flags: CreateKeyFlags, deps: Cl
       `⚠️  ${WARNING}`,
       '   Give it to the scraper as SEL_API_KEY (in the environment, or a chmod-600 .env) and test it with:',
       '   sel-scraper api-key check',
+      `   Revoke it with: sel-scraper api-key revoke ${record.id}`,
       ...(record.role === 'admin'
         ? ['   This is an admin key: it can mint admin tokens and manage keys. Scrapers should use agent keys.']
         : []),
     ];
     deps.stdout.write(lines.join('\n') + '\n');
-    deps.stderr.write(`revoke it with: sel-scraper api-key revoke ${record.id}   (${describeRecord(record)})\n`);
     return EXIT.ok;
   });
 }
