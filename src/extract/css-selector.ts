@@ -39,8 +39,10 @@ const PSEUDOS = {
     includesFolded(element.children.map((child) => (child.type === 'text' ? child.data : '')).join(''), text),
 };
 
+/** css-what unquotes the argument of the pseudos it knows (`:contains`) but not of ours. */
 function includesFolded(haystack: string, needle: string | null | undefined): boolean {
-  return haystack.toLowerCase().includes((needle ?? '').toLowerCase());
+  const text = (needle ?? '').replace(/^(["'])(.*)\1$/s, '$2');
+  return haystack.toLowerCase().includes(text.toLowerCase());
 }
 
 /** A page parsed the way every CSS reader here needs it (HTML5 parser, cascadia pseudos). */

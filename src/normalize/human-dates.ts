@@ -64,15 +64,19 @@ const MONTHS: Record<string, number> = {
   jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5,
   jun: 6, june: 6, jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9,
   oct: 10, october: 10, nov: 11, november: 11, dec: 12, december: 12,
+  // French, for Canadian listings; abbreviations are left out where they clash ("mar").
+  janvier: 1, février: 2, fevrier: 2, mars: 3, avril: 4, mai: 5, juin: 6, juillet: 7, août: 8,
+  aout: 8, septembre: 9, octobre: 10, novembre: 11, décembre: 12, decembre: 12,
 };
 const WEEKDAYS: Record<string, number> = {
   mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, weds: 3, wednesday: 3, thu: 4, thur: 4,
   thurs: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
+  lundi: 1, mardi: 2, mercredi: 3, jeudi: 4, vendredi: 5, samedi: 6, dimanche: 7,
 };
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const RANGE_WORDS = new Set(['to', 'through', 'thru', 'until', 'till']);
-const RELATIVE_DAYS: Record<string, number> = { today: 0, tonight: 0, tomorrow: 1 };
+const RANGE_WORDS = new Set(['to', 'through', 'thru', 'until', 'till', 'au']);
+const RELATIVE_DAYS: Record<string, number> = { today: 0, tonight: 0, tomorrow: 1, "aujourd'hui": 0, demain: 1 };
 
 /**
  * One pass over the text, first alternative wins: ISO and numeric dates before times, times
@@ -86,8 +90,8 @@ const TOKEN = new RegExp(
     String.raw`(?<mer>(?<merH>\d{1,2})(?:[:.](?<merMin>\d{2}))?\s*(?<merAP>[ap])\.?\s?m\.?(?![a-z]))`,
     String.raw`(?<clock>(?<clockH>\d{1,2}):(?<clockMin>\d{2})(?::(?<clockS>\d{2}))?)`,
     String.raw`(?<fr>(?<frH>\d{1,2})\s?h\s?(?<frMin>\d{2}))`,
-    String.raw`(?<num>(?<numV>\d+)(?:st|nd|rd|th)?)`,
-    String.raw`(?<word>[a-z]+)`,
+    String.raw`(?<num>(?<numV>\d+)(?:st|nd|rd|th|er|e)?)`,
+    String.raw`(?<word>aujourd['’]hui|[a-zà-ÿ]+)`,
     String.raw`(?<sep>[-–—~])`,
   ].join('|'),
   'gi',
@@ -341,13 +345,13 @@ function tokenize(text: string): Token[] {
       if (/^(?:19|20)\d{2}$/.test(g.numV ?? '')) tokens.push({ kind: 'year', year: value });
       else if ((g.numV ?? '').length <= 2) tokens.push({ kind: 'number', value });
     } else if (g.word) {
-      const word = g.word.toLowerCase();
+      const word = g.word.toLowerCase().replace('’', "'");
       if (MONTHS[word] !== undefined) tokens.push({ kind: 'month', month: MONTHS[word] });
       else if (WEEKDAYS[word] !== undefined) tokens.push({ kind: 'weekday', weekday: WEEKDAYS[word] });
       else if (RANGE_WORDS.has(word)) tokens.push({ kind: 'sep' });
       else if (RELATIVE_DAYS[word] !== undefined) tokens.push({ kind: 'relative', days: RELATIVE_DAYS[word] });
-      else if (word === 'noon') tokens.push({ kind: 'time', time: { hour: 12, minute: 0, second: 0 } });
-      else if (word === 'midnight') tokens.push({ kind: 'time', time: { hour: 0, minute: 0, second: 0 } });
+      else if (word === 'noon' || word === 'midi') tokens.push({ kind: 'time', time: { hour: 12, minute: 0, second: 0 } });
+      else if (word === 'midnight' || word === 'minuit') tokens.push({ kind: 'time', time: { hour: 0, minute: 0, second: 0 } });
     } else if (g.sep) {
       tokens.push({ kind: 'sep' });
     }

@@ -102,6 +102,16 @@ describe('extractCss: selector syntax', () => {
     expect(event.name).toBe('The Show');
   });
 
+  it('matches :containsOwn on the element\'s own text only', () => {
+    const { event } = only('<div class="e"><p class="x">Tickets <b>FREE</b></p><p class="x">free entry</p></div>', { event_list: '.e', name: 'p.x:containsOwn("free")' });
+    expect(event.name).toBe('free entry');
+  });
+
+  it('reads an attribute in date_selectors', () => {
+    const { event } = only('<div class="e"><h2>X</h2><span class="d" data-day="Dec 8">8</span></div>', { event_list: '.e', name: 'h2', date_selectors: ['.d::data-day'] });
+    expect(event.dateParts).toEqual(['Dec 8']);
+  });
+
   it('supports :has, :not and :nth-child from the real configs', () => {
     const body = '<ul><li class="e"><h3>No link</h3></li><li class="e"><h3>Linked</h3><a href="/x">x</a></li><li class="e"><h3>Third</h3><a href="/y">y</a></li></ul>';
     const { events } = extractCss(html(body), page, { event_list: 'li.e:has(a):not(:nth-child(3))', name: 'h3' });

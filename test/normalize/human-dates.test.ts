@@ -256,6 +256,14 @@ describe('assembleDates: other shapes', () => {
     expect(assemble(['5 March 2026, 19h30']).start).toBe('2026-03-05T19:30:00-05:00');
   });
 
+  it('reads French dates and times', () => {
+    expect(assemble(['samedi 5 décembre 2026, 19 h 30'])).toMatchObject({ start: '2026-12-05T19:30:00-05:00', yearWasInferred: false });
+  });
+
+  it('reads a French day-first range', () => {
+    expect(assemble(['du 20 au 21 mars'], nov25)).toMatchObject({ start: '2027-03-20T00:00:00-04:00', end: '2027-03-21T00:00:00-04:00' });
+  });
+
   it('reads a numeric month/day/year date', () => {
     expect(assemble(['03/05/2026 7pm']).start).toBe('2026-03-05T19:00:00-05:00');
   });
