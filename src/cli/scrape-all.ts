@@ -1,10 +1,21 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import { defaultTimezone, loadEnvironment, resolveServerSettings } from '../config/run-config.ts';
+import type { Clock } from '../clock.ts';
+import { defaultTimezone, loadEnvironment, resolveServerSettings, type ServerSettings } from '../config/run-config.ts';
+import { SelScraperError } from '../errors.ts';
 import { createFixtureDispatcher } from '../fetch/fixtures.ts';
-import { createHttpClient } from '../fetch/http-client.ts';
+import { HostGate } from '../fetch/host-gate.ts';
+import { createHttpClient, type HttpClient } from '../fetch/http-client.ts';
+import { createPoliteHttpClient } from '../fetch/polite-http-client.ts';
+import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from '../fetch/retrying-http-client.ts';
+import { RobotsPolicy } from '../fetch/robots.ts';
+import { describeKey } from '../keys/redact.ts';
 import { renderSummary } from '../report/render.ts';
+import { journalPath, latestRunId, runsDirectory, type RunDefinition } from '../run/journal.ts';
+import { loadResumeState, type ResumeState } from '../run/resume.ts';
 import { runScrape } from '../run/scrape-run.ts';
+import { pollIntervals } from '../submit/batch-submitter.ts';
 import { RateLimiter } from '../submit/rate-limiter.ts';
 import { DEFAULT_RETRY } from '../submit/retry-policy.ts';
 import { SelClient, type FetchLike } from '../submit/sel-client.ts';
@@ -16,39 +27,60 @@ import type { ScrapeAllFlags } from './scrape.ts';
 export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<number> {
   const env = loadEnvironment(deps.env, deps.cwd);
   const dryRun = flags.dryRun ?? false;
+  const stateDir = path.resolve(deps.cwd, flags.stateDir);
+  const resume = flags.resume === undefined ? undefined : findRunToResume(flags.resume, stateDir, dryRun);
   const settings = dryRun ? undefined : resolveServerSettings({ server: flags.server, key: flags.key }, env);
+  if (resume && settings && normalizedUrl(settings.serverUrl) !== normalizedUrl(resume.run.serverUrl)) {
+    throw new SelScraperError('ERR_USAGE', `run ${resume.runId} was sent to ${resume.run.serverUrl}, not ${settings.serverUrl}`, {
+      hint: 'resume a run against the server it started with (set SEL_SERVER_URL or --server), or start a new run',
+    });
+  }
+  const definition: RunDefinition = resume?.run ?? {
+    sourcesDir: path.resolve(deps.cwd, flags.sources),
+    only: flags.source ?? [],
+    fixtures: flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : null,
+    serverUrl: settings?.serverUrl ?? '',
+    keyLabel: settings ? describeKey(settings.apiKey) : '',
+    batchSize: flags.batchSize,
+    defaultTimezone: defaultTimezone(env),
+  };
+  if (resume) deps.stderr.write(`resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`);
+
   const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 8 });
-  const sourceDispatcher = flags.fixtures ? await createFixtureDispatcher(path.resolve(deps.cwd, flags.fixtures)) : network;
+  const sourceDispatcher = definition.fixtures ? await createFixtureDispatcher(definition.fixtures) : network;
+  // Only insecure_skip_verify sources create it; replayed and injected dispatchers verify nothing anyway.
+  let insecure: Agent | undefined;
+  const insecureDispatcher = sourceDispatcher === network && !deps.dispatcher ? () => (insecure ??= new Agent({ connections: 8, connect: { rejectUnauthorized: false } })) : () => sourceDispatcher;
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
-    const client = settings
-      ? new SelClient({
-          baseUrl: settings.serverUrl,
-          apiKey: settings.apiKey,
-          fetch: ((url, init) => undiciFetch(url, { ...(init as object), dispatcher: network }) as unknown as Promise<Response>) as FetchLike,
-          clock: deps.clock,
-          limiter: new RateLimiter(flags.rateLimit, deps.clock),
-          retry: { ...DEFAULT_RETRY, maxRetryAfterMs: flags.maxRetryAfter * 1000 },
-          userAgent: USER_AGENT,
-        })
-      : undefined;
+    const client = settings ? createSelClient(settings, flags, deps.clock, network) : undefined;
     const report = await runScrape(
       {
-        sourcesDir: path.resolve(deps.cwd, flags.sources),
-        only: flags.source ?? [],
+        sourcesDir: definition.sourcesDir,
+        only: definition.only,
         dryRun,
         outFile: flags.out ? path.resolve(deps.cwd, flags.out) : undefined,
         allowAdminKey: flags.allowAdminKey ?? false,
-        defaultTimezone: defaultTimezone(env),
+        defaultTimezone: definition.defaultTimezone,
         sourceConcurrency: flags.sourceConcurrency,
         concurrency: flags.concurrency,
-        batchSize: flags.batchSize,
+        batchSize: definition.batchSize,
         maxBatchBytes: 2 * 1024 * 1024,
         pollTimeoutMs: flags.pollTimeout * 1000,
+        ...pollIntervals(flags.rateLimit, flags.concurrency),
         serverUrl: settings?.serverUrl,
+        timeoutMs: flags.timeout > 0 ? flags.timeout * 1000 : undefined,
+        sourceTimeoutMs: flags.sourceTimeout > 0 ? flags.sourceTimeout * 1000 : undefined,
+        state: dryRun ? undefined : { dir: stateDir, definition, resume, failuresFile: flags.failures ? path.resolve(deps.cwd, flags.failures) : undefined },
       },
       {
-        http: createHttpClient({ dispatcher: sourceDispatcher, userAgent: USER_AGENT }),
+        http: sourceHttpClient(sourceDispatcher, {
+          insecureDispatcher,
+          clock: deps.clock,
+          maxRetryAfterMs: flags.maxRetryAfter * 1000,
+          // Fixture replay reaches no real host, so there is no one to be polite to.
+          hostDelayMs: definition.fixtures ? 0 : flags.hostDelay * 1000,
+        }),
         client,
         clock: deps.clock,
         log: (line) => deps.stderr.write(line + '\n'),
@@ -61,5 +93,50 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
   } finally {
     if (sourceDispatcher !== network) await sourceDispatcher.close();
     if (!deps.dispatcher) await network.close();
+    await insecure?.close();
   }
+}
+
+/** The SEL client of a live run: one rate limiter for every request, retries with a cap on Retry-After. */
+export function createSelClient(settings: ServerSettings, flags: { rateLimit: number; maxRetryAfter: number }, clock: Clock, network: Dispatcher): SelClient {
+  return new SelClient({
+    baseUrl: settings.serverUrl,
+    apiKey: settings.apiKey,
+    fetch: ((url, init) => undiciFetch(url, { ...(init as object), dispatcher: network }) as unknown as Promise<Response>) as FetchLike,
+    clock,
+    limiter: new RateLimiter(flags.rateLimit, clock),
+    retry: { ...DEFAULT_RETRY, maxRetryAfterMs: flags.maxRetryAfter * 1000 },
+    userAgent: USER_AGENT,
+  });
+}
+
+/**
+ * Source fetches as the page readers get them: retried when the failure may pass, and polite
+ * (robots.txt, one request at a time per host, spaced by the host delay or Crawl-delay). Retries
+ * sit outside the gate so a backoff does not hold the host's slot.
+ */
+function sourceHttpClient(dispatcher: Dispatcher, options: { insecureDispatcher: () => Dispatcher; clock: Clock; maxRetryAfterMs: number; hostDelayMs: number }): HttpClient {
+  const base = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher: options.insecureDispatcher });
+  const retry = { ...DEFAULT_SOURCE_RETRY, maxRetryAfterMs: options.maxRetryAfterMs };
+  const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, { retry, clock: options.clock }) });
+  const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: options.hostDelayMs });
+  return createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate }), { retry, clock: options.clock });
+}
+
+/** The journal of the run `--resume` names, or of the latest run when it names none. */
+function findRunToResume(resume: string | true, stateDir: string, dryRun: boolean): ResumeState {
+  if (dryRun) throw new SelScraperError('ERR_USAGE', '--resume continues a live run; it cannot be combined with --dry-run');
+  const runId = resume === true ? latestRunId(stateDir) : resume;
+  if (!runId) {
+    throw new SelScraperError('ERR_USAGE', `no run to resume in ${runsDirectory(stateDir)}`, { hint: 'runs are journalled under --state-dir (default .sel-scraper in the working directory)' });
+  }
+  const file = journalPath(stateDir, runId);
+  if (!existsSync(file)) {
+    throw new SelScraperError('ERR_USAGE', `no journal for run ${runId} in ${runsDirectory(stateDir)}`, { hint: 'the run id is printed in the last line of a run summary; --state-dir must match the run’s' });
+  }
+  return loadResumeState(file);
+}
+
+function normalizedUrl(url: string): string {
+  return url.replace(/\/+$/, '');
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CliDeps } from './io.ts';
 import type { PreviewFlags } from './scrape-preview.ts';
 import { intOption } from './options.ts';
@@ -19,6 +19,29 @@ export interface ScrapeAllFlags {
   rateLimit: number;
   maxRetryAfter: number;
   sourceConcurrency: number;
+  /** A run id, or true for the latest run. */
+  resume?: string | true;
+  stateDir: string;
+  failures?: string;
+  /** Seconds; 0 = none. */
+  timeout: number;
+  sourceTimeout: number;
+  hostDelay: number;
+}
+
+export interface ScrapeReplayFlags {
+  server?: string;
+  key?: string;
+  json?: boolean;
+  concurrency: number;
+  batchSize: number;
+  allowAdminKey?: boolean;
+  pollTimeout: number;
+  rateLimit: number;
+  maxRetryAfter: number;
+  stateDir: string;
+  failures?: string;
+  timeout: number;
 }
 
 export function registerScrapeCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
@@ -55,6 +78,37 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--rate-limit <per-minute>', 'requests per minute to the SEL server (0 = no limit)', intOption(0, 100_000), 60)
     .option('--max-retry-after <seconds>', 'longest Retry-After the client waits for', intOption(0, 3600), 120)
     .option('--source-concurrency <n>', 'sources read at once', intOption(1, 64), 4)
+    .option('--resume [run-id]', 'continue an interrupted run (the latest when no id is given): sources read and events confirmed are not done again')
+    .option('--state-dir <dir>', 'where run journals and failures files are kept', '.sel-scraper')
+    .option('--failures <file.ndjson>', 'where to write events not delivered (default: <state-dir>/runs/<run-id>.failures.ndjson)')
+    .option('--timeout <seconds>', 'stop the whole run after this long, confirming what is in flight (0 = none)', intOption(0, 7 * 86_400), 0)
+    .option('--source-timeout <seconds>', 'stop reading one source after this long (0 = none)', intOption(0, 86_400), 0)
+    .option('--host-delay <seconds>', 'least time between two requests to one site (robots.txt Crawl-delay wins when longer)', secondsOption(0, 3600), 1)
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
+  scrape
+    .command('replay <file>')
+    .description('re-submit the events of a failures file (written by scrape all) after a fix')
+    .option('--server <url>', 'SEL server base URL (default: $SEL_SERVER_URL)')
+    .option('--key <key>', 'SEL API key (default: $SEL_API_KEY, else $SEL_INGEST_KEY)')
+    .option('--json', 'print the replay report as one JSON object on stdout')
+    .option('--concurrency <n>', 'batches in flight at once', intOption(1, 16), 2)
+    .option('--batch-size <n>', 'events per batch (SEL allows at most 100)', intOption(1, 100), 100)
+    .option('--allow-admin-key', 'submit even with an admin key (not recommended)')
+    .option('--poll-timeout <seconds>', 'how long to wait for the server to confirm a batch', intOption(1, 3600), 120)
+    .option('--rate-limit <per-minute>', 'requests per minute to the SEL server (0 = no limit)', intOption(0, 100_000), 60)
+    .option('--max-retry-after <seconds>', 'longest Retry-After the client waits for', intOption(0, 3600), 120)
+    .option('--state-dir <dir>', 'where the failures file of this replay goes', '.sel-scraper')
+    .option('--failures <file.ndjson>', 'where to write events still not delivered (default: <state-dir>/runs/<replay-id>.failures.ndjson)')
+    .option('--timeout <seconds>', 'stop after this long, confirming what is in flight (0 = none)', intOption(0, 7 * 86_400), 0)
+    .action(async (file: string, flags: ScrapeReplayFlags) => setExitCode(await (await import('./scrape-replay.ts')).scrapeReplay(file, flags, deps)));
+}
+
+/** Commander parser for a duration in seconds, decimals allowed (0.5 = half a second). */
+function secondsOption(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected seconds from ${min} to ${max}`);
+    return n;
+  };
 }
 

@@ -30,9 +30,22 @@ export function renderSummary(report: RunReport): string {
     ...lines,
     ...(details.length ? ['', ...details] : []),
     ...(report.error ? ['', `error: ${report.error}`] : []),
+    ...followUps(report),
     '',
-    `run ${report.runId}: ${mode}; exit code ${report.exitCode}`,
+    `run ${report.runId}${report.resumed ? ' (resumed)' : ''}: ${mode}; exit code ${report.exitCode}`,
   ].join('\n');
+}
+
+/** Where the undelivered events went, and how to finish the job. */
+function followUps(report: RunReport): string[] {
+  const lines: string[] = [];
+  if (report.failures) {
+    lines.push(`failures: ${report.failures.events} event(s) not delivered, written to ${report.failures.file}`);
+    lines.push(`  re-submit them after a fix: sel-scraper scrape replay ${report.failures.file}`);
+  }
+  const unfinished = report.totals.unknown > 0 || report.error !== null || report.exitCode === 130;
+  if (report.journal && unfinished) lines.push(`journal: ${report.journal}; continue this run with: sel-scraper scrape all --resume ${report.runId}`);
+  return lines.length ? ['', ...lines] : [];
 }
 
 function describeProblems(source: SourceReport): string[] {

@@ -43,6 +43,12 @@ export interface RunReport {
   exitCode: number;
   /** A run-level failure that is not any one source's (e.g. the key was revoked mid-run). */
   error: string | null;
+  /** This run continued an interrupted one (`scrape all --resume`). */
+  resumed: boolean;
+  /** The run journal, for `--resume`; null when none was kept (dry run). */
+  journal: string | null;
+  /** Events that failed or stayed unknown, for `scrape replay`; null when there are none. */
+  failures: { file: string; events: number } | null;
 }
 
 export function emptyCounters(): Counters {

@@ -31,7 +31,8 @@ export interface ItemResult {
 }
 
 export type SubmitResult =
-  | { kind: 'accepted'; batchId: string }
+  /** `maybeQueuedBefore`: an earlier, unanswered attempt may also have queued these events. */
+  | { kind: 'accepted'; batchId: string; maybeQueuedBefore?: true }
   /** The server refused the batch as a whole (400): nothing in it was queued. */
   | { kind: 'rejected'; reason: string }
   /** Retries ran out. `maybeQueued` when an attempt may have reached the server unanswered. */
@@ -46,6 +47,8 @@ interface Answer {
 }
 
 type Attempt = { ok: true; answer: Answer } | { ok: false; reason: string; reachedServer: boolean };
+/** An answer, and whether an earlier attempt of the same request may have reached the server. */
+type Outcome = { ok: true; answer: Answer; earlierReachedServer: boolean } | { ok: false; reason: string; reachedServer: boolean };
 
 /**
  * Client for the SEL server's scraper-facing contract (sel-api-contract.md): token exchange as
@@ -65,6 +68,9 @@ export class SelClient {
 
   async preflight(signal?: AbortSignal): Promise<PreflightResult> {
     const result = await this.request('POST', '/api/v1/auth/token', undefined, signal);
+    if (!result.ok && signal?.aborted) {
+      throw new SelScraperError('ERR_INTERRUPTED', 'interrupted before the SEL server answered the key preflight; nothing was fetched or sent');
+    }
     if (!result.ok) {
       throw new SelScraperError('ERR_SERVER_UNREACHABLE', `cannot reach the SEL server at ${this.base}: ${result.reason}`, {
         hint: 'check SEL_SERVER_URL (or --server) and your network; nothing was fetched',
@@ -90,7 +96,7 @@ export class SelClient {
     if (!result.ok) return { kind: 'gave-up', reason: result.reason, maybeQueued: result.reachedServer };
     const { status, body } = result.answer;
     if (status === 202 && isObject(body) && typeof body.batch_id === 'string' && body.batch_id !== '') {
-      return { kind: 'accepted', batchId: body.batch_id };
+      return { kind: 'accepted', batchId: body.batch_id, ...(result.earlierReachedServer ? { maybeQueuedBefore: true as const } : {}) };
     }
     if (status === 401) {
       throw new SelScraperError('ERR_KEY_REJECTED', `the SEL server rejected API key ${this.keyLabel} during submission (401)`, {
@@ -111,33 +117,44 @@ export class SelClient {
     return { kind: 'pending' };
   }
 
-  private async request(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<Attempt> {
+  /**
+   * One request with retries. Never throws: an abort while waiting (for a token, a backoff)
+   * ends the request as not answered, so callers account for it instead of losing it.
+   */
+  private async request(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<Outcome> {
     const { retry, clock, limiter } = this.options;
     const random = this.options.random ?? Math.random;
     let reachedServer = false;
-    let last: Attempt = { ok: false, reason: 'not attempted', reachedServer: false };
+    let reason = 'not attempted';
     for (let attempt = 1; attempt <= retry.attempts; attempt++) {
-      await limiter.take(signal);
-      last = await this.once(method, path, payload, signal);
+      if (!(await settles(limiter.take(signal)))) return { ok: false, reason: 'interrupted', reachedServer };
+      const earlierReachedServer = reachedServer;
+      const last = await this.once(method, path, payload, signal);
       if (!last.ok) {
         reachedServer ||= last.reachedServer;
+        reason = last.reason;
         if (signal?.aborted) break;
-        if (attempt < retry.attempts) await clock.sleep(backoffDelay(attempt, retry, random), signal);
+        if (attempt < retry.attempts && !(await settles(clock.sleep(backoffDelay(attempt, retry, random), signal)))) break;
         continue;
       }
       const { status, headers } = last.answer;
-      if (!RETRYABLE_STATUSES.has(status)) return last;
+      if (!RETRYABLE_STATUSES.has(status)) return { ...last, earlierReachedServer };
+      // A proxy's 502/504 may come after the SEL server behind it queued the batch.
+      if (status === 502 || status === 504) reachedServer = true;
       const retryAfter = parseRetryAfter(headers.get('retry-after'), clock.now());
-      if (status === 429 || status === 503) limiter.pause(retryAfter ?? backoffDelay(attempt, retry, random));
-      if (retryAfter !== undefined && retryAfter > retry.maxRetryAfterMs) {
+      const tooLong = retryAfter !== undefined && retryAfter > retry.maxRetryAfterMs;
+      // The server limits per IP, so a 429 or 503 slows every request of this client, not only
+      // this one; never for longer than the cap, so nothing queued waits past it.
+      if (status === 429 || status === 503) limiter.pause(Math.min(retryAfter ?? backoffDelay(attempt, retry, random), retry.maxRetryAfterMs));
+      if (tooLong) {
         return { ok: false, reason: `HTTP ${status} with Retry-After ${Math.round(retryAfter / 1000)} s, longer than --max-retry-after`, reachedServer };
       }
-      last = { ok: false, reason: `HTTP ${status} after ${attempt} attempt(s)`, reachedServer };
+      reason = `HTTP ${status} after ${attempt} attempt(s)`;
       if (attempt < retry.attempts && !(status === 429 || status === 503)) {
-        await clock.sleep(Math.max(retryAfter ?? 0, backoffDelay(attempt, retry, random)), signal);
+        if (!(await settles(clock.sleep(Math.max(retryAfter ?? 0, backoffDelay(attempt, retry, random)), signal)))) break;
       }
     }
-    return last.ok ? last : { ...last, reachedServer };
+    return { ok: false, reason: signal?.aborted ? 'interrupted' : reason, reachedServer };
   }
 
   private async once(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<Attempt> {
@@ -172,6 +189,16 @@ export class SelClient {
       const reason = timeout.aborted ? 'timed out' : errorReason(error);
       return { ok: false, reason, reachedServer: sent || timeout.aborted || /reset|socket|closed/i.test(reason) };
     }
+  }
+}
+
+/** Whether a wait finished (false: it was aborted). */
+async function settles(wait: Promise<void>): Promise<boolean> {
+  try {
+    await wait;
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { Agent, type Dispatcher } from 'undici';
+import { loadEnvironment, resolveServerSettings } from '../config/run-config.ts';
+import { SelScraperError } from '../errors.ts';
+import { renderSummary } from '../report/render.ts';
+import { readFailures } from '../run/failures.ts';
+import { defaultFailuresPath } from '../run/journal.ts';
+import { runReplay } from '../run/replay.ts';
+import { pollIntervals } from '../submit/batch-submitter.ts';
+import type { CliDeps } from './io.ts';
+import type { ScrapeReplayFlags } from './scrape.ts';
+import { createSelClient } from './scrape-all.ts';
+
+/** `scrape replay <file>`, loaded only when that command runs. */
+export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps: CliDeps): Promise<number> {
+  const env = loadEnvironment(deps.env, deps.cwd);
+  const settings = resolveServerSettings({ server: flags.server, key: flags.key }, env);
+  const input = path.resolve(deps.cwd, file);
+  const records = await readFailures(input);
+  if (records.length === 0) throw new SelScraperError('ERR_USAGE', `${file} lists no events`, { hint: 'nothing to replay: the run it came from delivered everything' });
+  const stateDir = path.resolve(deps.cwd, flags.stateDir);
+  const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 8 });
+  const human = flags.json ? deps.stderr : deps.stdout;
+  try {
+    const report = await runReplay(
+      {
+        file: input,
+        records,
+        allowAdminKey: flags.allowAdminKey ?? false,
+        concurrency: flags.concurrency,
+        batchSize: flags.batchSize,
+        maxBatchBytes: 2 * 1024 * 1024,
+        pollTimeoutMs: flags.pollTimeout * 1000,
+        ...pollIntervals(flags.rateLimit, flags.concurrency),
+        serverUrl: settings.serverUrl,
+        timeoutMs: flags.timeout > 0 ? flags.timeout * 1000 : undefined,
+        failuresFile: (replayId) => (flags.failures ? path.resolve(deps.cwd, flags.failures) : defaultFailuresPath(stateDir, replayId)),
+      },
+      {
+        client: createSelClient(settings, flags, deps.clock, network),
+        clock: deps.clock,
+        log: (line) => deps.stderr.write(line + '\n'),
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      },
+    );
+    human.write(renderSummary(report) + '\n');
+    if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
+    return report.exitCode;
+  } finally {
+    if (!deps.dispatcher) await network.close();
+  }
+}
