@@ -90,6 +90,14 @@ describe('reading CSS sources: pagination', () => {
     expect(names(pages)).toEqual([`failed: HTTP 500 fetching ${SITE}/a`, ['B1']]);
   });
 
+  it('reports a failing page of a numbered pager and reads the pages after it', async () => {
+    const pager = '<a class="next" href="/events/2">2</a><a class="next" href="/events/3">3</a>';
+    serve('/events', listing([{ name: 'A' }]).replace('</body>', `${pager}</body>`));
+    serve('/events/2', 'down', 503);
+    serve('/events/3', listing([{ name: 'C' }]).replace('</body>', `${pager}</body>`));
+    expect(names(await read(source()))).toEqual([['A'], `failed: HTTP 503 fetching ${SITE}/events/2`, ['C']]);
+  });
+
   it('does not follow pagination to another site', async () => {
     serve('/events', listing([{ name: 'A' }], 'https://elsewhere.test/page2'));
     const pages = await read(source());
