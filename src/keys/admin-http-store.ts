@@ -112,7 +112,13 @@ export class AdminHttpKeyStore implements KeyStore {
       });
     }
     // The create answer has no id: the list is the only place to learn it (contract §4.2).
-    const record = (await this.list()).find((r) => r.prefix === created.prefix);
+    const listed = await this.list().catch((error: unknown) => {
+      if (!(error instanceof SelScraperError)) throw error;
+      throw new SelScraperError(error.code, `${error.message} (after creating a key with prefix ${created.prefix}, which is not shown since its id is unknown)`, {
+        hint: `revoke it with \`sel-scraper api-key revoke ${created.prefix}\` once the server answers again`,
+      });
+    });
+    const record = listed.find((r) => r.prefix === created.prefix);
     if (!record) {
       throw new SelScraperError('ERR_SERVER_RESPONSE', `the server created a key with prefix ${created.prefix} but does not list it`, {
         hint: `the key is not shown since its id is unknown; revoke it with \`sel-scraper api-key revoke ${created.prefix}\` once it appears`,

@@ -37,6 +37,8 @@ export class FakeSelAdmin {
   private readonly tokens = new Set<string>();
   private server: Server | undefined;
   url = '';
+  /** Makes the key list answer 500, as a server whose database is failing would. */
+  failList = false;
 
   /** Keys the token exchange knows (full key → role); keys created through the API join it. */
   constructor(private readonly keys: Map<string, 'agent' | 'admin'> = new Map()) {}
@@ -57,6 +59,7 @@ export class FakeSelAdmin {
   reset(): void {
     this.requests.length = 0;
     this.rows.length = 0;
+    this.failList = false;
   }
 
   seed(row: Partial<FakeKeyRow> & { prefix: string; name: string }): FakeKeyRow {
@@ -85,7 +88,9 @@ export class FakeSelAdmin {
       const header = req.headers.authorization ?? '';
       // SEL's JWT middleware matches "Bearer " case-sensitively and knows nothing of API keys.
       if (!header.startsWith('Bearer ') || !this.tokens.has(header.slice(7))) return problem(res, 401, 'Invalid token', 'Unauthorized');
-      if (path === '/api/v1/admin/api-keys' && req.method === 'GET') return json(res, 200, { items: this.rows });
+      if (path === '/api/v1/admin/api-keys' && req.method === 'GET') {
+        return this.failList ? problem(res, 500, 'Failed to list API keys', 'Internal Server Error') : json(res, 200, { items: this.rows });
+      }
       if (path === '/api/v1/admin/api-keys' && req.method === 'POST') return this.create(body, res);
       if (req.method === 'DELETE') return this.revoke(path.slice('/api/v1/admin/api-keys/'.length), res);
       res.writeHead(405).end();

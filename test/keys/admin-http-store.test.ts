@@ -68,6 +68,13 @@ describe('AdminHttpKeyStore', () => {
     expect(record).toMatchObject({ id: fake.rows[0]?.id, prefix: key.slice(0, 8), name: 'lakeshore' });
   });
 
+  it('names the prefix of a key it created but could not find in the list, so it can be revoked', async () => {
+    const store = await connect();
+    fake.failList = true;
+    const error = await rejection(store.create({ name: 'orphan', role: 'agent' }));
+    expect(error).toMatchObject({ code: 'ERR_KEY_STORE', hint: expect.stringContaining(`revoke ${fake.rows[0]?.prefix}`) });
+  });
+
   it('sends role, source id and expiry in SEL\'s snake_case', async () => {
     const store = await connect();
     await store.create({ name: 'ops', role: 'admin', expiresInDays: 7, sourceId: '5b0c1a2e-0000-4000-8000-000000000000' });
