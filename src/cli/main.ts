@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { loadEnvironment, type Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { redactSecrets } from '../keys/redact.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
@@ -8,10 +9,27 @@ import type { CliDeps } from './io.ts';
 import { registerScrapeCommands } from './scrape.ts';
 import { registerSourcesCommands } from './sources.ts';
 
-/** Keys that may be in play, so that no message can echo one whatever goes wrong. */
+const SECRET_FLAGS = ['--key', '--admin-key', '--database-url'];
+const SECRET_ENV = /^(SEL_API_KEY|SEL_INGEST_KEY|SEL_ADMIN_API_KEY|DATABASE_URL|TEST_DATABASE_URL|SEL_GRAPHQL_TOKEN_.+)$/;
+
+/**
+ * Secrets that may be in play (flags, the environment and .env), so that no message can echo
+ * one, whatever goes wrong: a last safety net behind each command's own care.
+ */
 function secretsIn(argv: readonly string[], deps: CliDeps): string[] {
-  const fromFlags = argv.flatMap((arg, i) => (arg === '--key' ? [argv[i + 1] ?? ''] : arg.startsWith('--key=') ? [arg.slice(6)] : []));
-  return [...fromFlags, deps.env.SEL_API_KEY ?? '', deps.env.SEL_INGEST_KEY ?? ''].filter((s) => s.length > 0);
+  const fromFlags = argv.flatMap((arg, i) => {
+    if (SECRET_FLAGS.includes(arg)) return [argv[i + 1] ?? ''];
+    const flag = SECRET_FLAGS.find((f) => arg.startsWith(`${f}=`));
+    return flag ? [arg.slice(flag.length + 1)] : [];
+  });
+  let env: Env = deps.env;
+  try {
+    env = loadEnvironment(deps.env, deps.cwd);
+  } catch {
+    // An unreadable .env is reported by the command itself; the process environment still counts.
+  }
+  const fromEnv = Object.entries(env).flatMap(([name, value]) => (SECRET_ENV.test(name) && value ? [value] : []));
+  return [...fromFlags, ...fromEnv].filter((s) => s.length > 0);
 }
 
 /** Runs the CLI and returns the exit code; the single place errors become exit codes. */

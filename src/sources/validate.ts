@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { isFieldTemplate, parseFieldTemplate } from '../extract/field-template.ts';
 import type { SourceFile } from './schema.ts';
 import type { ExtractionMethod, SourceConfig } from './types.ts';
 
@@ -157,6 +158,7 @@ export function checkSourceRules(file: SourceFile): RuleIssue[] {
       warn(['graphql', 'token'], 'graphql.token: a token written in YAML is readable by anyone with the repository', 'prefer the SEL_GRAPHQL_TOKEN_<NAME> environment variable');
     }
     checkFieldMap(g.field_map, ['graphql', 'field_map'], 'graphql', warn);
+    checkTemplates(g, ['graphql'], 'graphql', error);
   }
   if (file.rest && tier === 3 && !file.graphql) {
     const r = file.rest;
@@ -168,6 +170,7 @@ export function checkSourceRules(file: SourceFile): RuleIssue[] {
     if (r.body && r.method !== 'POST') warn(['rest', 'body'], 'rest.body: body is ignored unless rest.method is POST');
     if (r.flatten && r.results_field === '.') warn(['rest', 'flatten'], 'rest.flatten: flatten is ignored when rest.results_field is "." (bare-array mode)');
     checkFieldMap(r.field_map, ['rest', 'field_map'], 'rest', warn);
+    checkTemplates(r, ['rest'], 'rest', error);
   }
 
   const sitemap = file.sitemap;
@@ -208,6 +211,27 @@ function checkFieldMap(
   for (const key of Object.keys(fieldMap ?? {})) {
     if (!FIELD_MAP_KEYS.includes(key)) {
       warn([...path, key], `${block}.field_map: unrecognised key "${key}" (known keys: ${FIELD_MAP_KEYS.join(', ')})`);
+    }
+  }
+}
+
+/** SEL refuses a url_template Go cannot parse at load time; we also check templated field_map values. */
+function checkTemplates(
+  block: { url_template?: string | undefined; field_map?: Record<string, string> | undefined },
+  path: ConfigPath,
+  name: string,
+  error: (path: ConfigPath, message: string) => void,
+): void {
+  const templates: [ConfigPath, string, string][] = [];
+  if (block.url_template) templates.push([[...path, 'url_template'], `${name}.url_template`, block.url_template]);
+  for (const [key, value] of Object.entries(block.field_map ?? {})) {
+    if (isFieldTemplate(value)) templates.push([[...path, 'field_map', key], `${name}.field_map.${key}`, value]);
+  }
+  for (const [at, where, text] of templates) {
+    try {
+      parseFieldTemplate(text, where);
+    } catch (problem) {
+      error(at, (problem as Error).message);
     }
   }
 }

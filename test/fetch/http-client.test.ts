@@ -84,3 +84,10 @@ describe('createHttpClient', () => {
     await expect(client().fetchDocument(request('/down'))).rejects.toMatchObject({ code: 'ERR_FETCH', message: expect.stringContaining('ENOTFOUND') });
   });
 });
+
+describe('createHttpClient with compressed files', () => {
+  it('unpacks a .gz file served without Content-Encoding (sitemap.xml.gz)', async () => {
+    agent.get(ORIGIN).intercept({ path: '/sitemap.xml.gz' }).reply(200, gzipSync('<urlset/>'), { headers: { 'content-type': 'application/x-gzip' } });
+    expect((await client().fetchDocument(request('/sitemap.xml.gz'))).text).toBe('<urlset/>');
+  });
+});

@@ -86,3 +86,10 @@ describe('loading SEL source configs', () => {
     await expect(loadSourceDirectory('/nonexistent/sources', options)).rejects.toMatchObject({ code: 'ERR_CONFIG_NOT_FOUND' });
   });
 });
+
+describe('template checks at load time', () => {
+  it('refuses a url_template with an action SEL configs cannot use, pointing at it', () => {
+    const yaml = 'name: a\nurl: https://a.test/\ntier: 3\nrest:\n  endpoint: https://a.test/api\n  url_template: "https://a.test/{{ .slug | upper }}"\n';
+    expect(issuesOf(yaml)[0]).toMatch(/^src\.yaml:6:17: error: .*url_template/);
+  });
+});
