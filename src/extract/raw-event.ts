@@ -21,9 +21,26 @@ export interface RawOccurrence {
   dateParts?: string[];
 }
 
+/**
+ * SEL's series metadata for an expanded ICS occurrence, in its wire names (RecurrenceInput);
+ * times are RFC 3339 because SEL decodes them as Go time.Time.
+ */
+export type RawRecurrence = {
+  external_key: string;
+  series_name: string;
+  series_start: string;
+  series_end: string | null;
+  rrule: string;
+  exdates: string[] | null;
+  rdates: string[] | null;
+  tzid: string;
+};
+
 export interface RawEvent {
   /** The source's own identity for the event (@id, identifier, ICS UID...), if it has one. */
   id?: string;
+  /** `id` is an opaque token (an ICS UID), sent as the eventId verbatim, never read as a URL. */
+  opaqueId?: boolean;
   /** schema.org types as written, e.g. ["MusicEvent"]. */
   types?: string[];
   name?: string;
@@ -47,6 +64,8 @@ export interface RawEvent {
   isAccessibleForFree?: boolean;
   cancelled?: boolean;
   occurrences?: RawOccurrence[];
+  /** Set on each occurrence of an ICS series, which SEL receives one event per occurrence. */
+  recurrence?: RawRecurrence;
   /** Page the event was found on; relative URLs resolve against it. */
   pageUrl: string;
 }

@@ -129,6 +129,7 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
   const threshold = source.multi_session_duration_threshold ? parseGoDuration(source.multi_session_duration_threshold) : undefined;
   if (threshold !== undefined) event.multi_session_duration_threshold = threshold;
 
+  if (raw.recurrence) event.recurrence = raw.recurrence;
   if (occurrences.length > 1 || (occurrences.length === 1 && occurrences[0]?.startDate !== main.startDate)) {
     event.occurrences = occurrences.map(toOccurrence);
   }
@@ -160,7 +161,7 @@ function toOccurrence(dates: ResolvedDates): OccurrenceInput {
 function eventIdOf(raw: RawEvent, event: EventInput): string {
   const own = raw.id?.trim();
   if (own) {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(own)) return own;
+    if (raw.opaqueId || /^[a-z][a-z0-9+.-]*:/i.test(own)) return own;
     const resolved = absoluteHttpUrl(own, raw.pageUrl);
     return resolved?.ok ? resolved.value : own;
   }

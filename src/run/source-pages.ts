@@ -6,6 +6,7 @@ import type { FetchRequest, HttpClient } from '../fetch/http-client.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { readCssPages } from './read-css.ts';
 import { readGraphqlPages } from './read-graphql.ts';
+import { readIcsFeeds } from './read-ics.ts';
 import { readRestPages } from './read-rest.ts';
 import { readSitemapPages } from './read-sitemap.ts';
 
@@ -53,6 +54,7 @@ export async function* readSourcePages(source: SourceConfig, deps: PageReaderDep
     case 'css': case 'headless': yield* readCssPages(source, deps); return;
     case 'rest': yield* readRestPages(source, deps); return;
     case 'graphql': yield* readGraphqlPages(source, deps); return;
+    case 'ics': yield* readIcsFeeds(source, deps); return;
     default:
       yield { ok: false, url: source.url ?? '', error: `extraction method "${source.method}" is not supported by this version of sel-scraper` };
   }
