@@ -285,6 +285,10 @@ describe('extractIcs time zones', () => {
     expect(warnings).toEqual(['unknown time zone TZID "Mars/Olympus_Mons": its times were read in America/Toronto, the source\'s timezone']);
   });
 
+  it('reads a quoted UTC offset label as that fixed offset', () => {
+    expect(only(at('DTSTART;TZID="UTC-05:00":20270701T190000').events).startDate).toBe('2027-07-01T19:00:00-05:00');
+  });
+
   it('keeps UTC times in UTC', () => {
     expect(only(at('DTSTART:20270301T190000Z').events).startDate).toBe('2027-03-01T19:00:00Z');
   });
@@ -439,6 +443,11 @@ describe('extractIcs text and structure', () => {
     const { events, warnings } = extract(calendar(['UID:d', 'SUMMARY:Odd length', 'DTSTART:20270301T190000Z', 'DURATION:P']));
     expect(only(events).endDate).toBeUndefined();
     expect(warnings).toEqual(['UID d: Ignoring malformed DURATION value: "P" – treating as zero duration']);
+  });
+
+  it('uses X-ALT-DESC when there is no DESCRIPTION', () => {
+    const text = calendar(['UID:a', 'SUMMARY:A', 'X-ALT-DESC;FMTTYPE=text/html:<p>Rich text</p>', 'DTSTART:20270301T190000Z']);
+    expect(only(extract(text).events).description).toBe('<p>Rich text</p>');
   });
 
   it('changes a webcal:// event URL to https://', () => {
