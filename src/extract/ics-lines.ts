@@ -37,8 +37,8 @@ export interface SplitCalendar {
 /** Components that never nest inside another: meeting one means the open one was not closed. */
 const TOP_LEVEL = new Set(['VEVENT', 'VTIMEZONE']);
 // RFC 5545 §3.1: name *(";" param) ":" value, where a quoted param value may hold ":" and ";".
-const CONTENT_LINE = /^([A-Za-z0-9_-]+)((?:;[A-Za-z0-9_-]+=(?:"[^"]*"|[^";:]*)(?:,(?:"[^"]*"|[^";:]*))*)*):(.*)$/;
-const PARAM = /;([A-Za-z0-9_-]+=(?:"[^"]*"|[^";:]*)(?:,(?:"[^"]*"|[^";:]*))*)/g;
+const CONTENT_LINE = /^([A-Za-z0-9_-]+)((?:;[A-Za-z0-9_-]+=(?:"[^"]*"|[^",;:]*)(?:,(?:"[^"]*"|[^",;:]*))*)*):(.*)$/;
+const PARAM = /;([A-Za-z0-9_-]+=(?:"[^"]*"|[^",;:]*)(?:,(?:"[^"]*"|[^",;:]*))*)/g;
 
 /** Unfolds RFC 5545 §3.1 continuation lines and parses each property line. */
 export function contentLines(text: string): ContentLine[] {
