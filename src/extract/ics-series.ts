@@ -130,7 +130,7 @@ export function expandSeries(master: VEvent, overrides: readonly VEvent[], uid: 
   }
 
   const slotText = (slot: IcalDate) => (allDay ? dayStart(slot, run.options.zone) : rfc3339(slot.getTime(), zone));
-  const exdates = [...new Set(Object.values(master.exdate ?? {}))].sort((a, b) => a.getTime() - b.getTime()).map((d) => slotText(d as IcalDate));
+  const exdates = [...new Set(Object.values(master.exdate ?? {}))].sort((a, b) => a.getTime() - b.getTime()).map((d) => ((d as IcalDate).dateOnly ? dayStart(d, run.options.zone) : rfc3339(d.getTime(), zone)));
   const recurrence: RawRecurrence = {
     external_key: `${run.options.sourceName}:${uid}`,
     series_name: cleanLine(name) ?? uid,

@@ -357,6 +357,12 @@ describe('extractIcs recurrence', () => {
     expect(only(events)).toMatchObject({ id: 'weekly-1', cancelled: true });
   });
 
+  it('lists a date-only EXDATE of a timed series as that day’s midnight in the source’s zone', () => {
+    const { events } = extract(calendar([...weekly.slice(0, 5), 'EXDATE;VALUE=DATE:20270315']), { now: new Date('2027-02-20T00:00:00Z') });
+    expect(events[0]?.recurrence?.exdates).toEqual(['2027-03-15T00:00:00-04:00']);
+    expect(starts(events)).not.toContain('2027-03-15T19:00:00-04:00');
+  });
+
   it('repeats an all-day event as calendar dates', () => {
     const { events } = extract(calendar(['UID:d1', 'SUMMARY:Market', 'DTSTART;VALUE=DATE:20270306', 'RRULE:FREQ=WEEKLY;COUNT=3']), { now: new Date('2027-03-01T00:00:00Z') });
     expect(events.map((e) => [e.id, e.startDate, e.endDate])).toEqual([
