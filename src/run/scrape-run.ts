@@ -170,6 +170,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
             deadline.dispose();
           }
           if (deadline.timedOut()) report.error = `${describeError(deadline.signal.reason)}; events read until then are delivered`;
+          else if (runStop.stop.aborted) report.error = `stopped while reading: ${runStop.reason ?? 'the run was stopped'}`;
           report.durationMs = deps.clock.now() - began;
           // A source cut short by a stop is read again on resume; one that ended on its own is done.
           if (!runStop.stop.aborted) journal?.append({ type: 'source-done', source: source.name, report: snapshot(report) }, { sync: true });

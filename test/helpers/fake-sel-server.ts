@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monotonicFactory } from 'ulid';
 
 /**
  * A SEL server on 127.0.0.1 that follows sel-api-contract.md where a scraper can see it: token
@@ -18,6 +19,8 @@ export interface FakeSelOptions {
   neverComplete?: (batchNumber: number) => boolean;
   /** Requests per minute before 429 (0 = unlimited). */
   rateLimitPerMinute?: number;
+  /** The bucket's capacity; SEL's equals the per-minute limit (the default). */
+  rateLimitBurst?: number;
   retryAfterSeconds?: number;
   /** Batch POST attempts (0-based) answered 503 without being queued. */
   failPost?: (postNumber: number) => boolean;
@@ -25,6 +28,25 @@ export interface FakeSelOptions {
   dropConnection?: (requestNumber: number) => boolean;
   /** Batch POSTs whose connection is destroyed AFTER the batch was queued. */
   dropAfterQueue?: (postNumber: number) => boolean;
+  /** Retry-After (seconds) sent with the 503 of failPost; none when absent. */
+  failPostRetryAfterSeconds?: number;
+  /** Every answer waits this long (a slow server). */
+  latencyMs?: number;
+  /** A per-item failure the server's pipeline would add (e.g. a geographic boundary). */
+  rejectItem?: (event: Record<string, unknown>) => string | undefined;
+}
+
+/**
+ * A deterministic "one in n" for fault injection: the same seed and number always give the same
+ * answer, so a fault pattern (and the figures measured under it) can be reproduced.
+ */
+export function chance(seed: number, rate: number): (n: number) => boolean {
+  return (n) => {
+    let x = (Math.imul(n + 1, 0x9e3779b1) ^ Math.imul(seed + 1, 0x85ebca6b)) >>> 0;
+    x = Math.imul(x ^ (x >>> 16), 0x7feb352d) >>> 0;
+    x = Math.imul(x ^ (x >>> 15), 0x846ca68b) >>> 0;
+    return ((x ^ (x >>> 16)) >>> 0) / 2 ** 32 < rate;
+  };
 }
 
 export interface RecordedRequest {
@@ -32,6 +54,8 @@ export interface RecordedRequest {
   path: string;
   authorization: string | undefined;
   userAgent: string | undefined;
+  /** When it arrived (Date.now()). */
+  at: number;
 }
 
 interface StoredEvent {
@@ -45,17 +69,20 @@ export class FakeSelServer {
   readonly requests: RecordedRequest[] = [];
   /** Events created, in order, keyed by dedup key. */
   readonly events = new Map<string, StoredEvent>();
+  /** Dedup keys of items the server failed (each counted once, however often it was sent). */
+  readonly rejected = new Set<string>();
   readonly batches = new Map<string, ItemResult[] | 'processing'>();
-  counts = { posts: 0, acceptedBatches: 0, rateLimited: 0, statusPolls: 0 };
+  counts = { posts: 0, acceptedBatches: 0, rateLimited: 0, statusPolls: 0, dropped: 0, failedPosts: 0 };
   private server: Server | undefined;
   private tokens: number;
   private refilledAt = Date.now();
   private requestNumber = 0;
   private batchNumber = 0;
-  private idCounter = 0;
+  /** Event ids are ULIDs, as SEL's are: they start with the time the event was created. */
+  private readonly newEventId = monotonicFactory();
 
   constructor(private readonly options: FakeSelOptions = {}) {
-    this.tokens = options.rateLimitPerMinute ?? 0;
+    this.tokens = options.rateLimitBurst ?? options.rateLimitPerMinute ?? 0;
   }
 
   get url(): string {
@@ -84,9 +111,11 @@ export class FakeSelServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const number = this.requestNumber++;
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    this.requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, userAgent: req.headers['user-agent'] });
+    this.requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, userAgent: req.headers['user-agent'], at: Date.now() });
     const body = await readBody(req);
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     if (this.options.dropConnection?.(number)) {
+      this.counts.dropped++;
       req.socket.destroy();
       return;
     }
@@ -119,7 +148,11 @@ export class FakeSelServer {
   private batch(req: IncomingMessage, res: ServerResponse, body: string): void {
     const postNumber = this.counts.posts++;
     if (!this.roleOf(req)) return unauthorized(res, '/api/v1/events:batch');
-    if (this.options.failPost?.(postNumber)) return problem(res, 503, 'server-error', 'Service Unavailable');
+    if (this.options.failPost?.(postNumber)) {
+      this.counts.failedPosts++;
+      const retryAfter = this.options.failPostRetryAfterSeconds;
+      return problem(res, 503, 'server-error', 'Service Unavailable', undefined, retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
+    }
     let events: unknown;
     try {
       events = (JSON.parse(body) as { events?: unknown }).events;
@@ -141,6 +174,7 @@ export class FakeSelServer {
       setTimeout(() => this.batches.set(batchId, (events as Record<string, unknown>[]).map((e, i) => this.ingest(e, i))), this.options.processingMs ?? 50);
     }
     if (this.options.dropAfterQueue?.(postNumber)) {
+      this.counts.dropped++;
       req.socket.destroy();
       return;
     }
@@ -148,13 +182,16 @@ export class FakeSelServer {
   }
 
   private ingest(event: Record<string, unknown>, index: number): ItemResult {
-    const error = validate(event);
-    if (error) return { index, status: 'failed', error };
     const source = event.source as { url?: string; eventId?: string } | undefined;
     const key = source?.url ? `${new URL(source.url).host}|${source.eventId}` : `hash|${String(event.name).toLowerCase()}|${String(event.startDate)}`;
+    const error = validate(event) ?? this.options.rejectItem?.(event);
+    if (error) {
+      this.rejected.add(key);
+      return { index, status: 'failed', error };
+    }
     const existing = this.events.get(key);
     if (existing) return { index, status: 'duplicate', event_id: existing.eventId };
-    const eventId = `01TESTEVENT${String(this.idCounter++).padStart(15, '0')}`;
+    const eventId = this.newEventId(Date.now());
     this.events.set(key, { eventId, event });
     return { index, status: 'created', event_id: eventId };
   }
@@ -181,7 +218,7 @@ export class FakeSelServer {
     const limit = this.options.rateLimitPerMinute ?? 0;
     if (limit <= 0) return true;
     const now = Date.now();
-    this.tokens = Math.min(limit, this.tokens + ((now - this.refilledAt) * limit) / 60_000);
+    this.tokens = Math.min(this.options.rateLimitBurst ?? limit, this.tokens + ((now - this.refilledAt) * limit) / 60_000);
     this.refilledAt = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
@@ -223,8 +260,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function problem(res: ServerResponse, status: number, slug: string, title: string, detail?: string): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
+function problem(res: ServerResponse, status: number, slug: string, title: string, detail?: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
   res.end(JSON.stringify({ type: `https://sel.events/problems/${slug}`, title, status, ...(detail ? { detail } : {}) }));
 }
 

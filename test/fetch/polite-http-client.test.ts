@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { SelScraperError } from '../../src/errors.ts';
+import { HostGate } from '../../src/fetch/host-gate.ts';
+import type { FetchedDocument, FetchRequest, HttpClient } from '../../src/fetch/http-client.ts';
+import { createPoliteHttpClient } from '../../src/fetch/polite-http-client.ts';
+import { RobotsPolicy } from '../../src/fetch/robots.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
+
+/** A site as an HttpClient: robots.txt per origin (absent: 404), every other URL an empty page. */
+function fakeSite(clock: FakeClock, robots: Record<string, string> = {}) {
+  const starts: { url: string; at: number }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const http: HttpClient = {
+    async fetchDocument(req: FetchRequest): Promise<FetchedDocument> {
+      const url = new URL(req.url);
+      if (url.pathname === '/robots.txt') {
+        const text = robots[url.origin];
+        if (text === undefined) throw new SelScraperError('ERR_FETCH_STATUS', `HTTP 404 fetching ${req.url}`);
+        return { url: req.url, status: 200, contentType: 'text/plain', text, bytes: text.length, charset: 'utf-8' };
+      }
+      starts.push({ url: req.url, at: clock.now() });
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await clock.sleep(300);
+      inFlight--;
+      return { url: req.url, status: 200, contentType: 'text/html', text: '<html></html>', bytes: 13, charset: 'utf-8' };
+    },
+  };
+  return { http, starts, maxInFlight: () => maxInFlight };
+}
+
+function polite(clock: FakeClock, site: ReturnType<typeof fakeSite>, delayMs = 1_000) {
+  return createPoliteHttpClient(site.http, { robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock, concurrency: 1, delayMs }) });
+}
+
+const get = (url: string, signal?: AbortSignal): FetchRequest => ({ url, timeoutMs: 5_000, maxBodyBytes: 1_000_000, ...(signal ? { signal } : {}) });
+
+describe('createPoliteHttpClient', () => {
+  it('starts two requests to one host at least the host delay apart', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock);
+    const http = polite(clock, site);
+    await http.fetchDocument(get('https://a.test/1'));
+    await http.fetchDocument(get('https://a.test/2'));
+    expect(site.starts[1]!.at - site.starts[0]!.at).toBe(1_000);
+  });
+
+  it('does not delay requests to different hosts', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock);
+    const http = polite(clock, site);
+    await http.fetchDocument(get('https://a.test/1'));
+    const before = clock.now();
+    await http.fetchDocument(get('https://b.test/1'));
+    expect(site.starts[1]!.at).toBe(before);
+  });
+
+  it('lets only one request at a time reach a host, even from concurrent sources', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock);
+    const http = polite(clock, site, 0);
+    await Promise.all([1, 2, 3, 4].map((n) => http.fetchDocument(get(`https://a.test/${n}`))));
+    expect(site.starts).toHaveLength(4);
+    expect(site.maxInFlight()).toBe(1);
+  });
+
+  it('spaces requests by the robots.txt Crawl-delay when it is longer than the host delay', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock, { 'https://a.test': 'User-agent: *\nCrawl-delay: 5\n' });
+    const http = polite(clock, site);
+    await http.fetchDocument(get('https://a.test/1'));
+    await http.fetchDocument(get('https://a.test/2'));
+    await http.fetchDocument(get('https://a.test/3'));
+    expect(site.starts.map((s) => s.at - site.starts[0]!.at)).toEqual([0, 5_000, 10_000]);
+  });
+
+  it('refuses a URL robots.txt disallows, with ERR_ROBOTS_DISALLOWED and the rule’s file in the reason', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock, { 'https://a.test': 'User-agent: sel-scraper\nDisallow: /private\n' });
+    const error = await polite(clock, site)
+      .fetchDocument(get('https://a.test/private/events'))
+      .catch((e: unknown) => e as SelScraperError);
+    expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED', message: 'skipped by robots.txt: https://a.test/robots.txt disallows "sel-scraper" from /private/events' });
+    expect(site.starts).toEqual([]);
+  });
+
+  it('lets a waiter whose signal aborts leave the host queue without taking a turn', async () => {
+    const gate = new HostGate({ clock: new FakeClock(), concurrency: 1, delayMs: 0 });
+    let release = () => {};
+    const ran: string[] = [];
+    const first = gate.run('https://a.test/1', () => new Promise<void>((resolve) => (release = resolve)).then(() => ran.push('1')));
+    const controller = new AbortController();
+    const second = gate.run('https://a.test/2', async () => ran.push('2'), controller.signal);
+    const third = gate.run('https://a.test/3', async () => ran.push('3'));
+    controller.abort(new Error('source timed out'));
+    await expect(second).rejects.toThrow('source timed out');
+    release();
+    await Promise.all([first, third]);
+    expect(ran).toEqual(['1', '3']);
+  });
+});
