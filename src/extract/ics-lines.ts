@@ -127,3 +127,37 @@ export function param(line: ContentLine, name: string): string | undefined {
 export function unquote(value: string): string {
   return value.replace(/^"(.*)"$/, '$1');
 }
+
+/**
+ * RFC 5545 folds lines every 75 octets, and some producers (Google among them) fold inside a
+ * multi-byte UTF-8 character; decoding before unfolding would turn it into U+FFFD. This joins
+ * only such folds, on the raw bytes, so every other fold (and every line number) stays as is.
+ */
+export function joinSplitCharacters(bytes: Buffer): Buffer {
+  const out: number[] = [];
+  let changed = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    const foldLength = byte === 0x0d && bytes[i + 1] === 0x0a ? 2 : byte === 0x0a ? 1 : 0;
+    const next = bytes[i + foldLength];
+    if (foldLength > 0 && (next === 0x20 || next === 0x09) && endsInsideCharacter(out)) {
+      i += foldLength;
+      changed = true;
+      continue;
+    }
+    out.push(byte);
+  }
+  return changed ? Buffer.from(out) : bytes;
+}
+
+/** Whether the bytes so far end in the middle of a UTF-8 sequence. */
+function endsInsideCharacter(bytes: readonly number[]): boolean {
+  for (let back = 1; back <= 4 && back <= bytes.length; back++) {
+    const byte = bytes[bytes.length - back] as number;
+    if ((byte & 0xc0) === 0x80) continue;
+    if (byte < 0xc0) return false;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+    return back < length;
+  }
+  return false;
+}

@@ -15,6 +15,11 @@ export interface FetchRequest {
   signal?: AbortSignal;
   /** Skip TLS certificate verification (a source's insecure_skip_verify); needs `insecureDispatcher`. */
   insecureTls?: boolean;
+  /**
+   * Applied to the body bytes before charset decoding, for formats defined on octets: ICS lines
+   * are folded by byte count, sometimes inside a multi-byte character, so they unfold first.
+   */
+  beforeDecode?: (bytes: Buffer) => Buffer;
 }
 
 export interface FetchedDocument {
@@ -82,7 +87,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             hint: statusHint(response.statusCode),
           });
         }
-        const decoded = unwrapGzipFile(decompress(raw, header(response.headers, 'content-encoding'), req.maxBodyBytes, url), req.maxBodyBytes, url);
+        const unpacked = unwrapGzipFile(decompress(raw, header(response.headers, 'content-encoding'), req.maxBodyBytes, url), req.maxBodyBytes, url);
+        const decoded = req.beforeDecode ? req.beforeDecode(unpacked) : unpacked;
         const { text, charset } = decodeBody(decoded, contentType);
         return { url, status: response.statusCode, contentType, text, bytes: decoded.byteLength, charset };
       }

@@ -4,13 +4,15 @@ import type { RawEvent } from '../extract/raw-event.ts';
  * SEL's multi-occurrence grouping (scraper.go groupByURLAndName): rows that share a URL and a
  * name are one event shown several times, e.g. one play with a block per performance. The
  * first row gives the fields; every row's dates become an occurrence. Rows without a URL are
- * never grouped, because two different events can share a name.
+ * never grouped, because two different events can share a name; nor are rows that carry their
+ * own identity, such as the occurrences of an ICS series.
  */
 export function groupOccurrences(events: readonly RawEvent[]): RawEvent[] {
   const groups = new Map<string, RawEvent[]>();
   const order: (RawEvent | string)[] = [];
   for (const event of events) {
-    if (!event.url || !event.name) {
+    // A row with an id of its own (an ICS occurrence) is an event of its own, whatever its URL.
+    if (!event.url || !event.name || event.opaqueId || event.recurrence) {
       order.push(event);
       continue;
     }

@@ -9,6 +9,8 @@ export function cleanText(value: string | undefined): string | undefined {
   let text = value;
   if (/[<&]/.test(text)) {
     text = text
+      .replace(/<(script|style|template)\b[\s\S]*?<\/\1\s*>/gi, '')
+      .replace(/<!--[\s\S]*?-->/g, '')
       .replace(/<\s*br\s*\/?>/gi, '\n')
       .replace(/<\/\s*(p|div|li|h[1-6]|tr)\s*>/gi, '\n')
       .replace(/<[^>]*>/g, '');

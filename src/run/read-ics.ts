@@ -1,4 +1,5 @@
 import { describeError } from '../errors.ts';
+import { joinSplitCharacters } from '../extract/ics-lines.ts';
 import { extractIcs, ICS_HORIZON_DAYS, ICS_MAX_OCCURRENCES } from '../extract/ics.ts';
 import type { FetchRequest } from '../fetch/http-client.ts';
 import type { SourceConfig } from '../sources/types.ts';
@@ -19,6 +20,7 @@ export function icsRequest(source: SourceConfig, url: string, signal?: AbortSign
   return {
     ...base,
     headers: { accept: CALENDAR_ACCEPT, ...base.headers },
+    beforeDecode: joinSplitCharacters,
     ...(source.insecure_skip_verify ? { insecureTls: true } : {}),
   };
 }

@@ -121,4 +121,9 @@ describe('groupOccurrences', () => {
   it('never merges rows without a URL', () => {
     expect(groupOccurrences([raw(), raw()])).toHaveLength(2);
   });
+
+  it('never merges rows that carry their own identity, such as ICS occurrences', () => {
+    const rows = [raw({ url: '/yoga', id: 'uid-1:2027-01-04', opaqueId: true }), raw({ url: '/yoga', id: 'uid-1:2027-01-11', opaqueId: true })];
+    expect(groupOccurrences(rows)).toHaveLength(2);
+  });
 });

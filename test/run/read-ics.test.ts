@@ -107,3 +107,12 @@ describe('readIcsFeeds', () => {
     expect(page).toEqual({ ok: false, url: FEED, error: `cannot fetch ${FEED} without verifying its TLS certificate (insecure_skip_verify) in this command` });
   });
 });
+
+describe('folded multi-byte characters', () => {
+  it('joins a fold that splits a UTF-8 character before decoding, and no other fold', async () => {
+    const { joinSplitCharacters } = await import('../../src/extract/ics-lines.ts');
+    const e = Buffer.from('é');
+    const folded = Buffer.concat([Buffer.from('SUMMARY:Caf'), e.subarray(0, 1), Buffer.from('\r\n '), e.subarray(1), Buffer.from(' au lait\r\n more\r\n')]);
+    expect(joinSplitCharacters(folded).toString('utf8')).toBe('SUMMARY:Café au lait\r\n more\r\n');
+  });
+});
