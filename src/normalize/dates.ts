@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 export type DateResult =
   | { ok: true; value: string; dateOnly: boolean; warning?: string }
@@ -24,11 +24,11 @@ export function toRfc3339(input: string, zone: string): DateResult {
     if (!parsed.isValid) return { ok: false, reason: `invalid date "${input}": ${parsed.invalidExplanation ?? parsed.invalidReason}` };
     return { ok: true, value: format(parsed), dateOnly: false };
   }
-  const parsed = DateTime.fromISO(iso, { zone });
+  const parsed = DateTime.fromISO(iso, { zone: memoizedZone(zone) });
   if (!parsed.isValid) return { ok: false, reason: `invalid date "${input}": ${parsed.invalidExplanation ?? parsed.invalidReason}` };
   const dateOnly = DATE_ONLY.test(iso);
   const wall = iso.length >= 16 ? iso.slice(11, 16) : '00:00';
-  if (!dateOnly && parsed.toFormat('HH:mm') !== wall.padStart(5, '0')) {
+  if (!dateOnly && `${twoDigits(parsed.hour)}:${twoDigits(parsed.minute)}` !== wall.padStart(5, '0')) {
     return {
       ok: true,
       value: format(parsed),
@@ -45,7 +45,58 @@ function format(dt: DateTime): string {
   return dt.toISO({ suppressMilliseconds: !withMillis, includeOffset: true }) ?? dt.toString();
 }
 
-/** Epoch milliseconds of an RFC 3339 string produced by toRfc3339. */
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * Epoch milliseconds of an RFC 3339 string produced by toRfc3339. That output is always in the
+ * ECMAScript date-time format (seconds, 3-digit fraction, Z or ±HH:MM), which Date.parse reads
+ * exactly, at a fraction of the cost of a luxon parse.
+ */
 export function instantOf(rfc3339: string): number {
-  return DateTime.fromISO(rfc3339, { setZone: true }).toMillis();
+  return Date.parse(rfc3339);
+}
+
+const HOUR_MS = 3_600_000;
+/** Hours remembered per zone before the memo starts over (a run touches a few thousand). */
+const MAX_HOURS = 100_000;
+
+/**
+ * An IANA zone whose offsets are remembered per UTC hour. Luxon asks Intl for the offset on every
+ * conversion (formatToParts, microseconds each, two per date); a run converts thousands of dates
+ * in a handful of zones. An hour is remembered only when its first and last millisecond have the
+ * same offset, so an hour holding a transition is always asked afresh: no zone changes offset
+ * twice within an hour, so the remembered value is exact.
+ */
+class MemoizedZone extends IANAZone {
+  private readonly hours = new Map<number, number | null>();
+
+  override offset(ts: number): number {
+    if (!this.isValid || !Number.isFinite(ts)) return super.offset(ts);
+    const hour = Math.floor(ts / HOUR_MS);
+    let known = this.hours.get(hour);
+    if (known === undefined) {
+      const first = super.offset(hour * HOUR_MS);
+      known = first === super.offset((hour + 1) * HOUR_MS - 1) ? first : null;
+      if (this.hours.size >= MAX_HOURS) this.hours.clear();
+      this.hours.set(hour, known);
+    }
+    return known ?? super.offset(ts);
+  }
+}
+
+/**
+ * One memoized zone per name for the process, like luxon's own zone cache: offsets are a pure
+ * function of the zone name and the instant, so sharing them cannot leak between runs.
+ */
+const memoizedZones = new Map<string, MemoizedZone>();
+
+function memoizedZone(name: string): MemoizedZone {
+  let zone = memoizedZones.get(name);
+  if (!zone) {
+    zone = new MemoizedZone(name);
+    memoizedZones.set(name, zone);
+  }
+  return zone;
 }
