@@ -34,7 +34,7 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
   const invalid = (reason: string): NormalizeOutcome => ({ kind: 'invalid', name, reason });
   if (raw.cancelled) return { kind: 'skipped', name, reason: 'cancelled by the source' };
   if (!name) return invalid('no name');
-  if ([...name].length > MAX_NAME) return invalid(`name is longer than ${MAX_NAME} characters`);
+  if (longerThan(name, MAX_NAME)) return invalid(`name is longer than ${MAX_NAME} characters`);
 
   const zone = raw.timezone ?? source.timezone;
   const occurrences: (ResolvedDates & { raw: number })[] = [];
@@ -67,9 +67,8 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
 
   const description = cleanText(raw.description);
   if (description) {
-    const chars = [...description];
-    if (chars.length > MAX_DESCRIPTION) {
-      event.description = chars.slice(0, MAX_DESCRIPTION - 1).join('') + '…';
+    if (longerThan(description, MAX_DESCRIPTION)) {
+      event.description = [...description].slice(0, MAX_DESCRIPTION - 1).join('') + '…';
       warnings.push(`description cut to ${MAX_DESCRIPTION} characters`);
     } else {
       event.description = description;
@@ -141,6 +140,14 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
     ...(event.license ? { license: event.license } : {}),
   };
   return { kind: 'valid', event, warnings };
+}
+
+/**
+ * More than `max` characters (code points, as SEL counts them). A string of at most `max` UTF-16
+ * units cannot have more code points, so only long strings are split into an array to count.
+ */
+function longerThan(text: string, max: number): boolean {
+  return text.length > max && [...text].length > max;
 }
 
 function toOccurrence(dates: ResolvedDates): OccurrenceInput {
