@@ -7,6 +7,22 @@ export type UrlResult = { ok: true; value: string } | { ok: false; reason: strin
 
 /** An absolute http(s) URL from what a page wrote, resolved against the page it was on. */
 export function absoluteHttpUrl(value: string | undefined, base: string): UrlResult | undefined {
+  const parsed = parseHttpUrl(value, base);
+  return parsed?.ok ? { ok: true, value: parsed.url.href } : parsed;
+}
+
+/** As absoluteHttpUrl, and refused when SEL's server would reject the whole event for it. */
+export function publishableUrl(value: string | undefined, base: string): UrlResult | undefined {
+  const parsed = parseHttpUrl(value, base);
+  if (!parsed?.ok) return parsed;
+  if (isReservedTestHost(parsed.url.hostname)) {
+    return { ok: false, reason: `SEL rejects events linking to the reserved test domain: "${parsed.url.href}"` };
+  }
+  return { ok: true, value: parsed.url.href };
+}
+
+/** Parsed once, so checks on the URL need no second parse of its text. */
+function parseHttpUrl(value: string | undefined, base: string): { ok: true; url: URL } | { ok: false; reason: string } | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   let url: URL;
   try {
@@ -15,16 +31,7 @@ export function absoluteHttpUrl(value: string | undefined, base: string): UrlRes
     return { ok: false, reason: `not a URL: "${value}"` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: `not an http(s) URL: "${value}"` };
-  return { ok: true, value: url.href };
-}
-
-/** As absoluteHttpUrl, and refused when SEL's server would reject the whole event for it. */
-export function publishableUrl(value: string | undefined, base: string): UrlResult | undefined {
-  const result = absoluteHttpUrl(value, base);
-  if (result?.ok && isReservedTestHost(new URL(result.value).hostname)) {
-    return { ok: false, reason: `SEL rejects events linking to the reserved test domain: "${result.value}"` };
-  }
-  return result;
+  return { ok: true, url };
 }
 
 export function hostOf(url: string): string {
