@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { loadEnvironment, type Env } from '../config/run-config.ts';
+import type { Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { redactSecrets } from '../keys/redact.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
@@ -16,7 +16,7 @@ const SECRET_ENV = /^(SEL_API_KEY|SEL_INGEST_KEY|SEL_ADMIN_API_KEY|DATABASE_URL|
  * Secrets that may be in play (flags, the environment and .env), so that no message can echo
  * one, whatever goes wrong: a last safety net behind each command's own care.
  */
-function secretsIn(argv: readonly string[], deps: CliDeps): string[] {
+async function secretsIn(argv: readonly string[], deps: CliDeps): Promise<string[]> {
   const fromFlags = argv.flatMap((arg, i) => {
     if (SECRET_FLAGS.includes(arg)) return [argv[i + 1] ?? ''];
     const flag = SECRET_FLAGS.find((f) => arg.startsWith(`${f}=`));
@@ -24,6 +24,8 @@ function secretsIn(argv: readonly string[], deps: CliDeps): string[] {
   });
   let env: Env = deps.env;
   try {
+    // Loaded on the error path only, so --help and other commands that never read .env skip dotenv.
+    const { loadEnvironment } = await import('../config/run-config.ts');
     env = loadEnvironment(deps.env, deps.cwd);
   } catch {
     // An unreadable .env is reported by the command itself; the process environment still counts.
@@ -57,7 +59,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    const secrets = secretsIn(argv, deps);
+    const secrets = await secretsIn(argv, deps);
     if (error instanceof SelScraperError) {
       deps.stderr.write(redactSecrets(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`, secrets));
       return exitCodeForError(error.code);
