@@ -40,7 +40,7 @@ const site = await startSite(
   Array.from({ length: sources }, () => ({ latencyMs: 0 })),
   (host, p) => (p === '/events' ? listingPage(host * perSource, Math.min(perSource, events - host * perSource)) : undefined),
 );
-const sel = await new FakeSelServer({ keys: { [KEY]: 'agent' }, rateLimitPerMinute: R, processingMs: options['processing-ms'] }).start();
+const sel = await new FakeSelServer({ keys: { [KEY]: 'agent' }, rateLimitPerMinute: R, rateLimitBurst: R, processingMs: options['processing-ms'] }).start();
 const dir = await writeSources(
   Array.from({ length: sources }, (_, i) => ({ name: sourceName(i), method: 'jsonld' as const, urls: [`${site.origins[i]}/events`] })),
   'delivery',

@@ -1,18 +1,33 @@
 // Extraction throughput of sel-scraper itself: `runScrape` from dist/ in a dry run (fetch,
-// extract, normalise; nothing submitted), the sources read `concurrency` at a time. Plain
-// JavaScript on the compiled code, so no TypeScript loader sits in the measured process.
+// extract, normalise; nothing submitted), the sources read `concurrency` at a time, through the
+// same stack of source HTTP clients as `scrape all` builds (robots.txt, per-host gate, retries)
+// with --host-delay 0. Plain JavaScript on the compiled code, so no TypeScript loader sits in
+// the measured process.
 import process from 'node:process';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { systemClock } from '../../dist/clock.js';
+import { HostGate } from '../../dist/fetch/host-gate.js';
 import { createHttpClient } from '../../dist/fetch/http-client.js';
+import { createPoliteHttpClient } from '../../dist/fetch/polite-http-client.js';
+import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from '../../dist/fetch/retrying-http-client.js';
+import { RobotsPolicy } from '../../dist/fetch/robots.js';
 import { runScrape } from '../../dist/run/scrape-run.js';
 import { USER_AGENT } from '../../dist/version.js';
 import { childCpuMs } from './child-cpu.mjs';
 
 const input = JSON.parse(process.argv[2]);
 const dispatcher = new Agent({ connections: 8 });
-const http = createHttpClient({ dispatcher, userAgent: USER_AGENT });
+
+/** As src/cli/scrape-all.ts composes it (sourceHttpClient), with no delay between requests. */
+function sourceHttpClient() {
+  const base = createHttpClient({ dispatcher, userAgent: USER_AGENT });
+  const retry = { ...DEFAULT_SOURCE_RETRY };
+  const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, { retry, clock: systemClock }) });
+  const hostGate = new HostGate({ clock: systemClock, concurrency: 1, delayMs: 0 });
+  return createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate }), { retry, clock: systemClock });
+}
+const http = sourceHttpClient();
 
 function run(sourcesDir) {
   return runScrape(
