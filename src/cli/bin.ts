@@ -3,12 +3,16 @@ import { main } from './main.ts';
 
 const controller = new AbortController();
 let interrupts = 0;
-process.on('SIGINT', () => {
-  interrupts++;
-  if (interrupts > 1) process.exit(130);
-  process.stderr.write('\ninterrupted: finishing what is in flight (press Ctrl-C again to quit at once)\n');
-  controller.abort(new Error('interrupted'));
-});
+// SIGTERM (cron, CI runners, `docker stop`, systemd) stops as cleanly as Ctrl-C: what is in
+// flight is confirmed or journalled, and the summary is printed.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: finishing what is in flight (press Ctrl-C again to quit at once)\n`);
+    controller.abort(new Error('interrupted'));
+  });
+}
 
 process.exitCode = await main(process.argv.slice(2), {
   env: process.env,

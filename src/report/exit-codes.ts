@@ -20,6 +20,8 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   ERR_KEY_NOT_FOUND: EXIT.usage,
   ERR_KEY_AMBIGUOUS: EXIT.usage,
   ERR_FIXTURE_MISSING: EXIT.usage,
+  // An unwritable --state-dir or a damaged journal: the user's setup, not a bug.
+  ERR_JOURNAL: EXIT.usage,
   ERR_KEY_REJECTED: EXIT.keyRejected,
   ERR_KEY_ADMIN_REFUSED: EXIT.keyRejected,
   ERR_SERVER_UNREACHABLE: EXIT.serverUnreachable,

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
@@ -71,6 +71,30 @@ export function latestRunId(stateDir: string): string | undefined {
     .filter((id): id is string => id !== undefined)
     .sort()
     .at(-1);
+}
+
+/** Journals kept in a state directory: enough to resume any recent run, bounded for cron. */
+export const JOURNALS_KEPT = 20;
+
+/**
+ * Removes all but the newest `keep` journals (a journal holds every event of its run, so an
+ * hourly cron job would otherwise fill the disk). Failures files are the user's and stay.
+ */
+export function pruneJournals(stateDir: string, keep = JOURNALS_KEPT): void {
+  let names: string[];
+  try {
+    names = readdirSync(runsDirectory(stateDir));
+  } catch {
+    return;
+  }
+  const journals = names.filter((name) => RUN_FILE.test(name)).sort();
+  for (const name of journals.slice(0, Math.max(0, journals.length - keep))) {
+    try {
+      unlinkSync(path.join(runsDirectory(stateDir), name));
+    } catch {
+      // Another run pruned it first, or it is not ours to remove: either way, not worth failing a run.
+    }
+  }
 }
 
 /**

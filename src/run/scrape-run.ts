@@ -17,7 +17,7 @@ import { eventKey } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import { VERSION } from '../version.ts';
 import { failureRecord, writeFailures, type FailureRecord } from './failures.ts';
-import { defaultFailuresPath, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
+import { defaultFailuresPath, pruneJournals, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
 import { recheckUnconfirmed, type ResumeState } from './resume.ts';
 import { RunStop } from './run-stop.ts';
 import { readSourceEvents } from './source-events.ts';
@@ -241,6 +241,7 @@ function openJournal(options: ScrapeOptions, runId: string, startedAt: number, o
     return journal;
   }
   const journal = RunJournal.create(state.dir, runId, onError);
+  pruneJournals(state.dir);
   journal.append({ type: 'run-started', at: new Date(startedAt).toISOString(), runId, version: VERSION, run: state.definition }, { sync: true });
   return journal;
 }

@@ -179,8 +179,10 @@ export class BatchSubmitter {
       if (signal?.aborted) break;
       wait = Math.min(wait * 2, pollMaxMs);
     }
-    const why = signal?.aborted ? `${this.stopReason() ?? 'the run was interrupted'} before` : `no result within ${Math.round(pollTimeoutMs / 1000)} s after`;
-    this.settle(items, 'unknown', `batch ${batchId} accepted, ${why} the server confirmed it`, { batchId });
+    const why = signal?.aborted
+      ? `${this.stopReason() ?? 'the run was interrupted'} before the server confirmed it`
+      : `no result within ${Math.round(pollTimeoutMs / 1000)} s (--poll-timeout); the server may still create it`;
+    this.settle(items, 'unknown', `batch ${batchId} accepted, ${why}`, { batchId });
   }
 
   private join(items: QueuedEvent[], batchId: string, results: ItemResult[]): void {

@@ -1,9 +1,9 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { journalPath, latestRunId, readJournal, RunJournal, type JournalEntry, type RunDefinition } from '../../src/run/journal.ts';
+import { journalPath, latestRunId, pruneJournals, readJournal, RunJournal, type JournalEntry, type RunDefinition } from '../../src/run/journal.ts';
 
 const RUN_ID = '01KAA0000000000000000000AA';
 const definition: RunDefinition = { sourcesDir: '/s', only: [], fixtures: null, serverUrl: 'http://sel.test', keyLabel: 'abcd1234…', batchSize: 100, defaultTimezone: 'America/Toronto' };
@@ -72,5 +72,16 @@ describe('RunJournal', () => {
 
   it('finds no run in a state directory that does not exist', async () => {
     expect(latestRunId(path.join(await stateDir(), 'nowhere'))).toBeUndefined();
+  });
+});
+
+describe('pruneJournals', () => {
+  it('keeps the newest journals and every failures file', async () => {
+    const dir = await stateDir();
+    const ids = ['01KAA0000000000000000000AA', '01KAB0000000000000000000AA', '01KAC0000000000000000000AA'];
+    for (const id of ids) RunJournal.create(dir, id, noErrors).close();
+    writeFileSync(path.join(dir, 'runs', `${ids[0]}.failures.ndjson`), '');
+    pruneJournals(dir, 2);
+    expect(readdirSync(path.join(dir, 'runs')).sort()).toEqual([`${ids[0]}.failures.ndjson`, `${ids[1]}.ndjson`, `${ids[2]}.ndjson`]);
   });
 });

@@ -1,0 +1,60 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { systemClock } from '../../src/clock.ts';
+import { eventSite, workDir, type PrintedReport } from '../helpers/delivery-fixtures.ts';
+import { FixtureSite } from '../helpers/fixture-site.ts';
+
+let site: FixtureSite | undefined;
+afterEach(async () => {
+  await site?.stop();
+  site = undefined;
+});
+
+async function dryRun(robots: string | undefined, args: string[] = []) {
+  const spec = eventSite({ sources: 1, pages: 1, perPage: 3 });
+  site = await new FixtureSite({
+    ...spec.pages,
+    '/private/events': spec.pages['/s1/page-1']!,
+    ...(robots === undefined ? {} : { '/robots.txt': { body: robots, headers: { 'content-type': 'text/plain' } } }),
+  }).start();
+  const dir = await workDir('sel-robots-');
+  await spec.writeSources(dir, site.origin);
+  await writeFile(path.join(dir, 'sources', 'private.yaml'), `name: private\nurl: "${site.origin}/private/events"\n`);
+  let stdout = '';
+  const code = await main(['scrape', 'all', '--sources', 'sources', '--dry-run', '--json', '--host-delay', '0', ...args], {
+    env: {},
+    cwd: dir,
+    stdout: { write: (text) => void (stdout += text) },
+    stderr: { write: () => undefined },
+    clock: systemClock,
+  });
+  return { code, report: JSON.parse(stdout) as PrintedReport, hits: site.hits, origin: site.origin };
+}
+
+describe('scrape all and robots.txt', () => {
+  it('skips a source robots.txt disallows for sel-scraper, says so, and reads the others', async () => {
+    const { code, report, hits, origin } = await dryRun('User-agent: sel-scraper\nDisallow: /private\n');
+    expect(report.sources.find((s) => s.name === 'private')).toMatchObject({
+      status: 'failed',
+      error: `skipped by robots.txt: ${origin}/robots.txt disallows "sel-scraper" from /private/events`,
+    });
+    expect(report.sources.find((s) => s.name === 's1')).toMatchObject({ status: 'ok' });
+    expect(hits).not.toContain('/private/events');
+    expect(hits.filter((h) => h === '/robots.txt')).toHaveLength(1);
+    expect(code).toBe(3);
+  });
+
+  it('reads every source of a site without robots.txt (404)', async () => {
+    const { code, report } = await dryRun(undefined);
+    expect(report.sources.map((s) => s.status)).toEqual(['ok', 'ok']);
+    expect(code).toBe(0);
+  });
+
+  it('applies the rules for other crawlers only to them', async () => {
+    const { code, hits } = await dryRun('User-agent: GPTBot\nDisallow: /\n');
+    expect(hits).toContain('/private/events');
+    expect(code).toBe(0);
+  });
+});
