@@ -138,11 +138,11 @@ describe('scrape all against a misbehaving SEL server', () => {
 
   it('stops at --timeout: nothing new is sent, the reason is printed (exit 3), and --resume finishes the job', async () => {
     const spec = eventSite({ sources: 1, pages: 1, perPage: 20 });
-    const { dir, sel } = await setup(spec, {}, { '/slow': { body: '<html></html>', delayMs: 2_500 } });
+    const { dir, sel } = await setup(spec, {}, { '/slow': { body: '<html></html>', delayMs: 4_000 } });
     await writeFile(path.join(dir, 'sources', 'slow.yaml'), `name: slow\nurl: "${site!.origin}/slow"\n`);
     const started = Date.now();
     const first = await scrape(dir, ['--timeout', '1']);
-    expect(Date.now() - started).toBeLessThan(2_400);
+    expect(Date.now() - started).toBeLessThan(3_500);
     expect(first.code).toBe(3);
     expect(first.report.error).toMatch(/the run reached --timeout \(1 s\)/);
     expect(first.report.sources.find((s) => s.name === 'slow')).toMatchObject({ status: 'failed', error: 'stopped while reading: the run reached --timeout (1 s)' });
