@@ -52,3 +52,16 @@ export function describeError(error: unknown): string {
   }
   return String(error);
 }
+
+/** A fetch the site answered with an error status; retries need the status and Retry-After. */
+export class HttpStatusError extends SelScraperError {
+  readonly status: number;
+  readonly retryAfter: string | undefined;
+
+  constructor(status: number, message: string, options: SelScraperErrorOptions & { retryAfter?: string | undefined } = {}) {
+    super('ERR_FETCH_STATUS', message, options);
+    this.name = 'HttpStatusError';
+    this.status = status;
+    this.retryAfter = options.retryAfter;
+  }
+}

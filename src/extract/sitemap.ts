@@ -24,11 +24,6 @@ const W3C_DATETIME = /^\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?
  * their namespace prefix, and only direct children count, so `<image:loc>` is never a page.
  */
 export function parseSitemap(xml: string, sitemapUrl: string): SitemapDocument {
-  if (xml.startsWith('\u001f')) {
-    throw new SelScraperError('ERR_EXTRACT', `${sitemapUrl} is a gzip file that was not served with Content-Encoding: gzip; this version reads such sitemaps only when the server declares the encoding`, {
-      hint: 'point sitemap.url at the uncompressed sitemap.xml if the site has one',
-    });
-  }
   const $ = load(xml, { xml: true });
   const root = $.root().children().first()[0];
   const rootName = root ? localName(root) : undefined;

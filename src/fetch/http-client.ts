@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
-import { SelScraperError } from '../errors.ts';
+import { HttpStatusError, SelScraperError } from '../errors.ts';
 import { decodeBody } from './charset.ts';
 
 export interface FetchRequest {
@@ -83,8 +83,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const contentType = header(response.headers, 'content-type') ?? '';
         const raw = await readCapped(response.body, req.maxBodyBytes, url, signal);
         if (response.statusCode < 200 || response.statusCode >= 300) {
-          throw new SelScraperError('ERR_FETCH_STATUS', `HTTP ${response.statusCode} fetching ${url}`, {
+          throw new HttpStatusError(response.statusCode, `HTTP ${response.statusCode} fetching ${url}`, {
             hint: statusHint(response.statusCode),
+            retryAfter: header(response.headers, 'retry-after'),
           });
         }
         const unpacked = unwrapGzipFile(decompress(raw, header(response.headers, 'content-encoding'), req.maxBodyBytes, url), req.maxBodyBytes, url);

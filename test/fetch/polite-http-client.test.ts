@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SelScraperError } from '../../src/errors.ts';
+import { HttpStatusError, SelScraperError } from '../../src/errors.ts';
 import { HostGate } from '../../src/fetch/host-gate.ts';
 import type { FetchedDocument, FetchRequest, HttpClient } from '../../src/fetch/http-client.ts';
 import { createPoliteHttpClient } from '../../src/fetch/polite-http-client.ts';
@@ -16,7 +16,7 @@ function fakeSite(clock: FakeClock, robots: Record<string, string> = {}) {
       const url = new URL(req.url);
       if (url.pathname === '/robots.txt') {
         const text = robots[url.origin];
-        if (text === undefined) throw new SelScraperError('ERR_FETCH_STATUS', `HTTP 404 fetching ${req.url}`);
+        if (text === undefined) throw new HttpStatusError(404, `HTTP 404 fetching ${req.url}`);
         return { url: req.url, status: 200, contentType: 'text/plain', text, bytes: text.length, charset: 'utf-8' };
       }
       starts.push({ url: req.url, at: clock.now() });

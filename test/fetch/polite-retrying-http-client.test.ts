@@ -1,6 +1,6 @@
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SelScraperError } from '../../src/errors.ts';
+import { HttpStatusError, SelScraperError } from '../../src/errors.ts';
 import { createHttpClient, type FetchedDocument, type FetchRequest, type HttpClient } from '../../src/fetch/http-client.ts';
 import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from '../../src/fetch/retrying-http-client.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
@@ -21,7 +21,7 @@ function flaky(...failures: Error[]) {
   return { http, calls: () => calls };
 }
 
-const statusError = (status: number, extra: object = {}) => Object.assign(new SelScraperError('ERR_FETCH_STATUS', `HTTP ${status} fetching ${URL_}`), extra);
+const statusError = (status: number, extra: object = {}) => new HttpStatusError(status, `HTTP ${status} fetching ${URL_}`, extra);
 const request = (extra: Partial<FetchRequest> = {}): FetchRequest => ({ url: URL_, timeoutMs: 1_000, maxBodyBytes: 1_000, ...extra });
 
 function retrying(inner: HttpClient, clock = new FakeClock()) {

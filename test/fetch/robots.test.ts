@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SelScraperError } from '../../src/errors.ts';
+import { HttpStatusError, SelScraperError } from '../../src/errors.ts';
 import { createFixtureDispatcher } from '../../src/fetch/fixtures.ts';
 import { createHttpClient, type FetchedDocument, type HttpClient } from '../../src/fetch/http-client.ts';
 import { RobotsPolicy } from '../../src/fetch/robots.ts';
@@ -14,7 +14,7 @@ function robotsSite(answers: Record<string, string | Error>) {
     async fetchDocument(req): Promise<FetchedDocument> {
       fetched.push(req.url);
       const answer = answers[new URL(req.url).origin];
-      if (answer === undefined) throw new SelScraperError('ERR_FETCH_STATUS', `HTTP 404 fetching ${req.url}`);
+      if (answer === undefined) throw new HttpStatusError(404, `HTTP 404 fetching ${req.url}`);
       if (answer instanceof Error) throw answer;
       return { url: req.url, status: 200, contentType: 'text/plain', text: answer, bytes: answer.length, charset: 'utf-8' };
     },
@@ -47,13 +47,13 @@ describe('RobotsPolicy', () => {
   });
 
   it('disallows everything when robots.txt answers 503, as RFC 9309 asks', async () => {
-    const { policy } = robotsSite({ [ORIGIN]: new SelScraperError('ERR_FETCH_STATUS', `HTTP 503 fetching ${ORIGIN}/robots.txt`) });
+    const { policy } = robotsSite({ [ORIGIN]: new HttpStatusError(503, `HTTP 503 fetching ${ORIGIN}/robots.txt`) });
     const verdict = await policy.check(`${ORIGIN}/events`);
     expect(verdict).toMatchObject({ allowed: false, reason: expect.stringMatching(/could not be read \(HTTP 503.*RFC 9309/) });
   });
 
   it('disallows everything when robots.txt answers 429: a rate limit is not a missing file', async () => {
-    const { policy } = robotsSite({ [ORIGIN]: new SelScraperError('ERR_FETCH_STATUS', `HTTP 429 fetching ${ORIGIN}/robots.txt`) });
+    const { policy } = robotsSite({ [ORIGIN]: new HttpStatusError(429, `HTTP 429 fetching ${ORIGIN}/robots.txt`) });
     await expect(policy.check(`${ORIGIN}/events`)).resolves.toMatchObject({ allowed: false });
   });
 

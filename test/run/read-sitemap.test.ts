@@ -119,10 +119,10 @@ describe('readSitemapPages', () => {
     expect(names(await read(source()))).toEqual(['A']);
   });
 
-  it('explains a .xml.gz file served without Content-Encoding instead of parsing bytes as XML', async () => {
+  it('reads a .xml.gz file served without Content-Encoding', async () => {
     serve('/sitemap.xml.gz', gzipSync(urlset('/events/a')), { headers: { 'content-type': 'application/x-gzip' } });
-    const pages = await read(source({ url: `${SITE}/sitemap.xml.gz` }));
-    expect(pages[0]?.ok === false && pages[0].error).toMatch(/is a gzip file that was not served with Content-Encoding: gzip/);
+    serve('/events/a', eventPage('A'));
+    expect(names(await read(source({ url: `${SITE}/sitemap.xml.gz` })))).toEqual(['A']);
   });
 
   it('skips a child sitemap that fails and reads the others', async () => {
