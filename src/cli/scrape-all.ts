@@ -4,12 +4,7 @@ import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
 import { defaultTimezone, loadEnvironment, resolveServerSettings, type ServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
-import { createFixtureDispatcher } from '../fetch/fixtures.ts';
-import { HostGate } from '../fetch/host-gate.ts';
-import { createHttpClient, type HttpClient } from '../fetch/http-client.ts';
-import { createPoliteHttpClient } from '../fetch/polite-http-client.ts';
-import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from '../fetch/retrying-http-client.ts';
-import { RobotsPolicy } from '../fetch/robots.ts';
+import { createSourceFetching } from '../fetch/source-fetching.ts';
 import { describeKey } from '../keys/redact.ts';
 import { renderSummary } from '../report/render.ts';
 import { journalPath, latestRunId, runsDirectory, type RunDefinition } from '../run/journal.ts';
@@ -47,10 +42,14 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
   if (resume) deps.stderr.write(`resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`);
 
   const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 8 });
-  const sourceDispatcher = definition.fixtures ? await createFixtureDispatcher(definition.fixtures) : network;
-  // Only insecure_skip_verify sources create it; replayed and injected dispatchers verify nothing anyway.
-  let insecure: Agent | undefined;
-  const insecureDispatcher = sourceDispatcher === network && !deps.dispatcher ? () => (insecure ??= new Agent({ connections: 8, connect: { rejectUnauthorized: false } })) : () => sourceDispatcher;
+  const fetching = await createSourceFetching({
+    network,
+    fixturesDir: definition.fixtures,
+    clock: deps.clock,
+    maxRetryAfterMs: flags.maxRetryAfter * 1000,
+    hostDelayMs: flags.hostDelay * 1000,
+    realNetwork: !deps.dispatcher,
+  });
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
     const client = settings ? createSelClient(settings, flags, deps.clock, network) : undefined;
@@ -74,13 +73,8 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
         state: dryRun ? undefined : { dir: stateDir, definition, resume, failuresFile: flags.failures ? path.resolve(deps.cwd, flags.failures) : undefined },
       },
       {
-        http: sourceHttpClient(sourceDispatcher, {
-          insecureDispatcher,
-          clock: deps.clock,
-          maxRetryAfterMs: flags.maxRetryAfter * 1000,
-          // Fixture replay reaches no real host, so there is no one to be polite to.
-          hostDelayMs: definition.fixtures ? 0 : flags.hostDelay * 1000,
-        }),
+        http: fetching.http,
+        env,
         client,
         clock: deps.clock,
         log: (line) => deps.stderr.write(line + '\n'),
@@ -91,9 +85,8 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;
   } finally {
-    if (sourceDispatcher !== network) await sourceDispatcher.close();
+    await fetching.close();
     if (!deps.dispatcher) await network.close();
-    await insecure?.close();
   }
 }
 
@@ -108,19 +101,6 @@ export function createSelClient(settings: ServerSettings, flags: { rateLimit: nu
     retry: { ...DEFAULT_RETRY, maxRetryAfterMs: flags.maxRetryAfter * 1000 },
     userAgent: USER_AGENT,
   });
-}
-
-/**
- * Source fetches as the page readers get them: retried when the failure may pass, and polite
- * (robots.txt, one request at a time per host, spaced by the host delay or Crawl-delay). Retries
- * sit outside the gate so a backoff does not hold the host's slot.
- */
-function sourceHttpClient(dispatcher: Dispatcher, options: { insecureDispatcher: () => Dispatcher; clock: Clock; maxRetryAfterMs: number; hostDelayMs: number }): HttpClient {
-  const base = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher: options.insecureDispatcher });
-  const retry = { ...DEFAULT_SOURCE_RETRY, maxRetryAfterMs: options.maxRetryAfterMs };
-  const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, { retry, clock: options.clock }) });
-  const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: options.hostDelayMs });
-  return createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate }), { retry, clock: options.clock });
 }
 
 /** The journal of the run `--resume` names, or of the latest run when it names none. */

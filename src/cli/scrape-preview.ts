@@ -2,15 +2,13 @@ import path from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { defaultTimezone, loadEnvironment } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
-import { createFixtureDispatcher } from '../fetch/fixtures.ts';
-import { createHttpClient } from '../fetch/http-client.ts';
+import { createSourceFetching } from '../fetch/source-fetching.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import { previewSource, renderPreview } from '../run/preview.ts';
 import { loadSourceDirectory } from '../sources/load.ts';
 import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
 import { applyDefaults } from '../sources/validate.ts';
-import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 
 export interface PreviewFlags {
@@ -54,11 +52,20 @@ export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps
 }
 
 async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps): Promise<number> {
-  const dispatcher: Dispatcher = flags.fixtures ? await createFixtureDispatcher(path.resolve(deps.cwd, flags.fixtures)) : (deps.dispatcher ?? new Agent());
+  const network: Dispatcher = deps.dispatcher ?? new Agent();
+  const fetching = await createSourceFetching({
+    network,
+    fixturesDir: flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined,
+    clock: deps.clock,
+    maxRetryAfterMs: 120_000,
+    hostDelayMs: 1_000,
+    realNetwork: !deps.dispatcher,
+  });
   try {
     const result = await previewSource(source, {
-      http: createHttpClient({ dispatcher, userAgent: USER_AGENT }),
+      http: fetching.http,
       clock: deps.clock,
+      env: loadEnvironment(deps.env, deps.cwd),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
     if (flags.json) deps.stdout.write(JSON.stringify(result) + '\n');
@@ -66,6 +73,7 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps)
     const lost = result.invalid.length > 0 || result.pages.some((p) => !p.ok);
     return lost ? EXIT.partial : EXIT.ok;
   } finally {
-    if (dispatcher !== deps.dispatcher) await dispatcher.close();
+    await fetching.close();
+    if (!deps.dispatcher) await network.close();
   }
 }

@@ -77,7 +77,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--poll-timeout <seconds>', 'how long to wait for the server to confirm a batch', intOption(1, 3600), 120)
     .option('--rate-limit <per-minute>', 'requests per minute to the SEL server (0 = no limit)', intOption(0, 100_000), 60)
     .option('--max-retry-after <seconds>', 'longest Retry-After the client waits for', intOption(0, 3600), 120)
-    .option('--source-concurrency <n>', 'sources read at once', intOption(1, 64), 4)
+    .option('--source-concurrency <n>', 'sources read at once (each host still gets one request at a time)', intOption(1, 256), 64)
     .option('--resume [run-id]', 'continue an interrupted run (the latest when no id is given): sources read and events confirmed are not done again')
     .option('--state-dir <dir>', 'where run journals and failures files are kept', '.sel-scraper')
     .option('--failures <file.ndjson>', 'where to write events not delivered (default: <state-dir>/runs/<run-id>.failures.ndjson)')

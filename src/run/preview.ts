@@ -1,8 +1,7 @@
-import type { Clock } from '../clock.ts';
-import type { HttpClient } from '../fetch/http-client.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { readSourceEvents } from './source-events.ts';
+import type { PageReaderDeps } from './source-pages.ts';
 
 export interface SourcePreview {
   source: string;
@@ -18,7 +17,7 @@ export interface SourcePreview {
  * What a source yields right now, exactly as `scrape all` would send it, without sending:
  * the command people run while writing a config.
  */
-export async function previewSource(source: SourceConfig, deps: { http: HttpClient; clock: Clock; signal?: AbortSignal }): Promise<SourcePreview> {
+export async function previewSource(source: SourceConfig, deps: PageReaderDeps): Promise<SourcePreview> {
   const preview: SourcePreview = { source: source.name, method: source.method, pages: [], events: [], invalid: [], skipped: [], warnings: [] };
   const outcomes = await readSourceEvents(source, deps, (page) => {
     if (page.ok) {

@@ -8,9 +8,6 @@ import type { SourceConfig } from '../sources/types.ts';
 import { apiHeaders, NO_TLS_FINGERPRINT_WARNING, parseJson } from './read-rest.ts';
 import { requestFor, type PageOutcome, type PageReaderDeps } from './source-pages.ts';
 
-/** The environment is optional here until the orchestrator passes its own (with `.env`). */
-export type GraphqlReaderDeps = PageReaderDeps & { env?: Env };
-
 /**
  * Where a GraphQL source's bearer token is read from: SEL_GRAPHQL_TOKEN_ and the source name
  * upper-cased, every character other than A-Z and 0-9 written as "_" (tranzac → SEL_GRAPHQL_TOKEN_TRANZAC).
@@ -45,9 +42,9 @@ export function graphqlRequest(source: SourceConfig, token: string | undefined, 
 }
 
 /** Tier 3 GraphQL: one POST of the configured query; GraphQL sources have no pagination in SEL. */
-export async function* readGraphqlPages(source: SourceConfig, deps: GraphqlReaderDeps): AsyncGenerator<PageOutcome> {
+export async function* readGraphqlPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
   const endpoint = source.graphql?.endpoint ?? '';
-  const credential = graphqlToken(source, deps.env ?? process.env);
+  const credential = graphqlToken(source, deps.env ?? {});
   const secrets = credential ? [credential.token] : [];
   try {
     compileApiMapping('graphql', source.graphql?.field_map, source.graphql?.url_template, DATOCMS_LEGACY_MAPPING);

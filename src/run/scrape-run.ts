@@ -4,6 +4,7 @@ import { IANAZone } from 'luxon';
 import pLimit from 'p-limit';
 import { monotonicFactory } from 'ulid';
 import type { Clock } from '../clock.ts';
+import type { Env } from '../config/run-config.ts';
 import { describeError, SelScraperError, type ErrorCode } from '../errors.ts';
 import type { HttpClient } from '../fetch/http-client.ts';
 import type { EventInput } from '../normalize/event-input.ts';
@@ -72,6 +73,8 @@ export interface ScrapeDeps {
   /** Absent in a dry run: nothing is sent. */
   client?: SelClient | undefined;
   clock: Clock;
+  /** The command's environment, handed to page readers (e.g. GraphQL tokens). */
+  env?: Env;
   /** Progress and warnings for a human; never the report itself. */
   log: (line: string) => void;
   signal?: AbortSignal;
@@ -260,7 +263,7 @@ interface SourceRunDeps extends ScrapeDeps {
 
 async function scrapeSource(source: SourceConfig, report: SourceReport, deps: SourceRunDeps): Promise<void> {
   let firstError: string | undefined;
-  const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}) }, (page) => {
+  const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.env ? { env: deps.env } : {}), ...(deps.signal ? { signal: deps.signal } : {}) }, (page) => {
     notePage(report, page);
     if (!page.ok) firstError ??= page.error;
   });

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { Env } from '../config/run-config.ts';
 import { describeError } from '../errors.ts';
 import { extractJsonLd } from '../extract/jsonld.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
@@ -19,6 +20,8 @@ export interface PageReaderDeps {
   http: HttpClient;
   /** For delays between pages and for "now" (recurrence windows, year inference). */
   clock: Clock;
+  /** The command's environment (process over .env), for secrets such as SEL_GRAPHQL_TOKEN_<NAME>. */
+  env?: Env;
   signal?: AbortSignal;
 }
 

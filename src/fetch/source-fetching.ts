@@ -1,0 +1,51 @@
+import { Agent, type Dispatcher } from 'undici';
+import type { Clock } from '../clock.ts';
+import { USER_AGENT } from '../version.ts';
+import { createFixtureDispatcher } from './fixtures.ts';
+import { HostGate } from './host-gate.ts';
+import { createHttpClient, type HttpClient } from './http-client.ts';
+import { createPoliteHttpClient } from './polite-http-client.ts';
+import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from './retrying-http-client.ts';
+import { RobotsPolicy } from './robots.ts';
+
+export interface SourceFetchingOptions {
+  /** The network; tests inject a MockAgent. Closed by the caller that created it. */
+  network: Dispatcher;
+  /** Answer every fetch from recordings in this folder instead of the network. */
+  fixturesDir?: string | null | undefined;
+  clock: Clock;
+  maxRetryAfterMs: number;
+  hostDelayMs: number;
+  /** Whether `network` is the real one, so an unverifying agent may be made for insecure_skip_verify. */
+  realNetwork: boolean;
+}
+
+export interface SourceFetching {
+  http: HttpClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Source fetches as every command gets them: retried when the failure may pass, and polite
+ * (robots.txt, one request at a time per host, spaced by the host delay or Crawl-delay). Retries
+ * sit outside the gate so a backoff does not hold the host's slot. With fixtures, recordings
+ * answer and there is no host to be polite to.
+ */
+export async function createSourceFetching(options: SourceFetchingOptions): Promise<SourceFetching> {
+  const replay = options.fixturesDir ? await createFixtureDispatcher(options.fixturesDir) : undefined;
+  const dispatcher = replay ?? options.network;
+  // Only insecure_skip_verify sources create it; replayed and injected dispatchers verify nothing anyway.
+  let insecure: Agent | undefined;
+  const insecureDispatcher = !replay && options.realNetwork ? () => (insecure ??= new Agent({ connections: 8, connect: { rejectUnauthorized: false } })) : () => dispatcher;
+  const base = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher });
+  const retry = { ...DEFAULT_SOURCE_RETRY, maxRetryAfterMs: options.maxRetryAfterMs };
+  const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, { retry, clock: options.clock }) });
+  const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs });
+  return {
+    http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate }), { retry, clock: options.clock }),
+    async close() {
+      await replay?.close();
+      await insecure?.close();
+    },
+  };
+}
