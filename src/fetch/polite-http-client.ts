@@ -16,7 +16,7 @@ export interface PoliteHttpClientOptions {
 export function createPoliteHttpClient(inner: HttpClient, options: PoliteHttpClientOptions): HttpClient {
   return {
     async fetchDocument(req: FetchRequest) {
-      const verdict = await options.robots.check(req.url, req.signal);
+      const verdict = await options.robots.check(req.url, req.signal, req.insecureTls ?? false);
       if (!verdict.allowed) {
         throw new SelScraperError('ERR_ROBOTS_DISALLOWED', `skipped by robots.txt: ${verdict.reason}`, {
           hint: 'the site asks crawlers like sel-scraper not to read this page; ask the site for a feed or permission, or disable the source',

@@ -48,11 +48,12 @@ export class RobotsPolicy {
     this.token = options.token ?? ROBOTS_TOKEN;
   }
 
-  async check(url: string, signal?: AbortSignal): Promise<RobotsVerdict> {
+  /** `insecureTls`: the page is fetched without certificate checks (insecure_skip_verify), so is its robots.txt. */
+  async check(url: string, signal?: AbortSignal, insecureTls = false): Promise<RobotsVerdict> {
     const origin = new URL(url).origin;
     let pending = this.origins.get(origin);
     if (!pending) {
-      pending = this.load(origin);
+      pending = this.load(origin, insecureTls);
       this.origins.set(origin, pending);
     }
     const rules = await untilAborted(pending, signal);
@@ -67,7 +68,7 @@ export class RobotsPolicy {
   }
 
   /** Never rejects: whatever happens fetching robots.txt maps to a verdict for the origin. */
-  private async load(origin: string): Promise<OriginRules> {
+  private async load(origin: string, insecureTls: boolean): Promise<OriginRules> {
     const robotsUrl = `${origin}/robots.txt`;
     try {
       const doc = await this.options.http.fetchDocument({
@@ -75,6 +76,7 @@ export class RobotsPolicy {
         timeoutMs: this.options.timeoutMs ?? 10_000,
         maxBodyBytes: MAX_ROBOTS_BYTES,
         headers: { accept: 'text/plain,*/*;q=0.5' },
+        ...(insecureTls ? { insecureTls } : {}),
       });
       // Rules apply to the origin asked about, even when robots.txt redirected elsewhere.
       return { kind: 'rules', robotsUrl, robot: parseRobotsTxt(robotsUrl, doc.text) };

@@ -100,3 +100,19 @@ describe('RobotsPolicy', () => {
     }
   });
 });
+
+describe('robots.txt of a source without certificate checks', () => {
+  it('is fetched the same way as the page (insecure_skip_verify)', async () => {
+    const seen: boolean[] = [];
+    const policy = new RobotsPolicy({
+      http: {
+        fetchDocument: (req) => {
+          seen.push(req.insecureTls ?? false);
+          return Promise.resolve({ url: req.url, status: 200, contentType: 'text/plain', text: 'User-agent: *\nAllow: /\n', bytes: 10, charset: 'utf-8' });
+        },
+      },
+    });
+    await expect(policy.check('https://self-signed.test/feed.ics', undefined, true)).resolves.toMatchObject({ allowed: true });
+    expect(seen).toEqual([true]);
+  });
+});
