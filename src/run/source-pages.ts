@@ -5,11 +5,6 @@ import { extractJsonLd } from '../extract/jsonld.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
 import type { FetchRequest, HttpClient } from '../fetch/http-client.ts';
 import type { SourceConfig } from '../sources/types.ts';
-import { readCssPages } from './read-css.ts';
-import { readGraphqlPages } from './read-graphql.ts';
-import { readIcsFeeds } from './read-ics.ts';
-import { readRestPages } from './read-rest.ts';
-import { readSitemapPages } from './read-sitemap.ts';
 
 /** What reading one page (or feed, or API page) of a source gave. */
 export type PageOutcome =
@@ -49,17 +44,28 @@ export function startUrls(source: SourceConfig): string[] {
  * that fails is yielded as a failure and the next one is still read.
  */
 export async function* readSourcePages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
-  if (source.sitemap && source.method !== 'ics') { yield* readSitemapPages(source, deps); return; }
+  // Readers are imported when a source needs them: a JSON-LD run never loads cheerio or node-ical.
+  if (source.sitemap && source.method !== 'ics') {
+    yield* (await import('./read-sitemap.ts')).readSitemapPages(source, deps);
+    return;
+  }
   switch (source.method) {
     case 'jsonld':
       yield* readJsonLdPages(source, deps);
       return;
-    case 'css': case 'headless': yield* readCssPages(source, deps); return;
-    case 'rest': yield* readRestPages(source, deps); return;
-    case 'graphql': yield* readGraphqlPages(source, deps); return;
-    case 'ics': yield* readIcsFeeds(source, deps); return;
-    default:
-      yield { ok: false, url: source.url ?? '', error: `extraction method "${source.method}" is not supported by this version of sel-scraper` };
+    case 'css':
+    case 'headless':
+      yield* (await import('./read-css.ts')).readCssPages(source, deps);
+      return;
+    case 'rest':
+      yield* (await import('./read-rest.ts')).readRestPages(source, deps);
+      return;
+    case 'graphql':
+      yield* (await import('./read-graphql.ts')).readGraphqlPages(source, deps);
+      return;
+    case 'ics':
+      yield* (await import('./read-ics.ts')).readIcsFeeds(source, deps);
+      return;
   }
 }
 
