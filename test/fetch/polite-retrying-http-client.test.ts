@@ -1,9 +1,9 @@
-import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpStatusError, SelScraperError } from '../../src/errors.ts';
 import { createHttpClient, type FetchedDocument, type FetchRequest, type HttpClient } from '../../src/fetch/http-client.ts';
 import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from '../../src/fetch/retrying-http-client.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
+import { useOfflineAgent } from '../helpers/offline-agent.ts';
 
 const URL_ = 'https://venue.test/events';
 const page: FetchedDocument = { url: URL_, status: 200, contentType: 'text/html', text: 'ok', bytes: 2, charset: 'utf-8' };
@@ -102,19 +102,12 @@ describe('createRetryingHttpClient', () => {
 });
 
 describe('createRetryingHttpClient over the real HTTP client', () => {
-  let agent: MockAgent;
-  beforeEach(() => {
-    agent = new MockAgent();
-    agent.disableNetConnect();
-  });
-  afterEach(async () => {
-    await agent.close();
-  });
+  const agent = useOfflineAgent();
 
   it('reads the status of a failed answer and fetches the page on the next try', async () => {
-    agent.get('https://venue.test').intercept({ path: '/events' }).reply(503, 'busy');
-    agent.get('https://venue.test').intercept({ path: '/events' }).reply(200, '<p>events</p>');
-    const http = retrying(createHttpClient({ dispatcher: agent, userAgent: 'sel-scraper/test' }));
+    agent().get('https://venue.test').intercept({ path: '/events' }).reply(503, 'busy');
+    agent().get('https://venue.test').intercept({ path: '/events' }).reply(200, '<p>events</p>');
+    const http = retrying(createHttpClient({ dispatcher: agent(), userAgent: 'sel-scraper/test' }));
     await expect(http.fetchDocument(request())).resolves.toMatchObject({ text: '<p>events</p>' });
   });
 });

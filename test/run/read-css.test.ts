@@ -1,24 +1,18 @@
-import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/fetch/http-client.ts';
 import { readSourcePages, type PageOutcome } from '../../src/run/source-pages.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
+import { useOfflineAgent } from '../helpers/offline-agent.ts';
 
 const SITE = 'https://venue.test';
 const htmlType = { headers: { 'content-type': 'text/html; charset=utf-8' } };
-let agent: MockAgent;
+const agent = useOfflineAgent();
 let clock: FakeClock;
 
 beforeEach(() => {
-  agent = new MockAgent();
-  agent.disableNetConnect();
   clock = new FakeClock();
-});
-
-afterEach(async () => {
-  await agent.close();
 });
 
 const selectors = { event_list: '.event', name: 'h2', url: 'a', description_selectors: ['p.blurb'], date_selectors: ['.when'], pagination: 'a.next' };
@@ -28,7 +22,7 @@ function source(file: Partial<SourceFile> = {}) {
 }
 
 async function read(config: ReturnType<typeof source>): Promise<PageOutcome[]> {
-  const deps = { http: createHttpClient({ dispatcher: agent, userAgent: 'sel-scraper/test' }), clock };
+  const deps = { http: createHttpClient({ dispatcher: agent(), userAgent: 'sel-scraper/test' }), clock };
   const pages: PageOutcome[] = [];
   for await (const page of readSourcePages(config, deps)) pages.push(page);
   return pages;
@@ -49,7 +43,7 @@ function listing(cards: Card[], next?: string): string {
 }
 
 function serve(path: string, body: string, status = 200) {
-  agent.get(SITE).intercept({ path }).reply(status, body, htmlType);
+  agent().get(SITE).intercept({ path }).reply(status, body, htmlType);
 }
 
 const names = (pages: PageOutcome[]) => pages.map((p) => (p.ok ? p.events.map((e) => e.name) : `failed: ${p.error}`));
@@ -105,7 +99,7 @@ describe('reading CSS sources: pagination', () => {
   });
 
   it('reports a page that is not HTML as failed', async () => {
-    agent.get(SITE).intercept({ path: '/events' }).reply(200, '{"events":[]}', { headers: { 'content-type': 'application/json' } });
+    agent().get(SITE).intercept({ path: '/events' }).reply(200, '{"events":[]}', { headers: { 'content-type': 'application/json' } });
     expect(names(await read(source()))).toEqual([`failed: expected an HTML page at ${SITE}/events, got application/json`]);
   });
 });

@@ -1,34 +1,26 @@
 import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/fetch/http-client.ts';
 import { INSECURE_TLS_WARNING, readIcsFeeds } from '../../src/run/read-ics.ts';
 import type { PageOutcome } from '../../src/run/source-pages.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
+import { useOfflineAgent } from '../helpers/offline-agent.ts';
 
 const ORIGIN = 'https://calendar.test';
 const FEED = `${ORIGIN}/events.ics`;
 const CALENDAR = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:talk-1', 'SUMMARY:Talk', 'DTSTART;TZID=America/Toronto:20270115T190000', 'LOCATION:Hall', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 const ICS_HEADERS = { 'content-type': 'text/calendar; charset=utf-8' };
 
-let agent: MockAgent;
-
-beforeEach(() => {
-  agent = new MockAgent();
-  agent.disableNetConnect();
-});
-
-afterEach(async () => {
-  await agent.close();
-});
+const agent = useOfflineAgent();
 
 function source(extra: Partial<SourceFile> = {}) {
   return applyDefaults({ name: 'calendar', url: FEED, extraction_method: 'ics', timezone: 'America/Toronto', ...extra }, 'calendar.yaml', 'America/Toronto');
 }
 
 async function read(extra: Partial<SourceFile> = {}, insecure?: MockAgent): Promise<PageOutcome[]> {
-  const http = createHttpClient({ dispatcher: agent, userAgent: 'sel-scraper/test', ...(insecure ? { insecureDispatcher: () => insecure } : {}) });
+  const http = createHttpClient({ dispatcher: agent(), userAgent: 'sel-scraper/test', ...(insecure ? { insecureDispatcher: () => insecure } : {}) });
   const pages: PageOutcome[] = [];
   for await (const page of readIcsFeeds(source(extra), { http, clock: new FakeClock(Date.parse('2026-12-01T12:00:00Z')) })) pages.push(page);
   return pages;
@@ -41,24 +33,24 @@ function ok(page: PageOutcome | undefined) {
 
 describe('readIcsFeeds', () => {
   it('asks for text/calendar and reads the feed’s events in the source’s zone', async () => {
-    agent.get(ORIGIN).intercept({ path: '/events.ics', headers: { accept: /^text\/calendar/ } }).reply(200, CALENDAR, { headers: ICS_HEADERS });
+    agent().get(ORIGIN).intercept({ path: '/events.ics', headers: { accept: /^text\/calendar/ } }).reply(200, CALENDAR, { headers: ICS_HEADERS });
     const page = ok((await read())[0]);
     expect(page.events.map((e) => [e.id, e.startDate])).toEqual([['talk-1', '2027-01-15T19:00:00-05:00']]);
     expect(page.warnings).toEqual([]);
   });
 
   it('sends the source’s headers, which may replace the Accept', async () => {
-    agent.get(ORIGIN).intercept({ path: '/events.ics', headers: { authorization: 'Bearer t0ken', accept: 'text/plain' } }).reply(200, CALENDAR, { headers: ICS_HEADERS });
+    agent().get(ORIGIN).intercept({ path: '/events.ics', headers: { authorization: 'Bearer t0ken', accept: 'text/plain' } }).reply(200, CALENDAR, { headers: ICS_HEADERS });
     expect(ok((await read({ headers: { Authorization: 'Bearer t0ken', Accept: 'text/plain' } }))[0]).events).toHaveLength(1);
   });
 
   it('takes 204 No Content as an empty calendar', async () => {
-    agent.get(ORIGIN).intercept({ path: '/events.ics' }).reply(204, '');
+    agent().get(ORIGIN).intercept({ path: '/events.ics' }).reply(204, '');
     expect(await read()).toEqual([{ ok: true, url: FEED, events: [], warnings: [] }]);
   });
 
   it('fails the feed with a clear reason when an HTML page comes back instead of a calendar', async () => {
-    agent.get(ORIGIN).intercept({ path: '/events.ics' }).reply(200, '<!doctype html><title>Sign in</title>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    agent().get(ORIGIN).intercept({ path: '/events.ics' }).reply(200, '<!doctype html><title>Sign in</title>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
     const [page] = await read();
     expect(page).toEqual({
       ok: false,
@@ -68,24 +60,24 @@ describe('readIcsFeeds', () => {
   });
 
   it('reads a calendar served as text/html, with a warning', async () => {
-    agent.get(ORIGIN).intercept({ path: '/events.ics' }).reply(200, CALENDAR, { headers: { 'content-type': 'text/html' } });
+    agent().get(ORIGIN).intercept({ path: '/events.ics' }).reply(200, CALENDAR, { headers: { 'content-type': 'text/html' } });
     const page = ok((await read())[0]);
     expect([page.events.length, page.warnings]).toEqual([1, [`${FEED}: expected text/calendar, got text/html (likely an error page)`]]);
   });
 
   it('reports an HTTP error as the feed’s failure', async () => {
-    agent.get(ORIGIN).intercept({ path: '/events.ics' }).reply(404, 'gone');
+    agent().get(ORIGIN).intercept({ path: '/events.ics' }).reply(404, 'gone');
     expect(await read()).toEqual([{ ok: false, url: FEED, error: `HTTP 404 fetching ${FEED}` }]);
   });
 
   it('fails a feed larger than max_body_bytes', async () => {
-    agent.get(ORIGIN).intercept({ path: '/events.ics' }).reply(200, CALENDAR, { headers: ICS_HEADERS });
+    agent().get(ORIGIN).intercept({ path: '/events.ics' }).reply(200, CALENDAR, { headers: ICS_HEADERS });
     expect(await read({ max_body_bytes: 50 })).toEqual([{ ok: false, url: FEED, error: `body of ${FEED} is larger than 50 bytes` }]);
   });
 
   it('reads every feed listed in urls', async () => {
-    agent.get(ORIGIN).intercept({ path: '/a.ics' }).reply(200, CALENDAR, { headers: ICS_HEADERS });
-    agent.get(ORIGIN).intercept({ path: '/b.ics' }).reply(200, CALENDAR.replace('talk-1', 'talk-2'), { headers: ICS_HEADERS });
+    agent().get(ORIGIN).intercept({ path: '/a.ics' }).reply(200, CALENDAR, { headers: ICS_HEADERS });
+    agent().get(ORIGIN).intercept({ path: '/b.ics' }).reply(200, CALENDAR.replace('talk-1', 'talk-2'), { headers: ICS_HEADERS });
     const pages = await read({ urls: [`${ORIGIN}/a.ics`, `${ORIGIN}/b.ics`] });
     expect(pages.map((p) => ok(p).events[0]?.id)).toEqual(['talk-1', 'talk-2']);
   });

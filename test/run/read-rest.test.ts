@@ -1,31 +1,22 @@
-import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/fetch/http-client.ts';
 import { NO_TLS_FINGERPRINT_WARNING, readRestPages, restRequest } from '../../src/run/read-rest.ts';
 import type { PageOutcome } from '../../src/run/source-pages.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
+import { useOfflineAgent } from '../helpers/offline-agent.ts';
 
 const API = 'https://api.venue.test';
 const json = { headers: { 'content-type': 'application/json' } };
-let agent: MockAgent;
-
-beforeEach(() => {
-  agent = new MockAgent();
-  agent.disableNetConnect();
-});
-
-afterEach(async () => {
-  await agent.close();
-});
+const agent = useOfflineAgent();
 
 function source(file: Partial<SourceFile> & { rest: NonNullable<SourceFile['rest']> }) {
   return applyDefaults({ name: 'venue-api', tier: 3, ...file, rest: { endpoint: `${API}/events?page=1`, ...file.rest } }, 'venue-api.yaml', 'America/Toronto');
 }
 
 async function read(config: ReturnType<typeof source>): Promise<PageOutcome[]> {
-  const deps = { http: createHttpClient({ dispatcher: agent, userAgent: 'sel-scraper/test' }), clock: new FakeClock() };
+  const deps = { http: createHttpClient({ dispatcher: agent(), userAgent: 'sel-scraper/test' }), clock: new FakeClock() };
   const pages: PageOutcome[] = [];
   for await (const page of readRestPages(config, deps)) pages.push(page);
   return pages;
@@ -37,15 +28,15 @@ function page(n: number, next?: string) {
 
 describe('readRestPages', () => {
   it('follows next_field from page to page until the API has no next', async () => {
-    agent.get(API).intercept({ path: '/events?page=1' }).reply(200, page(1, `${API}/events?page=2`), json);
-    agent.get(API).intercept({ path: '/events?page=2' }).reply(200, page(2), json);
+    agent().get(API).intercept({ path: '/events?page=1' }).reply(200, page(1, `${API}/events?page=2`), json);
+    agent().get(API).intercept({ path: '/events?page=2' }).reply(200, page(2), json);
     const pages = await read(source({ rest: {} }));
     expect(pages.map((p) => (p.ok ? p.events.map((e) => e.name) : p.error))).toEqual([['Event 1'], ['Event 2']]);
   });
 
   it('stops at max_pages and says that the API had more', async () => {
-    agent.get(API).intercept({ path: '/events?page=1' }).reply(200, page(1, '/events?page=2'), json);
-    agent.get(API).intercept({ path: '/events?page=2' }).reply(200, page(2, '/events?page=3'), json);
+    agent().get(API).intercept({ path: '/events?page=1' }).reply(200, page(1, '/events?page=2'), json);
+    agent().get(API).intercept({ path: '/events?page=2' }).reply(200, page(2, '/events?page=3'), json);
     const pages = await read(source({ max_pages: 2, rest: {} }));
     expect(pages).toHaveLength(2);
     const last = pages[1];
@@ -53,7 +44,7 @@ describe('readRestPages', () => {
   });
 
   it('stops when a next link points back to a page already read', async () => {
-    agent.get(API).intercept({ path: '/events?page=1' }).reply(200, page(1, '/events?page=1'), json);
+    agent().get(API).intercept({ path: '/events?page=1' }).reply(200, page(1, '/events?page=1'), json);
     const pages = await read(source({ rest: {} }));
     expect(pages).toHaveLength(1);
     expect(pages[0]?.ok && pages[0].warnings[0]).toMatch(/was already read; pagination stopped/);
@@ -61,7 +52,7 @@ describe('readRestPages', () => {
 
   it('sends the POST body with the configured content type', async () => {
     const body = '{"startDate":"2026-12-01T00:00","keywordIds":null}';
-    agent
+    agent()
       .get(API)
       .intercept({ path: '/events?page=1', method: 'POST', body, headers: { 'content-type': 'application/vnd.api+json', accept: 'application/json' } })
       .reply(200, page(1), json);
@@ -70,7 +61,7 @@ describe('readRestPages', () => {
   });
 
   it('lets rest.headers override the defaults', async () => {
-    agent
+    agent()
       .get(API)
       .intercept({ path: '/events?page=1', headers: { accept: 'application/vnd.showpass+json', 'x-api-key': 'k' } })
       .reply(200, page(1), json);
@@ -79,15 +70,15 @@ describe('readRestPages', () => {
   });
 
   it('keeps the pages already read when a later page fails', async () => {
-    agent.get(API).intercept({ path: '/events?page=1' }).reply(200, page(1, '/events?page=2'), json);
-    agent.get(API).intercept({ path: '/events?page=2' }).reply(503, 'busy');
+    agent().get(API).intercept({ path: '/events?page=1' }).reply(200, page(1, '/events?page=2'), json);
+    agent().get(API).intercept({ path: '/events?page=2' }).reply(503, 'busy');
     const pages = await read(source({ rest: {} }));
     expect(pages.map((p) => p.ok)).toEqual([true, false]);
     expect(pages[1]?.ok === false && pages[1].error).toMatch(/HTTP 503/);
   });
 
   it('reports an answer that is not JSON with its content type and first characters', async () => {
-    agent.get(API).intercept({ path: '/events?page=1' }).reply(200, '<!DOCTYPE html><html><body>Please enable cookies</body></html>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    agent().get(API).intercept({ path: '/events?page=1' }).reply(200, '<!DOCTYPE html><html><body>Please enable cookies</body></html>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
     const [only] = await read(source({ rest: {} }));
     expect(only?.ok === false && only.error).toMatch(/did not answer with JSON \(text\/html, starts with "<!DOCTYPE html><html>/);
   });
@@ -99,7 +90,7 @@ describe('readRestPages', () => {
   });
 
   it('sends browser headers and warns that the TLS fingerprint cannot be imitated', async () => {
-    agent
+    agent()
       .get(API)
       .intercept({ path: '/events?page=1', headers: { 'sec-fetch-mode': 'navigate', 'user-agent': /Chrome\// } })
       .reply(200, page(1), json);
@@ -113,7 +104,7 @@ describe('readRestPages', () => {
   });
 
   it('names the missing TLS fingerprint when a source that asks for one is refused', async () => {
-    agent.get(API).intercept({ path: '/events?page=1' }).reply(403, 'Access Denied');
+    agent().get(API).intercept({ path: '/events?page=1' }).reply(403, 'Access Denied');
     const [only] = await read(source({ tls_fingerprint: 'chrome_auto', rest: {} }));
     expect(only?.ok === false && only.error).toMatch(/HTTP 403 .*tls_fingerprint: chrome_auto is not available/);
   });

@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.ts';
 import { createHttpClient, type HttpClient } from '../../src/fetch/http-client.ts';
 import { readSitemapPages } from '../../src/run/read-sitemap.ts';
@@ -8,20 +7,12 @@ import { readSourcePages, type PageOutcome } from '../../src/run/source-pages.ts
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
+import { useOfflineAgent } from '../helpers/offline-agent.ts';
 
 const SITE = 'https://venue.test';
 const xml = { headers: { 'content-type': 'application/xml' } };
 const html = { headers: { 'content-type': 'text/html; charset=utf-8' } };
-let agent: MockAgent;
-
-beforeEach(() => {
-  agent = new MockAgent();
-  agent.disableNetConnect();
-});
-
-afterEach(async () => {
-  await agent.close();
-});
+const agent = useOfflineAgent();
 
 function source(sitemap: Partial<NonNullable<SourceFile['sitemap']>> = {}, file: Partial<SourceFile> = {}) {
   return applyDefaults(
@@ -44,12 +35,12 @@ function eventPage(name: string): string {
 }
 
 function serve(path: string, body: string | Buffer, options: { headers: Record<string, string> } = html, status = 200) {
-  agent.get(SITE).intercept({ path }).reply(status, body, options);
+  agent().get(SITE).intercept({ path }).reply(status, body, options);
 }
 
 /** The HTTP client and clock, both writing to one log so the order of fetches and waits shows. */
 function recordingDeps(log: string[]): { http: HttpClient; clock: Clock } {
-  const real = createHttpClient({ dispatcher: agent, userAgent: 'sel-scraper/test' });
+  const real = createHttpClient({ dispatcher: agent(), userAgent: 'sel-scraper/test' });
   const clock = new FakeClock();
   return {
     http: { fetchDocument: (req) => (log.push(`GET ${new URL(req.url).pathname}`), real.fetchDocument(req)) },
