@@ -1,7 +1,7 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monotonicFactory } from 'ulid';
+import { closeServer, listenOnLoopback } from './loopback.ts';
 
 /**
  * A SEL server on 127.0.0.1 that follows sel-api-contract.md where a scraper can see it: token
@@ -97,15 +97,12 @@ export class FakeSelServer {
         res.end(String(error));
       });
     });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
+    await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,6 +1,6 @@
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback.ts';
 
 export interface SitePage {
   status?: number;
@@ -38,14 +38,11 @@ export class FixtureSite {
       if (page?.delayMs) setTimeout(answer, page.delayMs);
       else answer();
     });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
+    await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await closeServer(this.server);
   }
 }
