@@ -1,18 +1,26 @@
+import { decodeHTML } from 'entities';
+
 /**
  * JSON.parse for JSON-LD as real sites write it. Repairs only what cannot change meaning:
- * HTML-comment and CDATA wrappers, raw control characters inside strings, comments and trailing
- * commas outside strings. Anything else is reported, not guessed at.
+ * HTML-comment and CDATA wrappers, a block HTML-escaped as a whole, raw control characters
+ * inside strings, comments and trailing commas outside strings. Anything else is reported, not
+ * guessed at.
  */
 export function parseLenientJson(source: string): { value: unknown; repaired: boolean } | { error: string } {
   const unwrapped = unwrap(source);
   try {
     return { value: JSON.parse(unwrapped), repaired: unwrapped !== source.trim() };
   } catch (first) {
-    try {
-      return { value: JSON.parse(repair(unwrapped)), repaired: true };
-    } catch {
-      return { error: (first as Error).message };
+    // Some templates HTML-escape the whole block ({&quot;@type&quot;: ...}); unescape only then.
+    const candidates = /^[[{]\s*&quot;/.test(unwrapped) ? [repair(decodeHTML(unwrapped))] : [repair(unwrapped)];
+    for (const candidate of candidates) {
+      try {
+        return { value: JSON.parse(candidate), repaired: true };
+      } catch {
+        // fall through to the original error, which points at the real problem
+      }
     }
+    return { error: (first as Error).message };
   }
 }
 

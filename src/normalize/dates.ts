@@ -6,7 +6,19 @@ export type DateResult =
 
 const HAS_OFFSET = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:[zZ]|[+-]\d{2}(?::?\d{2})?)?$/;
+// ISO 8601 as sites write it: extended (2026-05-01T19:00) or basic (20260501T1900), unpadded
+// month, day and hour tolerated, then rewritten in the one form the rest of this module reads.
+const EXTENDED = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*([zZ]|[+-]\d{2}(?::?\d{2})?)?$/;
+const BASIC = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?)?([zZ]|[+-]\d{2}(?::?\d{2})?)?$/;
+
+function canonicalIso(value: string): string | undefined {
+  const m = EXTENDED.exec(value) ?? BASIC.exec(value);
+  if (!m) return undefined;
+  const [, year, month, day, hour, minute, second, fraction, offset] = m;
+  const date = `${year}-${month?.padStart(2, '0')}-${day?.padStart(2, '0')}`;
+  if (hour === undefined) return date;
+  return `${date}T${hour.padStart(2, '0')}:${minute}${second ? `:${second}` : ''}${fraction ? `.${fraction}` : ''}${offset ?? ''}`;
+}
 
 /**
  * An ISO 8601 date or date-time as SEL's server wants it: RFC 3339 with an offset.
@@ -16,9 +28,8 @@ const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)
  * A wall time that does not exist (spring-forward gap) is reported, never moved silently.
  */
 export function toRfc3339(input: string, zone: string): DateResult {
-  const value = input.trim();
-  if (!ISO_LIKE.test(value)) return { ok: false, reason: `not an ISO 8601 date: "${input}"` };
-  const iso = value.replace(' ', 'T').replace(',', '.');
+  const iso = canonicalIso(input.trim());
+  if (iso === undefined) return { ok: false, reason: `not an ISO 8601 date: "${input}"` };
   if (HAS_OFFSET.test(iso) && !DATE_ONLY.test(iso)) {
     const parsed = DateTime.fromISO(iso, { setZone: true });
     if (!parsed.isValid) return { ok: false, reason: `invalid date "${input}": ${parsed.invalidExplanation ?? parsed.invalidReason}` };

@@ -39,6 +39,11 @@ describe('extractJsonLd', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('reads a block that a template HTML-escaped as a whole', () => {
+    const html = ld('{&quot;@type&quot;:&quot;Event&quot;,&quot;name&quot;:&quot;Tea &amp;amp; Talk&quot;,&quot;startDate&quot;:&quot;2026-01-01&quot;}');
+    expect(extractJsonLd(html, page).events.map((e) => e.name)).toEqual(['Tea & Talk']);
+  });
+
   it('reports a block it cannot repair and keeps the others', () => {
     const html = ld('{this is not json', JSON.stringify({ '@type': 'Event', name: 'Ok', startDate: '2026-01-01' }));
     const result = extractJsonLd(html, page);

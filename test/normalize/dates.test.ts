@@ -24,6 +24,13 @@ describe('toRfc3339', () => {
     expect(toRfc3339('2027-05-01', TORONTO)).toMatchObject({ ok: true, value: '2027-05-01T00:00:00-04:00', dateOnly: true });
   });
 
+  it('reads the basic ISO form and unpadded fields as sites write them', () => {
+    expect(toRfc3339('20270501T1900', TORONTO)).toMatchObject({ value: '2027-05-01T19:00:00-04:00' });
+    expect(toRfc3339('20270501', TORONTO)).toMatchObject({ value: '2027-05-01T00:00:00-04:00', dateOnly: true });
+    expect(toRfc3339('2027-5-1 9:30', TORONTO)).toMatchObject({ value: '2027-05-01T09:30:00-04:00' });
+    expect(toRfc3339('20270501T190000Z', TORONTO)).toMatchObject({ value: '2027-05-01T19:00:00Z' });
+  });
+
   it('accepts a space instead of T', () => {
     expect(toRfc3339('2027-05-01 18:00', TORONTO)).toMatchObject({ value: '2027-05-01T18:00:00-04:00' });
   });
