@@ -4,6 +4,7 @@ import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
 import { defaultTimezone, loadEnvironment, resolveServerSettings, type ServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
+import { createHeadlessBrowser } from '../fetch/browser.ts';
 import { createSourceFetching } from '../fetch/source-fetching.ts';
 import { describeKey } from '../keys/redact.ts';
 import { renderSummary } from '../report/render.ts';
@@ -50,6 +51,8 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
     hostDelayMs: flags.hostDelay * 1000,
     realNetwork: !deps.dispatcher,
   });
+  // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
+  const browser = definition.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env);
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
     const client = settings ? createSelClient(settings, flags, deps.clock, network) : undefined;
@@ -79,12 +82,14 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
         clock: deps.clock,
         log: (line) => deps.stderr.write(line + '\n'),
         ...(deps.signal ? { signal: deps.signal } : {}),
+        browser,
       },
     );
     human.write(renderSummary(report) + '\n');
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;
   } finally {
+    await browser?.close();
     await fetching.close();
     if (!deps.dispatcher) await network.close();
   }

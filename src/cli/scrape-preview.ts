@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { defaultTimezone, loadEnvironment } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
+import { createHeadlessBrowser } from '../fetch/browser.ts';
 import { createSourceFetching } from '../fetch/source-fetching.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import { previewSource, renderPreview } from '../run/preview.ts';
@@ -61,18 +62,23 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps)
     hostDelayMs: 1_000,
     realNetwork: !deps.dispatcher,
   });
+  const env = loadEnvironment(deps.env, deps.cwd);
+  // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
+  const browser = flags.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env);
   try {
     const result = await previewSource(source, {
       http: fetching.http,
       clock: deps.clock,
-      env: loadEnvironment(deps.env, deps.cwd),
+      env,
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(browser ? { browser } : {}),
     });
     if (flags.json) deps.stdout.write(JSON.stringify(result) + '\n');
     else deps.stdout.write(renderPreview(result) + '\n');
     const lost = result.invalid.length > 0 || result.pages.some((p) => !p.ok);
     return lost ? EXIT.partial : EXIT.ok;
   } finally {
+    await browser?.close();
     await fetching.close();
     if (!deps.dispatcher) await network.close();
   }

@@ -4,6 +4,7 @@ import { extractCss, nextPageUrls } from '../extract/css.ts';
 import { extractEventDetail, type EventDetail } from '../extract/css-detail.ts';
 import { selectorProblem } from '../extract/css-selector.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
+import { ENABLE_RENDERING_HINT } from '../fetch/browser.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
 import { resolveDates } from '../normalize/event-dates.ts';
 import type { SourceConfig } from '../sources/types.ts';
@@ -11,7 +12,7 @@ import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './
 
 /** SEL waits this long between detail pages (scraper.go follow_event_urls). */
 const DETAIL_DELAY_MS = 500;
-const HEADLESS_WARNING = 'headless rendering is not available; read the server-rendered HTML';
+const HEADLESS_WARNING = `headless rendering is not available (no Chromium found, or the pages are replayed); read the server-rendered HTML. To render: ${ENABLE_RENDERING_HINT}`;
 
 /**
  * Tier 1 (and tier 2 without a browser): each start URL, then the pages its
@@ -75,7 +76,7 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
     yield {
       ok: false,
       url: lastUrl,
-      error: 'no events in the server-rendered HTML: this tier 2 site most likely builds its event list with JavaScript, which needs a browser (sel-scraper ships none); look for a JSON-LD, ICS or JSON API alternative',
+      error: `no events in the server-rendered HTML: this tier 2 site most likely builds its event list with JavaScript, which needs a browser (${ENABLE_RENDERING_HINT}); or look for a JSON-LD, ICS or JSON API alternative`,
     };
   }
 }

@@ -6,6 +6,7 @@ import { monotonicFactory } from 'ulid';
 import type { Clock } from '../clock.ts';
 import type { Env } from '../config/run-config.ts';
 import { describeError, SelScraperError, type ErrorCode } from '../errors.ts';
+import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { HttpClient } from '../fetch/http-client.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import { exitCodeForRun } from '../report/exit-codes.ts';
@@ -78,6 +79,8 @@ export interface ScrapeDeps {
   /** Progress and warnings for a human; never the report itself. */
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** The run's Chromium for tier 2 sources, when the machine has one. */
+  browser?: HeadlessBrowser | undefined;
 }
 
 const newRunId = monotonicFactory();
@@ -263,7 +266,7 @@ interface SourceRunDeps extends ScrapeDeps {
 
 async function scrapeSource(source: SourceConfig, report: SourceReport, deps: SourceRunDeps): Promise<void> {
   let firstError: string | undefined;
-  const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.env ? { env: deps.env } : {}), ...(deps.signal ? { signal: deps.signal } : {}) }, (page) => {
+  const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.env ? { env: deps.env } : {}), ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.browser ? { browser: deps.browser } : {}) }, (page) => {
     notePage(report, page);
     if (!page.ok) firstError ??= page.error;
   });

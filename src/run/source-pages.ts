@@ -3,6 +3,7 @@ import type { Env } from '../config/run-config.ts';
 import { describeError } from '../errors.ts';
 import { extractJsonLd } from '../extract/jsonld.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
+import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { FetchRequest, HttpClient } from '../fetch/http-client.ts';
 import type { SourceConfig } from '../sources/types.ts';
 
@@ -18,6 +19,8 @@ export interface PageReaderDeps {
   /** The command's environment (process over .env), for secrets such as SEL_GRAPHQL_TOKEN_<NAME>. */
   env?: Env;
   signal?: AbortSignal;
+  /** The run's Chromium for tier 2; without it tier 2 reads the server-rendered HTML. */
+  browser?: HeadlessBrowser;
 }
 
 const DEFAULT_TIMEOUT_S = 30;
@@ -54,8 +57,10 @@ export async function* readSourcePages(source: SourceConfig, deps: PageReaderDep
       yield* readJsonLdPages(source, deps);
       return;
     case 'css':
-    case 'headless':
       yield* (await import('./read-css.ts')).readCssPages(source, deps);
+      return;
+    case 'headless':
+      yield* (await import('./read-headless.ts')).readHeadlessPages(source, deps);
       return;
     case 'rest':
       yield* (await import('./read-rest.ts')).readRestPages(source, deps);
