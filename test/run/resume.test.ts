@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.ts';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { journalPath, readJournal, RunJournal, type JournalEntry } from '../../src/run/journal.ts';
 import { loadResumeState, recheckUnconfirmed } from '../../src/run/resume.ts';
-import { RateLimiter } from '../../src/submit/rate-limiter.ts';
 import { SelClient } from '../../src/submit/sel-client.ts';
 import { FakeSelServer } from '../helpers/fake-sel-server.ts';
+import { localSelClient } from '../helpers/local-sel-client.ts';
 
 const KEY = 'agent-key-0123456789';
 const event = (n: number): EventInput => ({ name: `E${n}`, description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://a.test/', eventId: `e${n}` } });
@@ -36,15 +35,7 @@ async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file
 }
 
 function client(url: string): SelClient {
-  return new SelClient({
-    baseUrl: url,
-    apiKey: KEY,
-    fetch: (u, init) => fetch(u, init),
-    clock: systemClock,
-    limiter: new RateLimiter(0, systemClock),
-    retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterMs: 1_000 },
-    userAgent: 'test',
-  });
+  return localSelClient(url, KEY);
 }
 
 describe('loadResumeState', () => {

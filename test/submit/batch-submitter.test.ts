@@ -2,9 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { BatchSubmitter, type DeliveryResult } from '../../src/submit/batch-submitter.ts';
-import { RateLimiter } from '../../src/submit/rate-limiter.ts';
-import { SelClient } from '../../src/submit/sel-client.ts';
 import { FakeSelServer, type FakeSelOptions } from '../helpers/fake-sel-server.ts';
+import { localSelClient } from '../helpers/local-sel-client.ts';
 
 const KEY = 'agent-key-0123456789';
 let server: FakeSelServer | undefined;
@@ -19,15 +18,7 @@ function event(n: number, extra: Partial<EventInput> = {}): EventInput {
 
 async function deliver(events: EventInput[], options: FakeSelOptions = {}, submitter: { batchSize?: number; pollTimeoutMs?: number } = {}) {
   server = await new FakeSelServer({ keys: { [KEY]: 'agent' }, processingMs: 5, ...options }).start();
-  const client = new SelClient({
-    baseUrl: server.url,
-    apiKey: KEY,
-    fetch: (url, init) => fetch(url, init),
-    clock: systemClock,
-    limiter: new RateLimiter(0, systemClock),
-    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1_000 },
-    userAgent: 'test',
-  });
+  const client = localSelClient(server.url, KEY, { retry: { attempts: 3, maxDelayMs: 20 } });
   const results: DeliveryResult[] = [];
   const batcher = new BatchSubmitter({
     client,

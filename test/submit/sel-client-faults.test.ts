@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { RateLimiter } from '../../src/submit/rate-limiter.ts';
-import { SelClient } from '../../src/submit/sel-client.ts';
 import { FakeSelServer, type FakeSelOptions } from '../helpers/fake-sel-server.ts';
+import { localSelClient } from '../helpers/local-sel-client.ts';
 
 // The SEL client against the fake server on 127.0.0.1 with faults injected, in real (short) time.
 const KEY = 'agent-key-0123456789';
@@ -18,15 +18,7 @@ afterEach(async () => {
 async function setup(options: FakeSelOptions, client: { maxRetryAfterMs?: number; ratePerMinute?: number } = {}) {
   server = await new FakeSelServer({ keys: { [KEY]: 'agent' }, processingMs: 5, ...options }).start();
   const limiter = new RateLimiter(client.ratePerMinute ?? 0, systemClock);
-  const sel = new SelClient({
-    baseUrl: server.url,
-    apiKey: KEY,
-    fetch: (url, init) => fetch(url, init),
-    clock: systemClock,
-    limiter,
-    retry: { attempts: 4, baseDelayMs: 10, maxDelayMs: 40, maxRetryAfterMs: client.maxRetryAfterMs ?? 5_000 },
-    userAgent: 'test',
-  });
+  const sel = localSelClient(server.url, KEY, { limiter, retry: { attempts: 4, baseDelayMs: 10, maxDelayMs: 40, maxRetryAfterMs: client.maxRetryAfterMs ?? 5_000 } });
   return { sel, limiter, server };
 }
 
