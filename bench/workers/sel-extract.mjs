@@ -7,27 +7,17 @@ import process from 'node:process';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { systemClock } from '../../dist/clock.js';
-import { HostGate } from '../../dist/fetch/host-gate.js';
-import { createHttpClient } from '../../dist/fetch/http-client.js';
-import { createPoliteHttpClient } from '../../dist/fetch/polite-http-client.js';
-import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from '../../dist/fetch/retrying-http-client.js';
-import { RobotsPolicy } from '../../dist/fetch/robots.js';
+import { createSourceFetching } from '../../dist/fetch/source-fetching.js';
 import { runScrape } from '../../dist/run/scrape-run.js';
-import { USER_AGENT } from '../../dist/version.js';
+import { batchSettings } from '../../dist/submit/batch-submitter.js';
 import { childCpuMs } from './child-cpu.mjs';
 
 const input = JSON.parse(process.argv[2]);
 const dispatcher = new Agent({ connections: 8 });
 
-/** As src/cli/scrape-all.ts composes it (sourceHttpClient), with no delay between requests. */
-function sourceHttpClient() {
-  const base = createHttpClient({ dispatcher, userAgent: USER_AGENT });
-  const retry = { ...DEFAULT_SOURCE_RETRY };
-  const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, { retry, clock: systemClock }) });
-  const hostGate = new HostGate({ clock: systemClock, concurrency: 1, delayMs: 0 });
-  return createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate }), { retry, clock: systemClock });
-}
-const http = sourceHttpClient();
+// The same source-fetch stack `scrape all` uses (robots.txt, host gate, retries), with no delay.
+const fetching = await createSourceFetching({ network: dispatcher, clock: systemClock, maxRetryAfterMs: 120_000, hostDelayMs: 0, realNetwork: false });
+const http = fetching.http;
 
 function run(sourcesDir) {
   return runScrape(
@@ -38,10 +28,7 @@ function run(sourcesDir) {
       allowAdminKey: false,
       defaultTimezone: 'America/Toronto',
       sourceConcurrency: input.concurrency,
-      concurrency: 2,
-      batchSize: 100,
-      maxBatchBytes: 2 * 1024 * 1024,
-      pollTimeoutMs: 120_000,
+      batches: batchSettings({ concurrency: 2, batchSize: 100, pollTimeoutSeconds: 120, ratePerMinute: 60 }),
     },
     { http, clock: systemClock, log: () => {} },
   );
@@ -67,6 +54,7 @@ const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const pages = pagesOf(report);
 const failed = report.sources.reduce((sum, s) => sum + s.pages.failed, 0);
+await fetching.close();
 await dispatcher.close();
 process.stdout.write(
   JSON.stringify({

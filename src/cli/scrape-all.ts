@@ -11,7 +11,7 @@ import { renderSummary } from '../report/render.ts';
 import { journalPath, latestRunId, runsDirectory, type RunDefinition } from '../run/journal.ts';
 import { loadResumeState, type ResumeState } from '../run/resume.ts';
 import { runScrape } from '../run/scrape-run.ts';
-import { pollIntervals } from '../submit/batch-submitter.ts';
+import { batchSettings } from '../submit/batch-submitter.ts';
 import { RateLimiter } from '../submit/rate-limiter.ts';
 import { DEFAULT_RETRY } from '../submit/retry-policy.ts';
 import { SelClient, type FetchLike } from '../submit/sel-client.ts';
@@ -65,11 +65,7 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
         allowAdminKey: flags.allowAdminKey ?? false,
         defaultTimezone: definition.defaultTimezone,
         sourceConcurrency: flags.sourceConcurrency,
-        concurrency: flags.concurrency,
-        batchSize: definition.batchSize,
-        maxBatchBytes: 2 * 1024 * 1024,
-        pollTimeoutMs: flags.pollTimeout * 1000,
-        ...pollIntervals(flags.rateLimit, flags.concurrency),
+        batches: batchSettings({ concurrency: flags.concurrency, batchSize: definition.batchSize, pollTimeoutSeconds: flags.pollTimeout, ratePerMinute: flags.rateLimit }),
         serverUrl: settings?.serverUrl,
         timeoutMs: flags.timeout > 0 ? flags.timeout * 1000 : undefined,
         sourceTimeoutMs: flags.sourceTimeout > 0 ? flags.sourceTimeout * 1000 : undefined,

@@ -6,7 +6,7 @@ import { renderSummary } from '../report/render.ts';
 import { readFailures } from '../run/failures.ts';
 import { defaultFailuresPath } from '../run/journal.ts';
 import { runReplay } from '../run/replay.ts';
-import { pollIntervals } from '../submit/batch-submitter.ts';
+import { batchSettings } from '../submit/batch-submitter.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeReplayFlags } from './scrape.ts';
 import { createSelClient } from './scrape-all.ts';
@@ -27,11 +27,7 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
         file: input,
         records,
         allowAdminKey: flags.allowAdminKey ?? false,
-        concurrency: flags.concurrency,
-        batchSize: flags.batchSize,
-        maxBatchBytes: 2 * 1024 * 1024,
-        pollTimeoutMs: flags.pollTimeout * 1000,
-        ...pollIntervals(flags.rateLimit, flags.concurrency),
+        batches: batchSettings({ concurrency: flags.concurrency, batchSize: flags.batchSize, pollTimeoutSeconds: flags.pollTimeout, ratePerMinute: flags.rateLimit }),
         serverUrl: settings.serverUrl,
         timeoutMs: flags.timeout > 0 ? flags.timeout * 1000 : undefined,
         failuresFile: (replayId) => (flags.failures ? path.resolve(deps.cwd, flags.failures) : defaultFailuresPath(stateDir, replayId)),

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { ErrorCode } from '../errors.ts';
 import { exitCodeForRun } from '../report/exit-codes.ts';
 import { sourceStatus, sumCounters, type RunReport, type SourceReport } from '../report/run-report.ts';
-import { BatchSubmitter, type DeliveryResult } from '../submit/batch-submitter.ts';
+import { BatchSubmitter, type DeliveryResult, type BatchSettings } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import { failureRecord, writeFailures, type FailureRecord } from './failures.ts';
@@ -15,12 +15,7 @@ export interface ReplayOptions {
   file: string;
   records: readonly FailureRecord[];
   allowAdminKey: boolean;
-  concurrency: number;
-  batchSize: number;
-  maxBatchBytes: number;
-  pollTimeoutMs: number;
-  pollInitialMs: number;
-  pollMaxMs: number;
+  batches: BatchSettings;
   serverUrl: string;
   timeoutMs?: number | undefined;
   /** Where the events still not delivered go. */
@@ -52,12 +47,7 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
     const submitter = new BatchSubmitter({
       client: deps.client,
       clock: deps.clock,
-      concurrency: options.concurrency,
-      batchSize: options.batchSize,
-      maxBatchBytes: options.maxBatchBytes,
-      pollTimeoutMs: options.pollTimeoutMs,
-      pollInitialMs: options.pollInitialMs,
-      pollMaxMs: options.pollMaxMs,
+      ...options.batches,
       onResult: (result: DeliveryResult) => {
         recordDelivery(reports, result);
         const failure = failureRecord(result);

@@ -14,7 +14,7 @@ import { emptyCounters, sourceStatus, sumCounters, type RunReport, type SourceRe
 import { loadSourceDirectory } from '../sources/load.ts';
 import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
-import { BatchSubmitter, type DeliveryResult } from '../submit/batch-submitter.ts';
+import { BatchSubmitter, type DeliveryResult, type BatchSettings } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import { VERSION } from '../version.ts';
@@ -35,14 +35,7 @@ export interface ScrapeOptions {
   defaultTimezone: string;
   /** Sources read at once. */
   sourceConcurrency: number;
-  /** Batches between POST and confirmation at once. */
-  concurrency: number;
-  batchSize: number;
-  maxBatchBytes: number;
-  pollTimeoutMs: number;
-  /** Batch-status pacing (see pollIntervals); 1 s doubling to 10 s when absent. */
-  pollInitialMs?: number;
-  pollMaxMs?: number;
+  batches: BatchSettings;
   /** Shown in the report; the client has its own copy. */
   serverUrl?: string | undefined;
   /** --timeout: the whole run, in ms; none when absent. */
@@ -133,12 +126,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
       ? new BatchSubmitter({
           client: deps.client,
           clock: deps.clock,
-          concurrency: options.concurrency,
-          batchSize: options.batchSize,
-          maxBatchBytes: options.maxBatchBytes,
-          pollTimeoutMs: options.pollTimeoutMs,
-          pollInitialMs: options.pollInitialMs ?? 1_000,
-          pollMaxMs: options.pollMaxMs ?? 10_000,
+          ...options.batches,
           onResult: record,
           signal: runStop.hard,
           stop: runStop.stop,

@@ -36,9 +36,8 @@ export interface SubmissionJournal {
   settled(results: readonly DeliveryResult[], batchId: string | undefined): void;
 }
 
-export interface BatchSubmitterOptions {
-  client: SelClient;
-  clock: Clock;
+/** How events are packed and confirmed: the same for `scrape all` and `scrape replay`. */
+export interface BatchSettings {
   /** Batches between POST and confirmation at once. */
   concurrency: number;
   batchSize: number;
@@ -46,6 +45,11 @@ export interface BatchSubmitterOptions {
   pollTimeoutMs: number;
   pollInitialMs: number;
   pollMaxMs: number;
+}
+
+export interface BatchSubmitterOptions extends BatchSettings {
+  client: SelClient;
+  clock: Clock;
   onResult: (result: DeliveryResult) => void;
   /** Hard stop: waits and requests end now; what is unconfirmed is reported unknown. */
   signal?: AbortSignal;
@@ -239,4 +243,18 @@ export function mintedSince(selEventId: string | undefined, since: number): bool
 export function pollIntervals(ratePerMinute: number, concurrency: number): { pollInitialMs: number; pollMaxMs: number } {
   const fairShareMs = ratePerMinute > 0 ? Math.ceil((120_000 * concurrency) / ratePerMinute) : 0;
   return { pollInitialMs: 1_000, pollMaxMs: Math.min(60_000, Math.max(10_000, fairShareMs)) };
+}
+
+/** SEL's server caps a batch at 10 MiB; staying at 2 MiB keeps an upload inside its 10 s read deadline. */
+export const MAX_BATCH_BYTES = 2 * 1024 * 1024;
+
+/** Batch settings from the command-line knobs (poll pacing derived from the rate limit). */
+export function batchSettings(flags: { concurrency: number; batchSize: number; pollTimeoutSeconds: number; ratePerMinute: number }): BatchSettings {
+  return {
+    concurrency: flags.concurrency,
+    batchSize: flags.batchSize,
+    maxBatchBytes: MAX_BATCH_BYTES,
+    pollTimeoutMs: flags.pollTimeoutSeconds * 1000,
+    ...pollIntervals(flags.ratePerMinute, flags.concurrency),
+  };
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import type { EventInput } from '../../src/normalize/event-input.ts';
-import { BatchSubmitter, pollIntervals, type BatchSubmitterOptions, type DeliveryResult } from '../../src/submit/batch-submitter.ts';
+import { BatchSubmitter, MAX_BATCH_BYTES, pollIntervals, type BatchSubmitterOptions, type DeliveryResult } from '../../src/submit/batch-submitter.ts';
 import { FakeSelServer, type FakeSelOptions } from '../helpers/fake-sel-server.ts';
 import { localSelClient } from '../helpers/local-sel-client.ts';
 
@@ -24,7 +24,7 @@ async function submitter(options: FakeSelOptions, extra: Partial<BatchSubmitterO
     clock: systemClock,
     concurrency: 1,
     batchSize: 2,
-    maxBatchBytes: 2 * 1024 * 1024,
+    maxBatchBytes: MAX_BATCH_BYTES,
     pollTimeoutMs: 2_000,
     pollInitialMs: 5,
     pollMaxMs: 20,

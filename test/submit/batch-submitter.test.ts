@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import type { EventInput } from '../../src/normalize/event-input.ts';
-import { BatchSubmitter, type DeliveryResult } from '../../src/submit/batch-submitter.ts';
+import { BatchSubmitter, MAX_BATCH_BYTES, type DeliveryResult } from '../../src/submit/batch-submitter.ts';
 import { FakeSelServer, type FakeSelOptions } from '../helpers/fake-sel-server.ts';
 import { localSelClient } from '../helpers/local-sel-client.ts';
 
@@ -25,7 +25,7 @@ async function deliver(events: EventInput[], options: FakeSelOptions = {}, submi
     clock: systemClock,
     concurrency: 2,
     batchSize: submitter.batchSize ?? 100,
-    maxBatchBytes: 2 * 1024 * 1024,
+    maxBatchBytes: MAX_BATCH_BYTES,
     pollTimeoutMs: submitter.pollTimeoutMs ?? 2_000,
     pollInitialMs: 5,
     pollMaxMs: 20,
