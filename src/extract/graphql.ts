@@ -1,7 +1,7 @@
 import { SelScraperError } from '../errors.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import type { ExtractResult } from './raw-event.ts';
-import { compileApiMapping, fieldOf, isItem, jsonKind, listKeys, mapApiItems, type ApiField } from './rest.ts';
+import { compileApiMapping, fieldOf, isItem, jsonKind, listKeys, mapApiItems, type ApiField } from './api-mapping.ts';
 
 /** What SEL maps when a GraphQL source has no field_map: the DatoCMS event model (Tranzac). */
 export const DATOCMS_LEGACY_MAPPING: Readonly<Partial<Record<ApiField, string>>> = {

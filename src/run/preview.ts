@@ -1,7 +1,7 @@
 import type { EventInput } from '../normalize/event-input.ts';
 import type { SourceConfig } from '../sources/types.ts';
-import { readSourceEvents } from './source-events.ts';
-import type { PageReaderDeps } from './source-pages.ts';
+import { readSourceEvents } from '../read/source-events.ts';
+import type { PageReaderDeps } from '../read/page.ts';
 
 export interface SourcePreview {
   source: string;

@@ -22,8 +22,8 @@ import { failureRecord, writeFailures, type FailureRecord } from './failures.ts'
 import { defaultFailuresPath, pruneJournals, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
 import { recheckUnconfirmed, type ResumeState } from './resume.ts';
 import { RunStop } from './run-stop.ts';
-import { readSourceEvents } from './source-events.ts';
-import type { PageOutcome } from './source-pages.ts';
+import { readSourceEvents } from '../read/source-events.ts';
+import type { PageOutcome } from '../read/page.ts';
 
 export interface ScrapeOptions {
   sourcesDir: string;

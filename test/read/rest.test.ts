@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/fetch/http-client.ts';
-import { NO_TLS_FINGERPRINT_WARNING, readRestPages, restRequest } from '../../src/run/read-rest.ts';
-import type { PageOutcome } from '../../src/run/source-pages.ts';
+import { NO_TLS_FINGERPRINT_WARNING } from '../../src/read/api-request.ts';
+import { readRestPages, restRequest } from '../../src/read/rest.ts';
+import type { PageOutcome } from '../../src/read/page.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';

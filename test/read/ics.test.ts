@@ -1,8 +1,8 @@
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/fetch/http-client.ts';
-import { INSECURE_TLS_WARNING, readIcsFeeds } from '../../src/run/read-ics.ts';
-import type { PageOutcome } from '../../src/run/source-pages.ts';
+import { INSECURE_TLS_WARNING, readIcsFeeds } from '../../src/read/ics.ts';
+import type { PageOutcome } from '../../src/read/page.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/fetch/http-client.ts';
-import { graphqlTokenVariable, readGraphqlPages } from '../../src/run/read-graphql.ts';
-import type { PageOutcome } from '../../src/run/source-pages.ts';
+import { graphqlTokenVariable, readGraphqlPages } from '../../src/read/graphql.ts';
+import type { PageOutcome } from '../../src/read/page.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';

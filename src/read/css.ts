@@ -8,7 +8,7 @@ import { ENABLE_RENDERING_HINT } from '../fetch/browser.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
 import { resolveDates } from '../normalize/event-dates.ts';
 import type { SourceConfig } from '../sources/types.ts';
-import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './source-pages.ts';
+import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
 
 /** SEL waits this long between detail pages (scraper.go follow_event_urls). */
 const DETAIL_DELAY_MS = 500;

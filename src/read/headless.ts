@@ -2,11 +2,11 @@ import type { BrowserContext, Page, Response } from 'playwright-core';
 import { describeError, SelScraperError } from '../errors.ts';
 import { extractCss } from '../extract/css.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
-import { compileApiMapping, fieldOf, isItem, jsonKind, mapApiItems, type ApiMapping } from '../extract/rest.ts';
+import { compileApiMapping, fieldOf, isItem, jsonKind, mapApiItems, type ApiMapping } from '../extract/api-mapping.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { USER_AGENT } from '../version.ts';
-import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './source-pages.ts';
+import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
 
 /** SEL's defaults (config.go HeadlessConfig, rod.go). */
 const DEFAULT_WAIT_MS = 10_000;
@@ -31,7 +31,7 @@ interface Intercept {
 export async function* readHeadlessPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
   const browserSource = deps.browser;
   if (!browserSource) {
-    yield* (await import('./read-css.ts')).readCssPages(source, deps);
+    yield* (await import('./css.ts')).readCssPages(source, deps);
     return;
   }
   const headless: Headless = source.headless ?? {};

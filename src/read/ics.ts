@@ -3,7 +3,7 @@ import { joinSplitCharacters } from '../extract/ics-lines.ts';
 import { extractIcs, ICS_HORIZON_DAYS, ICS_MAX_OCCURRENCES } from '../extract/ics.ts';
 import type { FetchRequest } from '../fetch/http-client.ts';
 import type { SourceConfig } from '../sources/types.ts';
-import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './source-pages.ts';
+import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
 
 const CALENDAR_ACCEPT = 'text/calendar, application/ics;q=0.9, text/plain;q=0.5, */*;q=0.1';
 const HTML = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;

@@ -1,12 +1,12 @@
 import type { Env } from '../config/run-config.ts';
 import { describeError, SelScraperError } from '../errors.ts';
 import { DATOCMS_LEGACY_MAPPING, extractGraphqlResponse } from '../extract/graphql.ts';
-import { compileApiMapping } from '../extract/rest.ts';
+import { compileApiMapping } from '../extract/api-mapping.ts';
 import type { FetchRequest } from '../fetch/http-client.ts';
 import { redactSecrets } from '../keys/redact.ts';
 import type { SourceConfig } from '../sources/types.ts';
-import { apiHeaders, NO_TLS_FINGERPRINT_WARNING, parseJson } from './read-rest.ts';
-import { requestFor, type PageOutcome, type PageReaderDeps } from './source-pages.ts';
+import { apiHeaders, NO_TLS_FINGERPRINT_WARNING, parseJson } from './api-request.ts';
+import { requestFor, type PageOutcome, type PageReaderDeps } from './page.ts';
 
 /**
  * Where a GraphQL source's bearer token is read from: SEL_GRAPHQL_TOKEN_ and the source name

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/fetch/http-client.ts';
-import { readSourcePages, type PageOutcome } from '../../src/run/source-pages.ts';
+import type { PageOutcome } from '../../src/read/page.ts';
+import { readSourcePages } from '../../src/read/source-pages.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';

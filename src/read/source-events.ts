@@ -2,7 +2,8 @@ import type { RawEvent } from '../extract/raw-event.ts';
 import { normalizeEvent, type NormalizeOutcome } from '../normalize/event.ts';
 import { groupOccurrences } from '../normalize/group.ts';
 import type { SourceConfig } from '../sources/types.ts';
-import { readSourcePages, type PageOutcome, type PageReaderDeps } from './source-pages.ts';
+import type { PageOutcome, PageReaderDeps } from './page.ts';
+import { readSourcePages } from './source-pages.ts';
 
 /**
  * Everything a source yields, normalised: its pages are read (each reported through `onPage`

@@ -1,7 +1,5 @@
 import type { Clock } from '../clock.ts';
 import type { Env } from '../config/run-config.ts';
-import { describeError } from '../errors.ts';
-import { extractJsonLd } from '../extract/jsonld.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { FetchRequest, HttpClient } from '../fetch/http-client.ts';
@@ -40,59 +38,6 @@ export function requestFor(source: SourceConfig, url: string, signal?: AbortSign
 export function startUrls(source: SourceConfig): string[] {
   if (source.urls?.length) return source.urls;
   return source.url ? [source.url] : [];
-}
-
-/**
- * Reads a source page by page, whatever its method, and yields what each page gave. A page
- * that fails is yielded as a failure and the next one is still read.
- */
-export async function* readSourcePages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
-  // Readers are imported when a source needs them: a JSON-LD run never loads cheerio or node-ical.
-  if (source.sitemap && source.method !== 'ics') {
-    yield* (await import('./read-sitemap.ts')).readSitemapPages(source, deps);
-    return;
-  }
-  switch (source.method) {
-    case 'jsonld':
-      yield* readJsonLdPages(source, deps);
-      return;
-    case 'css':
-      yield* (await import('./read-css.ts')).readCssPages(source, deps);
-      return;
-    case 'headless':
-      yield* (await import('./read-headless.ts')).readHeadlessPages(source, deps);
-      return;
-    case 'rest':
-      yield* (await import('./read-rest.ts')).readRestPages(source, deps);
-      return;
-    case 'graphql':
-      yield* (await import('./read-graphql.ts')).readGraphqlPages(source, deps);
-      return;
-    case 'ics':
-      yield* (await import('./read-ics.ts')).readIcsFeeds(source, deps);
-      return;
-  }
-}
-
-/** Tier 0: each start page, then its rel="next" pages up to max_pages, for JSON-LD. */
-async function* readJsonLdPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
-  const seen = new Set<string>();
-  for (const start of startUrls(source)) {
-    let next: string | undefined = start;
-    for (let page = 1; next && page <= source.max_pages && !seen.has(next); page++) {
-      const url: string = next;
-      seen.add(url);
-      next = undefined;
-      try {
-        const doc = await deps.http.fetchDocument(requestFor(source, url, deps.signal));
-        const { events, warnings } = extractJsonLd(doc.text, doc.url);
-        next = relNextLink(doc.text, doc.url);
-        yield { ok: true, url: doc.url, events, warnings };
-      } catch (error) {
-        yield { ok: false, url, error: describeError(error) };
-      }
-    }
-  }
 }
 
 const REL_NEXT = /<(?:link|a)\b[^>]*\brel\s*=\s*["']?next\b[^>]*>/i;

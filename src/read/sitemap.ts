@@ -4,7 +4,7 @@ import { extractJsonLd } from '../extract/jsonld.ts';
 import type { ExtractResult } from '../extract/raw-event.ts';
 import { parseSitemap } from '../extract/sitemap.ts';
 import type { SourceConfig } from '../sources/types.ts';
-import { requestFor, type PageOutcome, type PageReaderDeps } from './source-pages.ts';
+import { requestFor, type PageOutcome, type PageReaderDeps } from './page.ts';
 
 const DEFAULT_MAX_URLS = 200;
 /** SEL: rate_limit_ms 0 means this default, not "no delay". */
