@@ -57,17 +57,27 @@ export function networkFetch(deps: CliDeps): { fetch: FetchLike; close: () => Pr
   };
 }
 
-/** Opens the chosen store, runs `use` on it and always closes it again. */
-export async function withKeyStore<T>(flags: StoreFlags, deps: CliDeps, use: (store: KeyStore) => Promise<T>): Promise<T> {
+/**
+ * Opens the chosen store, runs `use` on it and always closes it again. `use` also learns the SEL
+ * server that can confirm a key (the admin API's own server, else --server or SEL_SERVER_URL
+ * beside a database: with `serverBesideDatabase`, --server then names that server, not a store).
+ */
+export async function withKeyStore<T>(
+  flags: StoreFlags,
+  deps: CliDeps,
+  use: (store: KeyStore, server: string | undefined) => Promise<T>,
+  options: { serverBesideDatabase?: boolean } = {},
+): Promise<T> {
   const env = keyCommandEnvironment(deps);
-  const choice = chooseStore(flags, env);
+  const choice = chooseStore(options.serverBesideDatabase && flags.databaseUrl ? { ...flags, server: undefined } : flags, env);
+  const server = choice.kind === 'server' ? choice.serverUrl : options.serverBesideDatabase ? flags.server || env.SEL_SERVER_URL : undefined;
   return guardSecrets(
     () => secretsOf(choice, env),
     async () => {
       if (choice.kind === 'database') {
         const store = await PostgresKeyStore.connect({ target: choice.target, now: () => deps.clock.now() });
         try {
-          return await use(store);
+          return await use(store, server);
         } finally {
           await store.close();
         }
@@ -80,7 +90,7 @@ export async function withKeyStore<T>(flags: StoreFlags, deps: CliDeps, use: (st
       const network = networkFetch(deps);
       try {
         const store = await AdminHttpKeyStore.connect({ serverUrl: choice.serverUrl, adminKey: choice.adminKey, fetch: network.fetch, clock: deps.clock, userAgent: USER_AGENT });
-        return await use(store);
+        return await use(store, server);
       } finally {
         await network.close();
       }
