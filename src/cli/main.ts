@@ -5,6 +5,7 @@ import { redactSecrets } from '../keys/redact.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
 import { VERSION } from '../version.ts';
 import { registerApiKeyCommands } from './api-key.ts';
+import { registerHealthCommands } from './health.ts';
 import type { CliDeps } from './io.ts';
 import { registerScrapeCommands } from './scrape.ts';
 import { registerSourcesCommands } from './sources.ts';
@@ -50,6 +51,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   registerScrapeCommands(program, deps, setExitCode);
   registerSourcesCommands(program, deps, setExitCode);
   registerApiKeyCommands(program, deps, setExitCode);
+  registerHealthCommands(program, deps, setExitCode);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -7,6 +7,7 @@ import { SelScraperError } from '../errors.ts';
 import { createHeadlessBrowser } from '../fetch/browser.ts';
 import { createSourceFetching } from '../fetch/source-fetching.ts';
 import { describeKey } from '../keys/redact.ts';
+import { recordHistory } from '../health/history-file.ts';
 import { renderSummary } from '../report/render.ts';
 import { journalPath, latestRunId, runsDirectory, type RunDefinition } from '../run/journal.ts';
 import { loadResumeState, type ResumeState } from '../run/resume.ts';
@@ -81,6 +82,7 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
         browser,
       },
     );
+    await recordHistory(stateDir, report, deps);
     human.write(renderSummary(report) + '\n');
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;
