@@ -18,6 +18,7 @@ export interface CreateKeyFlags extends StoreOptionFlags {
 
 export interface CheckKeyFlags {
   key?: string;
+  keyFile?: string;
   databaseUrl?: string;
   server?: string;
   json?: boolean;
@@ -46,7 +47,8 @@ const CREATE_OPTIONS: OptionSpec[] = [
 ];
 
 const CHECK_OPTIONS: OptionSpec[] = [
-  { flags: '--key <key>', description: 'the key to check (default: $SEL_API_KEY, else $SEL_INGEST_KEY, also read from .env)' },
+  { flags: '--key <key>', description: 'the key to check (default: $SEL_API_KEY, else $SEL_INGEST_KEY, also read from .env); visible in `ps`, prefer --key-file' },
+  { flags: '--key-file <path>', description: 'read the key to check from a file, or from standard input with -' },
   { ...DATABASE_URL, description: `${DATABASE_URL.description}; names the exact reason a key is rejected` },
   { ...SERVER, description: 'SEL server base URL, asked whether it accepts the key and with which role (default: $SEL_SERVER_URL when no database URL is set)' },
   JSON_OUTPUT,

@@ -26,6 +26,15 @@ export function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADER.test(name);
 }
 
+/** The parts of a source config that may hold secrets (structural, so keys/ needs no sources/ import). */
+export interface SourceSecrets {
+  headers?: Readonly<Record<string, string>> | undefined;
+  rest?: { headers?: Readonly<Record<string, string>> | undefined } | undefined;
+  headless?: { headers?: Readonly<Record<string, string>> | undefined } | undefined;
+  graphql?: { token?: string | undefined } | undefined;
+  originAuth?: Readonly<Record<string, string>> | undefined;
+}
+
 /**
  * Every secret of one command, and the one place text is cleaned of them before it leaves the
  * process (stdout, stderr, the journal, the failures file, --out, error messages). Secrets are
@@ -65,6 +74,14 @@ export class Redactor {
   /** The credentials of configured headers; other headers (Accept, User-Agent) are not secret. */
   addHeaders(headers: Readonly<Record<string, string>> | undefined): this {
     for (const [name, value] of Object.entries(headers ?? {})) if (isCredentialHeader(name)) this.addHeaderValue(value);
+    return this;
+  }
+
+  /** What a source config holds that is secret: credential headers, a GraphQL token, URL user information. */
+  addSource(source: SourceSecrets): this {
+    this.addHeaders(source.headers).addHeaders(source.rest?.headers).addHeaders(source.headless?.headers);
+    this.addSecret(source.graphql?.token);
+    for (const value of Object.values(source.originAuth ?? {})) this.addHeaderValue(value);
     return this;
   }
 
