@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'ERR_JOURNAL'
   | 'ERR_INTERRUPTED'
   | 'ERR_TIMEOUT'
+  | 'ERR_FETCH_FORBIDDEN_ADDRESS'
   | 'ERR_INTERNAL';
 
 export interface SelScraperErrorOptions {

@@ -1,8 +1,7 @@
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import { loadEnvironment, type Env } from '../config/run-config.ts';
+import type { Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { AdminHttpKeyStore } from '../keys/admin-http-store.ts';
-import { envFileExposure } from '../keys/env-file.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import { PostgresKeyStore } from '../keys/postgres-store.ts';
 import { redactSecrets } from '../keys/redact.ts';
@@ -10,13 +9,11 @@ import { chooseStore, type StoreChoice, type StoreFlags } from '../keys/store-ch
 import type { FetchLike } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
+import { commandEnvironment } from './secrets.ts';
 
 /** The environment a key command sees, after warning if the `.env` it reads is too open. */
 export function keyCommandEnvironment(deps: CliDeps): Env {
-  const env = loadEnvironment(deps.env, deps.cwd);
-  const exposure = envFileExposure(deps.cwd);
-  if (exposure) deps.stderr.write(exposure + '\n');
-  return env;
+  return commandEnvironment(deps);
 }
 
 /** Everything secret a key command may hold, for the last line of defence in `guardSecrets`. */

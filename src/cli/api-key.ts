@@ -31,6 +31,7 @@ export interface RotateKeyFlags extends StoreOptionFlags {
 
 export interface CheckKeyFlags {
   key?: string;
+  keyFile?: string;
   databaseUrl?: string;
   server?: string;
   json?: boolean;
@@ -77,7 +78,8 @@ const ROTATE_OPTIONS: OptionSpec[] = [
 ];
 
 const CHECK_OPTIONS: OptionSpec[] = [
-  { flags: '--key <key>', description: 'the key to check (default: $SEL_API_KEY, else $SEL_INGEST_KEY, also read from .env)' },
+  { flags: '--key <key>', description: 'the key to check (default: $SEL_API_KEY, else $SEL_INGEST_KEY, also read from .env); visible in `ps`, prefer --key-file' },
+  { flags: '--key-file <path>', description: 'read the key to check from a file, or from standard input with -' },
   { ...DATABASE_URL, description: `${DATABASE_URL.description}; names the exact reason a key is rejected` },
   { ...SERVER, description: 'SEL server base URL, asked whether it accepts the key and with which role (default: $SEL_SERVER_URL); with a database too, both are asked' },
   JSON_OUTPUT,

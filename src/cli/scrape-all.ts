@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
-import { defaultTimezone, loadEnvironment, resolveServerSettings, type ServerSettings } from '../config/run-config.ts';
+import { defaultTimezone, resolveServerSettings, type ServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { createHeadlessBrowser } from '../fetch/browser.ts';
 import { createSourceFetching } from '../fetch/source-fetching.ts';
@@ -19,14 +19,16 @@ import { SelClient, type FetchLike } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeAllFlags } from './scrape.ts';
+import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
 /** `scrape all`, loaded only when that command runs. */
 export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<number> {
-  const env = loadEnvironment(deps.env, deps.cwd);
+  const env = commandEnvironment(deps);
+  const key = await keyFromFlags(flags, deps);
   const dryRun = flags.dryRun ?? false;
   const stateDir = path.resolve(deps.cwd, flags.stateDir);
   const resume = flags.resume === undefined ? undefined : findRunToResume(flags.resume, stateDir, dryRun);
-  const settings = dryRun ? undefined : resolveServerSettings({ server: flags.server, key: flags.key }, env);
+  const settings = dryRun ? undefined : resolveServerSettings({ server: flags.server, key }, env);
   if (resume && settings && normalizedUrl(settings.serverUrl) !== normalizedUrl(resume.run.serverUrl)) {
     throw new SelScraperError('ERR_USAGE', `run ${resume.runId} was sent to ${resume.run.serverUrl}, not ${settings.serverUrl}`, {
       hint: 'resume a run against the server it started with (set SEL_SERVER_URL or --server), or start a new run',
@@ -79,6 +81,7 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
         clock: deps.clock,
         log: (line) => deps.stderr.write(line + '\n'),
         ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.redactor ? { redactor: deps.redactor } : {}),
         browser,
       },
     );

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
-import { defaultTimezone, loadEnvironment } from '../config/run-config.ts';
+import { defaultTimezone, loadEnvironment, type Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { createHeadlessBrowser } from '../fetch/browser.ts';
 import { createSourceFetching } from '../fetch/source-fetching.ts';
@@ -11,6 +11,7 @@ import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
 import { applyDefaults } from '../sources/validate.ts';
 import type { CliDeps } from './io.ts';
+import { commandEnvironment } from './secrets.ts';
 
 export interface PreviewFlags {
   sources: string;
@@ -21,7 +22,7 @@ export interface PreviewFlags {
 
 /** `scrape source <name>`: one configured source, previewed, nothing submitted. */
 export async function previewNamedSource(name: string, flags: PreviewFlags, deps: CliDeps): Promise<number> {
-  const env = loadEnvironment(deps.env, deps.cwd);
+  const env = commandEnvironment(deps);
   const loaded = await loadSourceDirectory(path.resolve(deps.cwd, flags.sources), { defaultTimezone: defaultTimezone(env) });
   const source = loaded.sources.find((s) => s.name.toLowerCase() === name.toLowerCase());
   if (!source) {
@@ -34,8 +35,9 @@ export async function previewNamedSource(name: string, flags: PreviewFlags, deps
     const suggestion = closestMatch(name, loaded.sources.map((s) => s.name));
     throw new SelScraperError('ERR_USAGE', `no source named "${name}" in ${flags.sources}`, { hint: suggestion ? `did you mean \`${suggestion}\`?` : 'run `sel-scraper sources validate` to list the sources' });
   }
+  deps.redactor?.addSource(source);
   if (!source.enabled) deps.stderr.write(`note: ${source.name} is disabled; previewing it anyway (scrape all skips it)\n`);
-  return preview(source, flags, deps);
+  return preview(source, flags, deps, env);
 }
 
 /** `scrape url <url>`: a page read as a JSON-LD source (SEL's tier 0), nothing submitted. */
@@ -49,10 +51,11 @@ export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps
   }
   const env = loadEnvironment(deps.env, deps.cwd);
   const source = applyDefaults({ name: parsed.hostname, url, tier: 0, license: 'CC0-1.0', ...(flags.timezone ? { timezone: flags.timezone } : {}) }, '(command line)', defaultTimezone(env));
-  return preview(source, flags, deps);
+  deps.redactor?.addSource(source);
+  return preview(source, flags, deps, env);
 }
 
-async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps): Promise<number> {
+async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps, env: Env): Promise<number> {
   const network: Dispatcher = deps.dispatcher ?? new Agent();
   const fetching = await createSourceFetching({
     network,
@@ -62,7 +65,6 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps)
     hostDelayMs: 1_000,
     realNetwork: !deps.dispatcher,
   });
-  const env = loadEnvironment(deps.env, deps.cwd);
   // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
   const browser = flags.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env);
   try {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
-import { loadEnvironment, resolveServerSettings } from '../config/run-config.ts';
+import { resolveServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { renderSummary } from '../report/render.ts';
 import { readFailures } from '../run/failures.ts';
@@ -10,11 +10,12 @@ import { batchSettings } from '../submit/batch-submitter.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeReplayFlags } from './scrape.ts';
 import { createSelClient } from './scrape-all.ts';
+import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
 /** `scrape replay <file>`, loaded only when that command runs. */
 export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps: CliDeps): Promise<number> {
-  const env = loadEnvironment(deps.env, deps.cwd);
-  const settings = resolveServerSettings({ server: flags.server, key: flags.key }, env);
+  const env = commandEnvironment(deps);
+  const settings = resolveServerSettings({ server: flags.server, key: await keyFromFlags(flags, deps) }, env);
   const input = path.resolve(deps.cwd, file);
   const records = await readFailures(input);
   if (records.length === 0) throw new SelScraperError('ERR_USAGE', `${file} lists no events`, { hint: 'nothing to replay: the run it came from delivered everything' });
@@ -37,6 +38,7 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
         clock: deps.clock,
         log: (line) => deps.stderr.write(line + '\n'),
         ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.redactor ? { redactor: deps.redactor } : {}),
       },
     );
     human.write(renderSummary(report) + '\n');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 
 /** The variables that make a `.env` a secret: SEL's own docs ask for `chmod 600` on it. */
-const SECRET_VARIABLES = ['DATABASE_URL', 'SEL_API_KEY', 'SEL_INGEST_KEY', 'SEL_ADMIN_API_KEY'];
+export const SECRET_VARIABLE = /^(DATABASE_URL|TEST_DATABASE_URL|SEL_API_KEY|SEL_INGEST_KEY|SEL_ADMIN_API_KEY|SEL_GRAPHQL_TOKEN_.+)$/;
 
 /**
  * A warning when the `.env` in `cwd` holds a key or a database URL and other users can read it;
@@ -18,13 +18,33 @@ export function envFileExposure(cwd: string, platform: NodeJS.Platform = process
   try {
     mode = statSync(file).mode & 0o777;
     const parsed = dotenv.parse(readFileSync(file));
-    secrets = SECRET_VARIABLES.filter((name) => parsed[name]);
+    secrets = Object.keys(parsed).filter((name) => SECRET_VARIABLE.test(name) && parsed[name]);
   } catch {
     return undefined;
   }
-  if (secrets.length === 0 || (mode & 0o044) === 0) return undefined;
+  if (secrets.length === 0) return undefined;
+  return readableByOthers(file, mode, secrets.join(', '));
+}
+
+/**
+ * A warning when a file holding `what` (a key file, a .env) can be read by other users;
+ * undefined when only its owner can, or on Windows.
+ */
+export function secretFileExposure(file: string, what: string, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32') return undefined;
+  let mode: number;
+  try {
+    mode = statSync(file).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+  return readableByOthers(file, mode, what);
+}
+
+function readableByOthers(file: string, mode: number, what: string): string | undefined {
+  if ((mode & 0o044) === 0) return undefined;
   const who = [mode & 0o040 ? 'group' : '', mode & 0o004 ? 'others' : ''].filter(Boolean).join(' and ');
-  return `warning: ${file} holds ${secrets.join(', ')} and is readable by ${who} (mode ${mode.toString(8).padStart(3, '0')}); run: chmod 600 ${file}`;
+  return `warning: ${file} holds ${what} and is readable by ${who} (mode ${mode.toString(8).padStart(3, '0')}); run: chmod 600 ${file}`;
 }
 
 /** A line that assigns `name` in dotenv syntax, with or without `export `. */

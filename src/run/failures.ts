@@ -18,10 +18,11 @@ export function failureRecord(result: DeliveryResult): FailureRecord | undefined
 }
 
 /**
- * Writes the failures file whole (a temporary file renamed over it, so a reader never sees half
+ * Writes the failures file whole, each line through `redact` (a server's reason may quote a key)
+ * (a temporary file renamed over it, so a reader never sees half
  * of it), or removes it when nothing failed, so a stale file never outlives a resumed run.
  */
-export async function writeFailures(file: string, records: readonly FailureRecord[]): Promise<void> {
+export async function writeFailures(file: string, records: readonly FailureRecord[], redact: (line: string) => string = (line) => line): Promise<void> {
   try {
     if (records.length === 0) {
       await rm(file, { force: true });
@@ -29,7 +30,7 @@ export async function writeFailures(file: string, records: readonly FailureRecor
     }
     await mkdir(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, records.map((r) => JSON.stringify(r) + '\n').join(''));
+    await writeFile(temporary, records.map((r) => redact(JSON.stringify(r)) + '\n').join(''));
     await rename(temporary, file);
   } catch (error) {
     throw new SelScraperError('ERR_JOURNAL', `cannot write the failures file ${file}: ${(error as Error).message}`, {

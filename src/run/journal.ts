@@ -111,28 +111,30 @@ export class RunJournal {
     readonly path: string,
     fd: number,
     private readonly onError: (error: SelScraperError) => void,
+    /** Each line passes it before it is written: a server's reason or a page may quote a secret. */
+    private readonly redact: (line: string) => string,
   ) {
     this.fd = fd;
   }
 
   /** A new journal for a new run. */
-  static create(stateDir: string, runId: string, onError: (error: SelScraperError) => void): RunJournal {
+  static create(stateDir: string, runId: string, onError: (error: SelScraperError) => void, redact: (line: string) => string = (line) => line): RunJournal {
     const file = journalPath(stateDir, runId);
     try {
       mkdirSync(runsDirectory(stateDir), { recursive: true });
-      return new RunJournal(file, openSync(file, 'wx'), onError);
+      return new RunJournal(file, openSync(file, 'wx'), onError, redact);
     } catch (error) {
       throw journalError(`cannot create the run journal ${file}`, error);
     }
   }
 
   /** An existing journal, to continue: a line torn by a crash is cut off first. */
-  static reopen(file: string, onError: (error: SelScraperError) => void): RunJournal {
+  static reopen(file: string, onError: (error: SelScraperError) => void, redact: (line: string) => string = (line) => line): RunJournal {
     try {
       const text = readFileSync(file);
       const end = text.lastIndexOf(0x0a) + 1;
       if (end < text.length) truncateSync(file, end);
-      return new RunJournal(file, openSync(file, 'a'), onError);
+      return new RunJournal(file, openSync(file, 'a'), onError, redact);
     } catch (error) {
       throw journalError(`cannot reopen the run journal ${file}`, error);
     }
@@ -141,7 +143,7 @@ export class RunJournal {
   append(entry: JournalEntry, options: { sync?: boolean } = {}): void {
     if (this.fd === undefined) return;
     try {
-      writeSync(this.fd, JSON.stringify(entry) + '\n');
+      writeSync(this.fd, this.redact(JSON.stringify(entry)) + '\n');
       if (options.sync) fsyncSync(this.fd);
     } catch (error) {
       this.abandon(journalError(`cannot write the run journal ${this.path}; this run cannot be resumed`, error));

@@ -6,6 +6,7 @@ import { sourceStatus, sumCounters, type RunReport, type SourceReport } from '..
 import { BatchSubmitter, type DeliveryResult, type BatchSettings } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
+import type { Redactor } from '../keys/redact.ts';
 import { failureRecord, writeFailures, type FailureRecord } from './failures.ts';
 import { RunStop } from './run-stop.ts';
 import { checkKey, newReport, recordDelivery } from './scrape-run.ts';
@@ -27,6 +28,8 @@ export interface ReplayDeps {
   clock: Clock;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** The failures file passes it: a server's reason may quote the key. */
+  redactor?: Redactor;
 }
 
 const newReplayId = monotonicFactory();
@@ -79,7 +82,7 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
 
     const sources = [...reports.values()].map((report) => ({ ...report, status: sourceStatus(report, true) }));
     const failuresFile = options.failuresFile(replayId);
-    await writeFailures(failuresFile, failures);
+    await writeFailures(failuresFile, failures, (line) => deps.redactor?.redact(line) ?? line);
     const stoppedBy: ErrorCode | undefined = submitter.stoppedBy?.code ?? (runStop.timedOut ? 'ERR_TIMEOUT' : undefined);
     return {
       runId: replayId,

@@ -8,6 +8,7 @@ import type { Env } from '../config/run-config.ts';
 import { describeError, SelScraperError, type ErrorCode } from '../errors.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { HttpClient } from '../fetch/http-client.ts';
+import type { Redactor } from '../keys/redact.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import { exitCodeForRun } from '../report/exit-codes.ts';
 import { emptyCounters, sourceStatus, sumCounters, type RunReport, type SourceReport } from '../report/run-report.ts';
@@ -74,6 +75,8 @@ export interface ScrapeDeps {
   signal?: AbortSignal;
   /** The run's Chromium for tier 2 sources, when the machine has one. */
   browser?: HeadlessBrowser | undefined;
+  /** The command's secrets: the sources' are added to it, and the journal, failures file and --out pass it. */
+  redactor?: Redactor;
 }
 
 const newRunId = monotonicFactory();
@@ -90,6 +93,8 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
     throw new SelScraperError('ERR_USAGE', `DEFAULT_TIMEZONE is not an IANA time zone: "${options.defaultTimezone}"`, { hint: 'for example America/Toronto' });
   }
   const loaded = await loadSourceDirectory(options.sourcesDir, { defaultTimezone: options.defaultTimezone });
+  for (const source of loaded.sources) deps.redactor?.addSource(source);
+  const redact = (line: string) => deps.redactor?.redact(line) ?? line;
   for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
   const selected = selectSources(loaded.sources, loaded.broken, options.only);
 
@@ -102,7 +107,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
 
   const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
   let journalError: string | undefined;
-  const journal = openJournal(options, runId, startedAt, (error) => {
+  const journal = openJournal(options, runId, startedAt, redact, (error) => {
     journalError ??= error.message;
     deps.log(`warning: ${error.message}`);
   });
@@ -184,7 +189,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
     const stoppedBy: ErrorCode | undefined = submitter?.stoppedBy?.code ?? (runStop.timedOut ? 'ERR_TIMEOUT' : undefined);
     const brokenSelected = loaded.broken.filter((b) => selected.some((s) => s.file === b.file)).length;
     const failuresFile = options.state && !options.dryRun ? (options.state.failuresFile ?? defaultFailuresPath(options.state.dir, runId)) : undefined;
-    if (failuresFile) await writeFailures(failuresFile, failures);
+    if (failuresFile) await writeFailures(failuresFile, failures, redact);
     const totals = sumCounters(sources);
     const exitCode = exitCodeForRun({ sources, brokenConfigs: brokenSelected, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false });
     journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode, totals }, { sync: true });
@@ -226,15 +231,15 @@ export async function checkKey(client: SelClient, allowAdminKey: boolean, runId:
 }
 
 /** The journal of a live run: a new one, or the interrupted run's when resuming. */
-function openJournal(options: ScrapeOptions, runId: string, startedAt: number, onError: (error: SelScraperError) => void): RunJournal | undefined {
+function openJournal(options: ScrapeOptions, runId: string, startedAt: number, redact: (line: string) => string, onError: (error: SelScraperError) => void): RunJournal | undefined {
   const state = options.state;
   if (!state || options.dryRun) return undefined;
   if (state.resume) {
-    const journal = RunJournal.reopen(state.resume.file, onError);
+    const journal = RunJournal.reopen(state.resume.file, onError, redact);
     journal.append({ type: 'run-resumed', at: new Date(startedAt).toISOString() }, { sync: true });
     return journal;
   }
-  const journal = RunJournal.create(state.dir, runId, onError);
+  const journal = RunJournal.create(state.dir, runId, onError, redact);
   pruneJournals(state.dir);
   journal.append({ type: 'run-started', at: new Date(startedAt).toISOString(), runId, version: VERSION, run: state.definition }, { sync: true });
   return journal;
@@ -281,7 +286,8 @@ async function scrapeSource(source: SourceConfig, report: SourceReport, deps: So
     deps.sentKeys.add(key);
     for (const warning of outcome.warnings) report.warnings.push(`${outcome.event.name}: ${warning}`);
     report.submitted++;
-    if (deps.out && !deps.out.write(JSON.stringify(outcome.event) + '\n')) await once(deps.out, 'drain');
+    const line = JSON.stringify(outcome.event);
+    if (deps.out && !deps.out.write((deps.redactor?.redact(line) ?? line) + '\n')) await once(deps.out, 'drain');
     await deliver(source.name, key, outcome.event, deps);
   }
   if (report.extracted === 0 && report.pages.fetched > 0) report.warnings.push('no events found on any page');

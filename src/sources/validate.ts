@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { isFieldTemplate, parseFieldTemplate } from '../extract/field-template.ts';
 import type { SourceFile } from './schema.ts';
+import { splitUserinfo } from './url-credentials.ts';
 import type { ExtractionMethod, SourceConfig } from './types.ts';
 
 export type ConfigPath = readonly (string | number)[];
@@ -245,7 +246,8 @@ function methodOf(file: SourceFile, tier: number): ExtractionMethod {
 }
 
 /** SEL's defaults (config.go LoadSourceConfigs), applied after the rules pass. */
-export function applyDefaults(file: SourceFile, path: string, defaultTimezone: string): SourceConfig {
+export function applyDefaults(written: SourceFile, path: string, defaultTimezone: string): SourceConfig {
+  const { file, originAuth } = splitUserinfo(written);
   const tier = (file.tier ?? 0) as 0 | 1 | 2 | 3;
   const selectors = file.selectors?.description
     ? { ...file.selectors, description_selectors: [file.selectors.description] }
@@ -271,5 +273,6 @@ export function applyDefaults(file: SourceFile, path: string, defaultTimezone: s
     timezone: file.timezone || defaultTimezone,
     method: methodOf(file, tier),
     file: path,
+    ...(Object.keys(originAuth).length ? { originAuth } : {}),
   };
 }
