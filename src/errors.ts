@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'ERR_JOURNAL'
   | 'ERR_INTERRUPTED'
   | 'ERR_TIMEOUT'
+  | 'ERR_RUN_LOCKED'
   | 'ERR_INTERNAL';
 
 export interface SelScraperErrorOptions {

@@ -6,7 +6,7 @@ import { sourceStatus, sumCounters, type RunReport, type SourceReport } from '..
 import { BatchSubmitter, type DeliveryResult, type BatchSettings } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
-import { failureRecord, writeFailures, type FailureRecord } from './failures.ts';
+import { failureRecord, keepFailures, type FailureRecord } from './failures.ts';
 import { RunStop } from './run-stop.ts';
 import { checkKey, newReport, recordDelivery } from './scrape-run.ts';
 
@@ -79,7 +79,7 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
 
     const sources = [...reports.values()].map((report) => ({ ...report, status: sourceStatus(report, true) }));
     const failuresFile = options.failuresFile(replayId);
-    await writeFailures(failuresFile, failures);
+    const failuresError = keepFailures(failuresFile, failures, deps.log);
     const stoppedBy: ErrorCode | undefined = submitter.stoppedBy?.code ?? (runStop.timedOut ? 'ERR_TIMEOUT' : undefined);
     return {
       runId: replayId,
@@ -90,11 +90,12 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
       durationMs: deps.clock.now() - startedAt,
       sources,
       totals: sumCounters(sources),
-      exitCode: exitCodeForRun({ sources, brokenConfigs: 0, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false }),
+      exitCode: exitCodeForRun({ sources, brokenConfigs: 0, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false, stateLost: failuresError !== undefined }),
       error: submitter.stoppedBy?.message ?? (runStop.timedOut ? (runStop.reason ?? null) : null),
       resumed: false,
       journal: null,
-      failures: failures.length > 0 ? { file: failuresFile, events: failures.length } : null,
+      failures: !failuresError && failures.length > 0 ? { file: failuresFile, events: failures.length } : null,
+      stateError: failuresError ?? null,
     };
   } finally {
     runStop.dispose();
