@@ -49,6 +49,7 @@ export type JournalEntry =
   | { type: 'run-finished'; at: string; exitCode: number; totals: Counters };
 
 const RUN_FILE = /^(.{26})\.ndjson$/;
+const LOCK_FILE = /^(.{26})\.lock$/;
 
 /** Every path below comes from a run id checked as a ULID: none can lead out of runs/. */
 export function journalPath(stateDir: string, runId: string): string {
@@ -88,8 +89,9 @@ export const JOURNALS_KEPT = 20;
 
 /**
  * Removes all but the newest `keep` journals (a journal holds every event of its run, so an
- * hourly cron job would otherwise fill the disk), with their locks. A run a live process holds
- * (`isHeld`) keeps its journal, however old. Failures files are the user's and stay.
+ * hourly cron job would otherwise fill the disk), with their locks, and the locks that runs
+ * killed before their journal began left behind. A run a live process holds (`isHeld`) keeps
+ * its journal and lock, however old. Failures files are the user's and stay.
  */
 export function pruneJournals(stateDir: string, keep = JOURNALS_KEPT, isHeld: (runId: string) => boolean = () => false): void {
   let names: string[];
@@ -102,14 +104,23 @@ export function pruneJournals(stateDir: string, keep = JOURNALS_KEPT, isHeld: (r
     .map((name) => RUN_FILE.exec(name)?.[1])
     .filter(isRunId)
     .sort();
+  const lockOnly = names
+    .map((name) => LOCK_FILE.exec(name)?.[1])
+    .filter(isRunId)
+    .filter((runId) => !runIds.includes(runId));
   for (const runId of runIds.slice(0, Math.max(0, runIds.length - keep))) {
-    try {
-      if (isHeld(runId)) continue;
-      unlinkSync(journalPath(stateDir, runId));
-      unlinkSync(lockPath(stateDir, runId));
-    } catch {
-      // Another run pruned it first, it had no lock left, or it is not ours to remove: not worth failing a run.
-    }
+    if (isHeld(runId)) continue;
+    removeQuietly(journalPath(stateDir, runId));
+    removeQuietly(lockPath(stateDir, runId));
+  }
+  for (const runId of lockOnly) if (!isHeld(runId)) removeQuietly(lockPath(stateDir, runId));
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Another run pruned it first, or it was never there: not worth failing a run.
   }
 }
 

@@ -153,6 +153,20 @@ describe('run ids', () => {
   });
 });
 
+describe('scrape replay', () => {
+  it('takes a run id for that run’s failures file in the state folder, and anything else as a path', async () => {
+    const { dir, spec, env } = await setup();
+    const first = await runCli([...RUN_ARGS, '--json'], { cwd: dir, env });
+    const { runId } = JSON.parse(first.stdout) as PrintedReport;
+    const replay = await runCli(['scrape', 'replay', runId.toLowerCase(), '--json'], { cwd: dir, env });
+    expect(replay.code, replay.stderr).toBe(3);
+    expect((JSON.parse(replay.stdout) as PrintedReport).totals).toMatchObject({ submitted: spec.rejected, failed: spec.rejected });
+    const hostile = await runCli(['scrape', 'replay', '../../x'], { cwd: dir, env });
+    expect(hostile.code).toBe(2);
+    expect(hostile.stderr).toMatch(/cannot read .*\/x: ENOENT/);
+  });
+});
+
 describe('a run whose state cannot be written', () => {
   it('still prints the report when the disk fills mid-run, prints undelivered events on stderr as NDJSON, exits 3 and leaves no .tmp', async () => {
     const { dir, spec, env } = await setup();

@@ -122,13 +122,15 @@ describe('pruneJournals', () => {
     expect(readdirSync(path.join(dir, 'runs')).sort()).toEqual([`${ids[0]}.failures.ndjson`, `${ids[1]}.ndjson`, `${ids[2]}.ndjson`]);
   });
 
-  it('keeps the journal of a run a live process holds, and removes the lock of a pruned one', async () => {
+  it('keeps the journal of a run a live process holds, and removes the locks of pruned runs and of runs killed before their journal began', async () => {
     const dir = await stateDir();
     const ids = ['01KAA0000000000000000000AA', '01KAB0000000000000000000AA', '01KAC0000000000000000000AA'];
     for (const id of ids) RunJournal.create(dir, id, noErrors).close();
     writeFileSync(lockPath(dir, ids[0]!), '');
     writeFileSync(lockPath(dir, ids[1]!), '');
-    pruneJournals(dir, 1, (id) => id === ids[0]);
-    expect(readdirSync(path.join(dir, 'runs')).sort()).toEqual([`${ids[0]}.lock`, `${ids[0]}.ndjson`, `${ids[2]}.ndjson`]);
+    writeFileSync(lockPath(dir, '01KAD0000000000000000000AA'), '');
+    writeFileSync(lockPath(dir, '01KAE0000000000000000000AA'), '');
+    pruneJournals(dir, 1, (id) => id === ids[0] || id === '01KAE0000000000000000000AA');
+    expect(readdirSync(path.join(dir, 'runs')).sort()).toEqual([`${ids[0]}.lock`, `${ids[0]}.ndjson`, `${ids[2]}.ndjson`, '01KAE0000000000000000000AA.lock']);
   });
 });
