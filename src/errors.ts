@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'ERR_INTERRUPTED'
   | 'ERR_TIMEOUT'
   | 'ERR_FETCH_FORBIDDEN_ADDRESS'
+  | 'ERR_RUN_LOCKED'
   | 'ERR_INTERNAL';
 
 export interface SelScraperErrorOptions {

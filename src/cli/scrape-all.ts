@@ -1,16 +1,16 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
-import { defaultTimezone, resolveServerSettings, type ServerSettings } from '../config/run-config.ts';
+import { defaultTimezone, resolveServerSettings, type Env, type ServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { createHeadlessBrowser } from '../fetch/browser.ts';
 import { createSourceFetching } from '../fetch/source-fetching.ts';
 import { describeKey } from '../keys/redact.ts';
 import { recordHistory } from '../health/history-file.ts';
 import { renderSummary } from '../report/render.ts';
-import { journalPath, latestRunId, runsDirectory, type RunDefinition } from '../run/journal.ts';
-import { loadResumeState, type ResumeState } from '../run/resume.ts';
+import type { RunDefinition } from '../run/journal.ts';
+import { systemLockDeps } from '../run/run-lock.ts';
+import { claimRun, type ClaimedRun } from '../run/run-state.ts';
 import { runScrape } from '../run/scrape-run.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
 import { RateLimiter } from '../submit/rate-limiter.ts';
@@ -27,8 +27,24 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
   const key = await keyFromFlags(flags, deps);
   const dryRun = flags.dryRun ?? false;
   const stateDir = path.resolve(deps.cwd, flags.stateDir);
-  const resume = flags.resume === undefined ? undefined : findRunToResume(flags.resume, stateDir, dryRun);
+  if (dryRun && flags.resume !== undefined) throw new SelScraperError('ERR_USAGE', '--resume continues a live run; it cannot be combined with --dry-run');
   const settings = dryRun ? undefined : resolveServerSettings({ server: flags.server, key }, env);
+  // Before anything is fetched or sent: a run that another process is running stops here.
+  const claim = dryRun ? undefined : claimRun(stateDir, flags.resume, { lock: systemLockDeps(() => deps.clock.now()), notice: (line) => deps.stderr.write(line + '\n') });
+  try {
+    return await scrapeClaimed(flags, deps, { env, dryRun, stateDir, settings, claim });
+  } finally {
+    claim?.release();
+  }
+}
+
+async function scrapeClaimed(
+  flags: ScrapeAllFlags,
+  deps: CliDeps,
+  run: { env: Env; dryRun: boolean; stateDir: string; settings: ServerSettings | undefined; claim: ClaimedRun | undefined },
+): Promise<number> {
+  const { env, dryRun, stateDir, settings, claim } = run;
+  const resume = claim?.resume;
   if (resume && settings && normalizedUrl(settings.serverUrl) !== normalizedUrl(resume.run.serverUrl)) {
     throw new SelScraperError('ERR_USAGE', `run ${resume.runId} was sent to ${resume.run.serverUrl}, not ${settings.serverUrl}`, {
       hint: 'resume a run against the server it started with (set SEL_SERVER_URL or --server), or start a new run',
@@ -72,7 +88,7 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
         serverUrl: settings?.serverUrl,
         timeoutMs: flags.timeout > 0 ? flags.timeout * 1000 : undefined,
         sourceTimeoutMs: flags.sourceTimeout > 0 ? flags.sourceTimeout * 1000 : undefined,
-        state: dryRun ? undefined : { dir: stateDir, definition, resume, failuresFile: flags.failures ? path.resolve(deps.cwd, flags.failures) : undefined },
+        state: claim && { dir: stateDir, runId: claim.runId, unsaved: claim.unsaved, definition, resume, failuresFile: flags.failures ? path.resolve(deps.cwd, flags.failures) : undefined },
       },
       {
         http: fetching.http,
@@ -107,20 +123,6 @@ export function createSelClient(settings: ServerSettings, flags: { rateLimit: nu
     retry: { ...DEFAULT_RETRY, maxRetryAfterMs: flags.maxRetryAfter * 1000 },
     userAgent: USER_AGENT,
   });
-}
-
-/** The journal of the run `--resume` names, or of the latest run when it names none. */
-function findRunToResume(resume: string | true, stateDir: string, dryRun: boolean): ResumeState {
-  if (dryRun) throw new SelScraperError('ERR_USAGE', '--resume continues a live run; it cannot be combined with --dry-run');
-  const runId = resume === true ? latestRunId(stateDir) : resume;
-  if (!runId) {
-    throw new SelScraperError('ERR_USAGE', `no run to resume in ${runsDirectory(stateDir)}`, { hint: 'runs are journalled under --state-dir (default .sel-scraper in the working directory)' });
-  }
-  const file = journalPath(stateDir, runId);
-  if (!existsSync(file)) {
-    throw new SelScraperError('ERR_USAGE', `no journal for run ${runId} in ${runsDirectory(stateDir)}`, { hint: 'the run id is printed in the last line of a run summary; --state-dir must match the run’s' });
-  }
-  return loadResumeState(file);
 }
 
 function normalizedUrl(url: string): string {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { resolveServerSettings } from '../config/run-config.ts';
@@ -6,6 +7,8 @@ import { renderSummary } from '../report/render.ts';
 import { readFailures } from '../run/failures.ts';
 import { defaultFailuresPath } from '../run/journal.ts';
 import { runReplay } from '../run/replay.ts';
+import { isRunId } from '../run/run-id.ts';
+import { preparePrivateStateDir } from '../run/state-dir.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeReplayFlags } from './scrape.ts';
@@ -16,10 +19,17 @@ import { commandEnvironment, keyFromFlags } from './secrets.ts';
 export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps: CliDeps): Promise<number> {
   const env = commandEnvironment(deps);
   const settings = resolveServerSettings({ server: flags.server, key: await keyFromFlags(flags, deps) }, env);
-  const input = path.resolve(deps.cwd, file);
+  const stateDir = path.resolve(deps.cwd, flags.stateDir);
+  const input = failuresInput(file, stateDir, deps.cwd);
   const records = await readFailures(input);
   if (records.length === 0) throw new SelScraperError('ERR_USAGE', `${file} lists no events`, { hint: 'nothing to replay: the run it came from delivered everything' });
-  const stateDir = path.resolve(deps.cwd, flags.stateDir);
+  if (!flags.failures) {
+    try {
+      preparePrivateStateDir(stateDir, (line) => deps.stderr.write(line + '\n'));
+    } catch {
+      // Said where it matters: writing the failures file there fails too, and prints its events on stderr instead.
+    }
+  }
   const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 8 });
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
@@ -47,4 +57,11 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
   } finally {
     if (!deps.dispatcher) await network.close();
   }
+}
+
+/** The file to replay: a path, or a run id standing for that run's failures file in the state folder. */
+function failuresInput(argument: string, stateDir: string, cwd: string): string {
+  const file = path.resolve(cwd, argument);
+  const runId = argument.toUpperCase();
+  return !existsSync(file) && isRunId(runId) ? defaultFailuresPath(stateDir, runId) : file;
 }

@@ -90,7 +90,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
   scrape
     .command('replay <file>')
-    .description('re-submit the events of a failures file (written by scrape all) after a fix')
+    .description('re-submit the events of a failures file (written by scrape all) after a fix; a run id stands for that run\'s failures file')
     .option('--server <url>', 'SEL server base URL (default: $SEL_SERVER_URL)')
     .option('--key <key>', 'SEL API key (default: $SEL_API_KEY, else $SEL_INGEST_KEY); visible in `ps`, prefer --key-file')
     .option('--key-file <path>', 'read the SEL API key from a file, or from standard input with -')

@@ -49,6 +49,11 @@ export interface RunReport {
   journal: string | null;
   /** Events that failed or stayed unknown, for `scrape replay`; null when there are none. */
   failures: { file: string; events: number } | null;
+  /**
+   * Why the run's state (journal, failures file) was not saved, e.g. a full disk; null when it
+   * was. Undelivered events that no failures file could take were printed on stderr as NDJSON.
+   */
+  stateError: string | null;
 }
 
 export function emptyCounters(): Counters {

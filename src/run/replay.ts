@@ -7,7 +7,7 @@ import { BatchSubmitter, type DeliveryResult, type BatchSettings } from '../subm
 import { eventKey } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import type { Redactor } from '../keys/redact.ts';
-import { failureRecord, writeFailures, type FailureRecord } from './failures.ts';
+import { failureRecord, keepFailures, type FailureRecord } from './failures.ts';
 import { RunStop } from './run-stop.ts';
 import { checkKey, newReport, recordDelivery } from './scrape-run.ts';
 
@@ -82,7 +82,7 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
 
     const sources = [...reports.values()].map((report) => ({ ...report, status: sourceStatus(report, true) }));
     const failuresFile = options.failuresFile(replayId);
-    await writeFailures(failuresFile, failures, (line) => deps.redactor?.redact(line) ?? line);
+    const failuresError = keepFailures(failuresFile, failures, deps.log, { redact: (line) => deps.redactor?.redact(line) ?? line });
     const stoppedBy: ErrorCode | undefined = submitter.stoppedBy?.code ?? (runStop.timedOut ? 'ERR_TIMEOUT' : undefined);
     return {
       runId: replayId,
@@ -93,11 +93,12 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
       durationMs: deps.clock.now() - startedAt,
       sources,
       totals: sumCounters(sources),
-      exitCode: exitCodeForRun({ sources, brokenConfigs: 0, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false }),
+      exitCode: exitCodeForRun({ sources, brokenConfigs: 0, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false, stateLost: failuresError !== undefined }),
       error: submitter.stoppedBy?.message ?? (runStop.timedOut ? (runStop.reason ?? null) : null),
       resumed: false,
       journal: null,
-      failures: failures.length > 0 ? { file: failuresFile, events: failures.length } : null,
+      failures: !failuresError && failures.length > 0 ? { file: failuresFile, events: failures.length } : null,
+      stateError: failuresError ?? null,
     };
   } finally {
     runStop.dispose();

@@ -19,8 +19,8 @@ import { BatchSubmitter, type DeliveryResult, type BatchSettings } from '../subm
 import { eventKey } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import { VERSION } from '../version.ts';
-import { failureRecord, writeFailures, type FailureRecord } from './failures.ts';
-import { defaultFailuresPath, pruneJournals, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
+import { failureRecord, keepFailures, type FailureRecord } from './failures.ts';
+import { defaultFailuresPath, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
 import { recheckUnconfirmed, type ResumeState } from './resume.ts';
 import { RunStop } from './run-stop.ts';
 import { readSourceEvents } from '../read/source-events.ts';
@@ -51,6 +51,10 @@ export interface ScrapeOptions {
 
 export interface RunState {
   dir: string;
+  /** The run id claimed (and locked) for this run. */
+  runId: string;
+  /** Why the state folder cannot be written at all (the run goes on without state). */
+  unsaved?: string | undefined;
   /** What the journal records so the run can be resumed. */
   definition: RunDefinition;
   /** The journal of the interrupted run to continue. */
@@ -88,7 +92,7 @@ const newRunId = monotonicFactory();
 export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promise<RunReport> {
   const resume = options.state?.resume;
   const startedAt = deps.clock.now();
-  const runId = resume?.runId ?? newRunId(startedAt);
+  const runId = options.state?.runId ?? newRunId(startedAt);
   if (!IANAZone.isValidZone(options.defaultTimezone)) {
     throw new SelScraperError('ERR_USAGE', `DEFAULT_TIMEZONE is not an IANA time zone: "${options.defaultTimezone}"`, { hint: 'for example America/Toronto' });
   }
@@ -106,7 +110,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   }
 
   const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
-  let journalError: string | undefined;
+  let journalError: string | undefined = options.state?.unsaved;
   const journal = openJournal(options, runId, startedAt, redact, (error) => {
     journalError ??= error.message;
     deps.log(`warning: ${error.message}`);
@@ -189,11 +193,14 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
     const stoppedBy: ErrorCode | undefined = submitter?.stoppedBy?.code ?? (runStop.timedOut ? 'ERR_TIMEOUT' : undefined);
     const brokenSelected = loaded.broken.filter((b) => selected.some((s) => s.file === b.file)).length;
     const failuresFile = options.state && !options.dryRun ? (options.state.failuresFile ?? defaultFailuresPath(options.state.dir, runId)) : undefined;
-    if (failuresFile) await writeFailures(failuresFile, failures, redact);
+    const failuresError = failuresFile ? keepFailures(failuresFile, failures, deps.log, { redact }) : undefined;
     const totals = sumCounters(sources);
-    const exitCode = exitCodeForRun({ sources, brokenConfigs: brokenSelected, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false });
-    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode, totals }, { sync: true });
-    const runError = submitter?.stoppedBy?.message ?? (runStop.timedOut ? `${runStop.reason}; what was not confirmed by then is counted unknown or failed` : undefined) ?? journalError;
+    const outcome = { sources, brokenConfigs: brokenSelected, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false };
+    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode: exitCodeForRun({ ...outcome, stateLost: failuresError !== undefined }), totals }, { sync: true });
+    // Known only now: whether the journal took its last line.
+    const stateError = [journalError, failuresError].filter((e) => e !== undefined).join('; ') || undefined;
+    const exitCode = exitCodeForRun({ ...outcome, stateLost: stateError !== undefined });
+    const runError = submitter?.stoppedBy?.message ?? (runStop.timedOut ? `${runStop.reason}; what was not confirmed by then is counted unknown or failed` : undefined);
     return {
       runId,
       dryRun: options.dryRun,
@@ -207,7 +214,8 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
       error: runError ?? null,
       resumed: resume !== undefined,
       journal: journal && !journalError ? journal.path : null,
-      failures: failuresFile && failures.length > 0 ? { file: failuresFile, events: failures.length } : null,
+      failures: failuresFile && !failuresError && failures.length > 0 ? { file: failuresFile, events: failures.length } : null,
+      stateError: stateError ?? null,
     };
   } finally {
     runStop.dispose();
@@ -233,14 +241,20 @@ export async function checkKey(client: SelClient, allowAdminKey: boolean, runId:
 /** The journal of a live run: a new one, or the interrupted run's when resuming. */
 function openJournal(options: ScrapeOptions, runId: string, startedAt: number, redact: (line: string) => string, onError: (error: SelScraperError) => void): RunJournal | undefined {
   const state = options.state;
-  if (!state || options.dryRun) return undefined;
+  if (!state || options.dryRun || state.unsaved) return undefined;
   if (state.resume) {
-    const journal = RunJournal.reopen(state.resume.file, onError, redact);
+    const journal = RunJournal.reopen(state.resume.file, onError, { redact });
     journal.append({ type: 'run-resumed', at: new Date(startedAt).toISOString() }, { sync: true });
     return journal;
   }
-  const journal = RunJournal.create(state.dir, runId, onError, redact);
-  pruneJournals(state.dir);
+  let journal: RunJournal;
+  try {
+    journal = RunJournal.create(state.dir, runId, onError, { redact });
+  } catch (error) {
+    // A new run whose journal cannot be created still delivers; it only cannot be resumed.
+    onError(error as SelScraperError);
+    return undefined;
+  }
   journal.append({ type: 'run-started', at: new Date(startedAt).toISOString(), runId, version: VERSION, run: state.definition }, { sync: true });
   return journal;
 }
