@@ -5,10 +5,11 @@ import { z } from 'zod';
  * typo is an error instead of a silently ignored key. Types follow SEL's Go structs; defaults and
  * cross-field rules live in validate.ts because they need the whole document.
  */
+
 /** Node timers hold at most 2^31-1 ms (about 24.8 days); a longer one fires after 1 ms instead. */
-export const MAX_TIMER_MS = 2_147_483_647;
+const MAX_TIMER_MS = 2_147_483_647;
 /** A body cap beyond this could not be decoded into one string anyway (V8 strings stop near 512 MiB). */
-export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 /**
  * A whole number within [min, max], range-checked at load so that a negative timeout is a config

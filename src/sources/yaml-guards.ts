@@ -3,11 +3,11 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } fro
 /** A source config is a few KB; anything this large is a mistake or an attack, refused unread. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Real configs use no aliases at all; a few are fine, thousands are an attack. */
-export const MAX_ALIASES = 100;
+const MAX_ALIASES = 100;
 /** How many nodes aliases may add to a document once expanded (a billion laughs adds 10^9). */
-export const MAX_ALIAS_EXPANSION = 10_000;
+const MAX_ALIAS_EXPANSION = 10_000;
 /** Real configs nest 4 levels; the limit keeps every later recursive walk (toJS, zod) off the stack's end. */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 
 export interface YamlProblem {
   /** Character offset of the node at fault. */
