@@ -4,6 +4,7 @@ import { extractCss } from '../extract/css.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
 import { compileApiMapping, fieldOf, isItem, jsonKind, mapApiItems, type ApiMapping } from '../extract/api-mapping.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
+import { compileConfigRegex, type ConfigMatcher } from '../sources/config-regex.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { USER_AGENT } from '../version.ts';
 import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
@@ -18,7 +19,7 @@ const DEFAULT_PAGE_TIMEOUT_S = 30;
 type Headless = NonNullable<SourceConfig['headless']>;
 
 interface Intercept {
-  pattern: RegExp;
+  pattern: ConfigMatcher;
   resultsPath: string;
   mapping: ApiMapping;
 }
@@ -223,15 +224,13 @@ function compileIntercept(headless: Headless, warnings: string[]): Intercept | u
     warnings.push('headless.intercept needs url_pattern and results_path; nothing is intercepted');
     return undefined;
   }
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(config.url_pattern);
-  } catch (error) {
-    warnings.push(`headless.intercept.url_pattern "${config.url_pattern}" is not a valid regular expression (${(error as Error).message}); nothing is intercepted`);
+  const compiled = compileConfigRegex(config.url_pattern);
+  if (!compiled.ok) {
+    warnings.push(`headless.intercept.url_pattern "${config.url_pattern}" is not a valid regular expression (${compiled.problem}); nothing is intercepted`);
     return undefined;
   }
   try {
-    return { pattern, resultsPath: config.results_path.trim(), mapping: compileApiMapping('rest', config.field_map, undefined, 'identity') };
+    return { pattern: compiled.matcher, resultsPath: config.results_path.trim(), mapping: compileApiMapping('rest', config.field_map, undefined, 'identity') };
   } catch (error) {
     warnings.push(`headless.intercept.field_map: ${describeError(error)}; nothing is intercepted`.replaceAll('rest.field_map', 'headless.intercept.field_map'));
     return undefined;
