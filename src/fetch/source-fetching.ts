@@ -4,7 +4,7 @@ import { USER_AGENT } from '../version.ts';
 import { createFixtureDispatcher } from './fixtures.ts';
 import { HostGate } from './host-gate.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
-import { createPoliteHttpClient } from './polite-http-client.ts';
+import { createAdmit, createPoliteHttpClient, type Admit } from './polite-http-client.ts';
 import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from './retrying-http-client.ts';
 import { RobotsPolicy } from './robots.ts';
 
@@ -22,6 +22,8 @@ export interface SourceFetchingOptions {
 
 export interface SourceFetching {
   http: HttpClient;
+  /** robots.txt and the per-host gate for requests the browser makes. */
+  admit: Admit;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs });
   return {
     http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate }), { retry, clock: options.clock }),
+    admit: createAdmit({ robots, hostGate }),
     async close() {
       await replay?.close();
       await insecure?.close();
