@@ -33,6 +33,7 @@ export class BrowserGuard {
   private readonly resolve: (hostname: string) => Promise<string[]>;
   private readonly watchers = new Set<(refusal: Refusal) => void>();
   private lastRefusal: Refusal | undefined;
+  private lastAdmitted: string | undefined;
 
   constructor(private readonly options: BrowserGuardOptions) {
     this.named = new Set(options.namedHosts.map((host) => host.toLowerCase()));
@@ -52,6 +53,19 @@ export class BrowserGuard {
     return refusal;
   }
 
+  /**
+   * Checks where a main-frame navigation landed. Playwright routes only the first request of a
+   * redirect chain, so a redirect to a disallowed page or a private address is caught here,
+   * after the fact: the page is then not read.
+   */
+  async vetLanding(landed: string): Promise<Refusal | undefined> {
+    const url = landed.split('#')[0] ?? landed;
+    if (url === this.lastAdmitted) return undefined;
+    const refusal = await this.check(url, true);
+    if (!refusal) this.lastAdmitted = url;
+    return refusal;
+  }
+
   /** Resolves with the next main-frame navigation refused; `stop` ends the watch. */
   watchRefusals(): { next: Promise<Refusal>; stop: () => void } {
     let watcher!: (refusal: Refusal) => void;
@@ -67,12 +81,14 @@ export class BrowserGuard {
     const url = request.url();
     try {
       const navigation = request.isNavigationRequest();
+      const mainFrame = navigation && request.frame().parentFrame() === null;
       const refusal = await this.check(url, navigation);
       if (!refusal) {
+        if (mainFrame) this.lastAdmitted = url;
         await route.continue();
         return;
       }
-      if (navigation && request.frame().parentFrame() === null) this.refused(refusal);
+      if (mainFrame) this.refused(refusal);
       await route.abort('blockedbyclient');
     } catch {
       // The context closed while the request waited (deadline, stop): nothing is left to answer.

@@ -285,7 +285,7 @@ async function loadStep(session: Session, step: Step, headless: Headless, source
       if (refusal && !deadline.reason) return { kind: 'refused', url: refusal.url, reason: refusal.reason };
       throw error;
     }
-    return { kind: 'document' };
+    return landed(session, deadline);
   }
   const before = page.url();
   const watch = session.guard.watchRefusals();
@@ -301,7 +301,7 @@ async function loadStep(session: Session, step: Step, headless: Headless, source
         await deadline.soft(page.waitForLoadState('domcontentloaded', { timeout: deadline.softTimeout(limits.waitMs) }));
         if (visited.has(page.url())) return { kind: 'done' };
         visited.add(page.url());
-        return { kind: 'document' };
+        return landed(session, deadline);
       }
       if (session.captured.length > capturedBefore) return { kind: 'appended' };
       // A document that is navigating away has no content to read yet; the next look decides.
@@ -316,6 +316,12 @@ async function loadStep(session: Session, step: Step, headless: Headless, source
   } finally {
     watch.stop();
   }
+}
+
+/** A new document, unless a redirect took the page where the guard would not have let it go. */
+async function landed(session: Session, deadline: PageDeadline): Promise<Loaded> {
+  const refusal = await deadline.run(session.guard.vetLanding(session.page.url()));
+  return refusal ? { kind: 'refused', url: refusal.url, reason: refusal.reason } : { kind: 'document' };
 }
 
 /** The soft waits of a freshly loaded document, as SEL makes them: each may time out with a warning. */

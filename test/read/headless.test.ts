@@ -83,6 +83,10 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     requests.push({ path, headers: req.headers });
+    if (path === '/moved') {
+      res.writeHead(302, { location: '/private' }).end();
+      return;
+    }
     if (path === '/sitemap.xml') {
       res.writeHead(200, { 'content-type': 'application/xml' }).end(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${origin}/events</loc></url><url><loc>${origin}/mixed</loc></url></urlset>`);
       return;
@@ -214,6 +218,11 @@ describe('reading tier 2 sources in Chromium', () => {
     const pages = await read(source({ url: `${origin}/to-private`, headless: { wait_selector: '.event', pagination_button: 'button.next' } }));
     expect(pages).toMatchObject([{ ok: true, events: [{ name: 'Listing' }] }, { ok: false, url: `${origin}/private`, error: expect.stringContaining('robots.txt') }]);
     expect(paths('/private')).toEqual([]);
+  });
+
+  it.skipIf(!browserAvailable)('does not read a page a redirect took it to when robots.txt disallows that page', { timeout: 15_000 }, async () => {
+    const pages = await read(source({ url: `${origin}/moved`, headless: { wait_selector: '.event' } }));
+    expect(pages).toEqual([{ ok: false, url: `${origin}/private`, error: expect.stringContaining('skipped by robots.txt') }]);
   });
 
   it.skipIf(!browserAvailable)('clicks a "Load more" button until no new events come, each event read once', { timeout: 15_000 }, async () => {
