@@ -71,7 +71,7 @@ async function scrapeClaimed(
     realNetwork: !deps.dispatcher,
   });
   // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
-  const browser = definition.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env);
+  const browser = definition.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env, { admit: fetching.admit, pages: flags.browserPages });
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
     const client = settings ? createSelClient(settings, flags, deps.clock, network) : undefined;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { defaultTimezone, loadEnvironment, type Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
-import { createHeadlessBrowser } from '../fetch/browser.ts';
+import { createHeadlessBrowser, DEFAULT_BROWSER_PAGES } from '../fetch/browser.ts';
 import { createSourceFetching } from '../fetch/source-fetching.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import { previewSource, renderPreview } from '../run/preview.ts';
@@ -18,6 +18,8 @@ export interface PreviewFlags {
   json?: boolean;
   fixtures?: string;
   timezone?: string;
+  /** --browser-pages (scrape source). */
+  browserPages?: number;
 }
 
 /** `scrape source <name>`: one configured source, previewed, nothing submitted. */
@@ -66,7 +68,7 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
     realNetwork: !deps.dispatcher,
   });
   // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
-  const browser = flags.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env);
+  const browser = flags.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env, { admit: fetching.admit, pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES });
   try {
     const result = await previewSource(source, {
       http: fetching.http,

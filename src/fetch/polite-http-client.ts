@@ -16,6 +16,13 @@ export interface PoliteHttpClientOptions {
 }
 
 /**
+ * Lets a request the runner does not make itself (a navigation of the browser) go out as a
+ * polite one would: refused (ERR_ROBOTS_DISALLOWED) when robots.txt disallows it, otherwise
+ * resolved when the host's turn comes, so its start is spaced like any other request's.
+ */
+export type Admit = (url: string, signal?: AbortSignal) => Promise<void>;
+
+/**
  * Source fetches as a polite crawler makes them, every redirect hop included: refused when the
  * hop leads into a private network the config does not name, or when the site's robots.txt
  * disallows the URL for us, and otherwise queued per host (concurrency and spacing, raised to the
@@ -26,14 +33,26 @@ export function createPoliteHttpClient(inner: HttpClient, options: PoliteHttpCli
     fetchDocument: (req: FetchRequest) =>
       followRedirects(req, async (hop) => {
         await assertAddressAllowed(hop.url, hop.policy, options.resolve);
-        const verdict = await options.robots.check(hop.url, hop.signal, hop.insecureTls ?? false, hop.policy);
-        if (!verdict.allowed) {
-          throw new SelScraperError('ERR_ROBOTS_DISALLOWED', `skipped by robots.txt: ${verdict.reason}`, {
-            hint: 'the site asks crawlers like sel-scraper not to read this page; ask the site for a feed or permission, or disable the source',
-          });
-        }
-        if (verdict.crawlDelayMs !== undefined) options.hostGate.setDelay(new URL(hop.url).host, verdict.crawlDelayMs);
+        await assertAllowed(options, hop.url, hop.signal, hop.insecureTls ?? false, hop.policy);
         return options.hostGate.run(hop.url, () => inner.fetchDocument({ ...hop, redirect: 'manual' }), hop.signal);
       }),
   };
+}
+
+/** The same verdict and turn as the polite client's, for requests another client makes. */
+export function createAdmit(options: PoliteHttpClientOptions): Admit {
+  return async (url, signal) => {
+    await assertAllowed(options, url, signal, false);
+    await options.hostGate.run(url, () => Promise.resolve(), signal);
+  };
+}
+
+async function assertAllowed(options: PoliteHttpClientOptions, url: string, signal: AbortSignal | undefined, insecureTls: boolean, policy?: FetchRequest['policy']): Promise<void> {
+  const verdict = await options.robots.check(url, signal, insecureTls, policy);
+  if (!verdict.allowed) {
+    throw new SelScraperError('ERR_ROBOTS_DISALLOWED', `skipped by robots.txt: ${verdict.reason}`, {
+      hint: 'the site asks crawlers like sel-scraper not to read this page; ask the site for a feed or permission, or disable the source',
+    });
+  }
+  if (verdict.crawlDelayMs !== undefined) options.hostGate.setDelay(new URL(url).host, verdict.crawlDelayMs);
 }
