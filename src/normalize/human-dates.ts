@@ -84,7 +84,9 @@ const RELATIVE_DAYS: Record<string, number> = { today: 0, tonight: 0, tomorrow: 
  */
 const TOKEN = new RegExp(
   [
-    String.raw`(?<iso>(?<isoY>\d{4})-(?<isoM>\d{2})-(?<isoD>\d{2})(?:[T ](?<isoH>\d{1,2}):(?<isoMin>\d{2})(?::(?<isoS>\d{2}))?)?)`,
+    // An ISO date's time may carry a meridiem ("2026-03-05 7:30 PM", as API templates such as
+    // "{{.date}} {{.time}}" write it): it belongs to the time, not left over as a word.
+    String.raw`(?<iso>(?<isoY>\d{4})-(?<isoM>\d{2})-(?<isoD>\d{2})(?:[T ](?<isoH>\d{1,2}):(?<isoMin>\d{2})(?::(?<isoS>\d{2}))?(?:\s*(?<isoAP>[ap])\.?\s?m\.?(?![a-z]))?)?)`,
     String.raw`(?<ymd>(?<ymdY>\d{4})\/(?<ymdM>\d{1,2})\/(?<ymdD>\d{1,2}))`,
     String.raw`(?<mdy>(?<mdyA>\d{1,2})\/(?<mdyB>\d{1,2})\/(?<mdyY>\d{4}))`,
     String.raw`(?<mer>(?<merH>\d{1,2})(?:[:.](?<merMin>\d{2}))?\s*(?<merAP>[ap])\.?\s?m\.?(?![a-z]))`,
@@ -236,10 +238,16 @@ function readFragment(fragment: string, zone: string, now: Date): FragmentReadin
       case 'weekday':
         weekday = token.weekday;
         break;
-      case 'date':
+      case 'date': {
         pushDates([token.date], undefined);
-        if (token.time) times.push(to24h(token.time));
+        const to = at(i + 2);
+        if (token.time && at(i + 1)?.kind === 'sep' && to?.kind === 'time') {
+          // "2026-03-05 7:30 - 9:30 PM": the ISO date's time starts a time range.
+          times.push(...timeRange(token.time, to.time));
+          i += 2;
+        } else if (token.time) times.push(to24h(token.time));
         break;
+      }
       case 'relative': {
         const day = DateTime.fromJSDate(now, { zone }).plus({ days: token.days });
         pushDates([{ year: day.year, month: day.month, day: day.day }], undefined);
@@ -320,8 +328,12 @@ function tokenize(text: string): Token[] {
     const g = match.groups ?? {};
     if (g.iso) {
       const date: DayDate = { year: Number(g.isoY), month: Number(g.isoM), day: Number(g.isoD) };
-      if (g.isoH !== undefined) tokens.push({ kind: 'date', date, time: { hour: Number(g.isoH), minute: Number(g.isoMin), second: Number(g.isoS ?? 0) } });
-      else tokens.push({ kind: 'date', date });
+      if (g.isoH === undefined) tokens.push({ kind: 'date', date });
+      else {
+        const time: TimeText = { hour: Number(g.isoH), minute: Number(g.isoMin), second: Number(g.isoS ?? 0) };
+        if (g.isoAP && time.hour >= 1 && time.hour <= 12) time.meridiem = g.isoAP.toLowerCase() === 'a' ? 'am' : 'pm';
+        tokens.push({ kind: 'date', date, time });
+      }
     } else if (g.ymd) {
       tokens.push({ kind: 'date', date: { year: Number(g.ymdY), month: Number(g.ymdM), day: Number(g.ymdD) } });
     } else if (g.mdy) {
