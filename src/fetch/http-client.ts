@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import { HttpStatusError, SelScraperError } from '../errors.ts';
 import { decodeBody } from './charset.ts';
+import type { SourceCookieJar } from './cookie-jar.ts';
 
 export interface FetchRequest {
   url: string;
@@ -20,6 +21,8 @@ export interface FetchRequest {
    * are folded by byte count, sometimes inside a multi-byte character, so they unfold first.
    */
   beforeDecode?: (bytes: Buffer) => Buffer;
+  /** The source's cookie jar: its cookies go with the request, Set-Cookie answers (redirects too) go into it. */
+  cookies?: SourceCookieJar;
 }
 
 export interface FetchedDocument {
@@ -63,6 +66,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       let body = req.body;
       for (let hop = 0; ; hop++) {
         const response = await send(options, { ...req, url, method, ...(body === undefined ? {} : { body }) }, signal);
+        req.cookies?.store(url, response.headers['set-cookie']);
         const location = header(response.headers, 'location');
         if (REDIRECT_STATUSES.has(response.statusCode) && location) {
           await response.body.dump();
@@ -98,16 +102,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 }
 
 async function send(options: HttpClientOptions, req: FetchRequest & { url: string; method: 'GET' | 'POST' }, signal: AbortSignal) {
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent,
+    accept: 'text/html,application/xhtml+xml,application/ld+json;q=0.9,*/*;q=0.8',
+    'accept-encoding': 'gzip, deflate, br',
+    ...lowerCaseKeys(req.headers ?? {}),
+  };
+  const jarCookies = req.cookies?.cookieHeader(req.url);
+  if (jarCookies) headers.cookie = headers.cookie ? `${headers.cookie}; ${jarCookies}` : jarCookies;
   try {
     return await request(req.url, {
       dispatcher: req.insecureTls ? insecureDispatcher(options, req.url) : options.dispatcher,
       method: req.method,
-      headers: {
-        'user-agent': options.userAgent,
-        accept: 'text/html,application/xhtml+xml,application/ld+json;q=0.9,*/*;q=0.8',
-        'accept-encoding': 'gzip, deflate, br',
-        ...lowerCaseKeys(req.headers ?? {}),
-      },
+      headers,
       ...(req.body === undefined ? {} : { body: req.body }),
       signal,
     });
