@@ -5,6 +5,7 @@ import type { UrlPolicy } from './address-policy.ts';
 import { forbiddenAddressError } from './address-guard.ts';
 import { decodeBody } from './charset.ts';
 import { followRedirects, REDIRECT_STATUSES } from './redirects.ts';
+import type { SourceCookieJar } from './cookie-jar.ts';
 
 export interface FetchRequest {
   url: string;
@@ -32,6 +33,8 @@ export interface FetchRequest {
   credentialHeaders?: readonly string[];
   /** 'manual': a redirect is answered as a document with `location`, for a caller that admits each hop. */
   redirect?: 'follow' | 'manual';
+  /** The source's cookie jar: its cookies go with the request, Set-Cookie answers (redirects too) go into it. */
+  cookies?: SourceCookieJar;
 }
 
 export interface FetchedDocument {
@@ -77,6 +80,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
     const url = req.url;
     const response = await send(options, req, signal);
+    req.cookies?.store(url, response.headers['set-cookie']);
     const location = header(response.headers, 'location');
     if (REDIRECT_STATUSES.has(response.statusCode) && location) {
       await response.body.dump();
@@ -104,16 +108,20 @@ async function send(options: HttpClientOptions, req: FetchRequest, signal: Abort
   const guarded = req.policy !== undefined && !req.policy.namesHost(req.url);
   const refusal = guarded ? req.policy?.literalRefusal(req.url) : undefined;
   if (refusal) throw forbiddenAddressError(refusal);
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent,
+    accept: 'text/html,application/xhtml+xml,application/ld+json;q=0.9,*/*;q=0.8',
+    'accept-encoding': 'gzip, deflate, br',
+    ...lowerCaseKeys(req.headers ?? {}),
+  };
+  // The jar applies its own domain and path rules, so its cookies are right for every hop.
+  const jarCookies = req.cookies?.cookieHeader(req.url);
+  if (jarCookies) headers.cookie = headers.cookie ? `${headers.cookie}; ${jarCookies}` : jarCookies;
   try {
     return await request(req.url, {
       dispatcher: guarded && options.guardedDispatcher ? options.guardedDispatcher(req.insecureTls ?? false) : req.insecureTls ? insecureDispatcher(options, req.url) : options.dispatcher,
       method: req.method ?? 'GET',
-      headers: {
-        'user-agent': options.userAgent,
-        accept: 'text/html,application/xhtml+xml,application/ld+json;q=0.9,*/*;q=0.8',
-        'accept-encoding': 'gzip, deflate, br',
-        ...lowerCaseKeys(req.headers ?? {}),
-      },
+      headers,
       ...(req.body === undefined ? {} : { body: req.body }),
       signal,
     });

@@ -41,6 +41,39 @@ describe('RobotsPolicy', () => {
     await expect(policy.check(`${ORIGIN}/calendar?page=2`)).resolves.toEqual({ allowed: false, reason: `${ORIGIN}/robots.txt disallows "sel-scraper" from /calendar` });
   });
 
+  describe('the group for SEL\'s own crawler (Togather-SEL-Scraper), which sel-scraper replaces', () => {
+    it('refuses what a site disallowed to SEL\'s scraper by name, saying so', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'User-agent: Togather-SEL-Scraper\nDisallow: /\n\nUser-agent: *\nAllow: /\n' });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({
+        allowed: false,
+        reason: `${ORIGIN}/robots.txt disallows "Togather-SEL-Scraper" (SEL's own scraper, which sel-scraper replaces) from /events`,
+      });
+    });
+
+    it('matches the token case-insensitively', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'user-agent: togather-sel-scraper\ndisallow: /private\n' });
+      await expect(policy.check(`${ORIGIN}/private/x`)).resolves.toMatchObject({ allowed: false });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true });
+    });
+
+    it('lets a group naming SEL\'s scraper win over the * group, as a group naming ours does', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'User-agent: *\nDisallow: /\n\nUser-agent: Togather-SEL-Scraper\nAllow: /\n' });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true });
+    });
+
+    it('refuses a path either named group disallows when both are present', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'User-agent: sel-scraper\nDisallow: /tickets\n\nUser-agent: Togather-SEL-Scraper\nDisallow: /members\n' });
+      await expect(policy.check(`${ORIGIN}/tickets/1`)).resolves.toMatchObject({ allowed: false, reason: expect.stringContaining('"sel-scraper"') });
+      await expect(policy.check(`${ORIGIN}/members/1`)).resolves.toMatchObject({ allowed: false, reason: expect.stringContaining('"Togather-SEL-Scraper"') });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true });
+    });
+
+    it('takes the longer Crawl-delay of the two named groups', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'User-agent: sel-scraper\nCrawl-delay: 2\n\nUser-agent: Togather-SEL-Scraper\nCrawl-delay: 7\n\nUser-agent: *\nCrawl-delay: 30\n' });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true, crawlDelayMs: 7000 });
+    });
+  });
+
   it('allows everything when robots.txt is missing (404)', async () => {
     const { policy } = robotsSite({});
     await expect(policy.check(`${ORIGIN}/anything`)).resolves.toEqual({ allowed: true });
