@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fetch as undiciFetch } from 'undici';
+import { main } from '../../src/cli/main.ts';
 import { describeKey } from '../../src/keys/redact.ts';
 import { createSourceFetching } from '../../src/fetch/source-fetching.ts';
 // Readers are imported lazily on first use, in real time, which a VirtualClock cannot see: the
@@ -47,6 +48,17 @@ export async function runWorld(pages: Record<string, SitePage>, sel: FakeSelOpti
     sel: new FakeSelServer({ keys: { [AGENT_KEY]: 'agent', [ADMIN_KEY]: 'admin' }, ...sel }, clock).serveOn(network),
     dir: await workDir('sel-run-'),
   };
+}
+
+/**
+ * A world around a site and a SEL server already serving on 127.0.0.1 (to a spawned CLI), so an
+ * in-process run can continue what the process began: same origins, same server state.
+ */
+export function sharedWorld(site: FixtureSite, sel: FakeSelServer, dir: string, clock = new VirtualClock(Date.now())): RunWorld {
+  const network = new MemoryNetwork();
+  site.serveOn(network, site.origin);
+  sel.serveOn(network, sel.url);
+  return { clock, network, site, sel, dir };
 }
 
 /** The `scrape all` / `scrape replay` flags these tests vary, with the CLI's defaults otherwise. */
@@ -166,4 +178,19 @@ function selClient(world: RunWorld, key: string, serverUrl: string, flags: RunFl
     userAgent: USER_AGENT,
     random: () => 0.5,
   });
+}
+
+/** The whole CLI (`main`) in-process, in the world's directory, on its network and clock. */
+export async function cliIn(world: RunWorld, args: string[], env: Record<string, string> = { SEL_SERVER_URL: world.sel.url, SEL_API_KEY: AGENT_KEY }): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    env,
+    cwd: world.dir,
+    stdout: { write: (text) => void (stdout += text) },
+    stderr: { write: (text) => void (stderr += text) },
+    clock: world.clock,
+    dispatcher: world.network,
+  });
+  return { code, stdout, stderr };
 }

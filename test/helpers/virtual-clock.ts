@@ -31,7 +31,6 @@ export class VirtualClock implements Clock {
   private timers: Timer[] = [];
   private order = 0;
   private activity = 0;
-  private watching = false;
 
   constructor(private current = Date.parse('2026-11-25T12:00:00Z')) {}
 
@@ -63,31 +62,23 @@ export class VirtualClock implements Clock {
     });
   }
 
-  /** Starts watching for idleness, once, while any sleep is pending. */
+  /** Whether a sleep is pending. */
+  get waiting(): boolean {
+    return this.timers.length > 0;
+  }
+
+  /** Activity counter: changes whenever a sleep starts or ends. */
+  get ticks(): number {
+    return this.activity;
+  }
+
   private watch(): void {
-    if (this.watching) return;
-    this.watching = true;
-    let quiet = 0;
-    let seen = this.activity;
-    const turn = () => {
-      if (this.timers.length === 0) {
-        this.watching = false;
-        return;
-      }
-      const busy = process.getActiveResourcesInfo().some((resource) => BUSY.test(resource));
-      quiet = busy || seen !== this.activity ? 0 : quiet + 1;
-      seen = this.activity;
-      if (quiet >= QUIET_TURNS) {
-        quiet = 0;
-        this.fireNext();
-      }
-      setImmediate(turn);
-    };
-    setImmediate(turn);
+    clocks.add(this);
+    idleWatch.start();
   }
 
   /** Moves to the earliest deadline and ends every sleep due then, in the order they began. */
-  private fireNext(): void {
+  fireNext(): void {
     const at = Math.min(...this.timers.map((t) => t.at));
     const due = this.timers.filter((t) => t.at === at).sort((a, b) => a.order - b.order);
     this.timers = this.timers.filter((t) => t.at !== at);
@@ -96,3 +87,34 @@ export class VirtualClock implements Clock {
     for (const timer of due) timer.resolve();
   }
 }
+
+/** Every clock with a sleep pending: one watch serves them all, so no clock mistakes another's watch for work. */
+const clocks = new Set<VirtualClock>();
+
+const idleWatch = {
+  running: false,
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    let quiet = 0;
+    let seen = -1;
+    const turn = () => {
+      for (const clock of clocks) if (!clock.waiting) clocks.delete(clock);
+      if (clocks.size === 0) {
+        this.running = false;
+        return;
+      }
+      const ticks = [...clocks].reduce((sum, clock) => sum + clock.ticks, 0);
+      const busy = process.getActiveResourcesInfo().some((resource) => BUSY.test(resource));
+      quiet = busy || ticks !== seen ? 0 : quiet + 1;
+      seen = ticks;
+      if (quiet >= QUIET_TURNS) {
+        quiet = 0;
+        // Every clock moves on: runs in one process on separate clocks are independent.
+        for (const clock of clocks) clock.fireNext();
+      }
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+  },
+};
