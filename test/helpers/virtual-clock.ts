@@ -25,6 +25,9 @@ const QUIET_TURNS = 3;
  * MemoryNetwork), and modules the run imports lazily loaded beforehand: socket traffic and
  * module loading are work it cannot see.
  */
+/** Where a VirtualClock starts unless told otherwise. */
+export const VIRTUAL_START = Date.parse('2026-11-25T12:00:00Z');
+
 export class VirtualClock implements Clock {
   /** Every wait asked for, in order. */
   readonly sleeps: number[] = [];
@@ -32,7 +35,7 @@ export class VirtualClock implements Clock {
   private order = 0;
   private activity = 0;
 
-  constructor(private current = Date.parse('2026-11-25T12:00:00Z')) {}
+  constructor(private current = VIRTUAL_START) {}
 
   now(): number {
     return this.current;
