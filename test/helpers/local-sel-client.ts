@@ -14,12 +14,8 @@ export interface LocalClientOptions {
   fetch?: FetchLike;
 }
 
-/**
- * A SEL client for a fake server: by default on 127.0.0.1 with the real clock and global fetch,
- * short retries so fault tests finish fast. `limiter` defaults to none (0 requests a minute =
- * unlimited).
- */
-export function localSelClient(url: string, key: string, options: LocalClientOptions = {}): SelClient {
+/** A SEL client with short retries and fixed jitter; `limiter` defaults to none (0 requests a minute = unlimited). */
+function localSelClient(url: string, key: string, options: LocalClientOptions = {}): SelClient {
   const clock = options.clock ?? systemClock;
   return new SelClient({
     baseUrl: url,
