@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { journalPath, readJournal, RunJournal, type JournalEntry } from '../../src/run/journal.ts';
 import { loadResumeState, recheckUnconfirmed } from '../../src/run/resume.ts';
-import { memorySel } from '../helpers/local-sel-client.ts';
+import { memorySel } from '../helpers/memory-sel.ts';
 
 const KEY = 'agent-key-0123456789';
 const event = (n: number): EventInput => ({ name: `E${n}`, description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://a.test/', eventId: `e${n}` } });

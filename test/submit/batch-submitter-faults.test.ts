@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { BatchSubmitter, MAX_BATCH_BYTES, pollIntervals, type BatchSubmitterOptions, type DeliveryResult } from '../../src/submit/batch-submitter.ts';
 import type { FakeSelOptions } from '../helpers/fake-sel-server.ts';
-import { memorySel } from '../helpers/local-sel-client.ts';
+import { memorySel } from '../helpers/memory-sel.ts';
 import { VIRTUAL_START } from '../helpers/virtual-clock.ts';
 
 const KEY = 'agent-key-0123456789';

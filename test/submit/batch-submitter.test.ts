@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { BatchSubmitter, MAX_BATCH_BYTES, type DeliveryResult } from '../../src/submit/batch-submitter.ts';
 import type { FakeSelOptions, FakeSelServer } from '../helpers/fake-sel-server.ts';
-import { memorySel } from '../helpers/local-sel-client.ts';
+import { memorySel } from '../helpers/memory-sel.ts';
 
 const KEY = 'agent-key-0123456789';
 let server: FakeSelServer | undefined;

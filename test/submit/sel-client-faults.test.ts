@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import type { FakeSelOptions } from '../helpers/fake-sel-server.ts';
-import { memorySel } from '../helpers/local-sel-client.ts';
+import { memorySel } from '../helpers/memory-sel.ts';
 
 // The SEL client against the fake server with faults injected, on simulated time: the waits are
 // stated exactly, and none of them is spent.

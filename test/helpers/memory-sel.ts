@@ -1,5 +1,5 @@
 import { fetch as undiciFetch } from 'undici';
-import { systemClock, type Clock } from '../../src/clock.ts';
+import type { Clock } from '../../src/clock.ts';
 import { RateLimiter } from '../../src/submit/rate-limiter.ts';
 import type { RetryOptions } from '../../src/submit/retry-policy.ts';
 import { SelClient, type FetchLike } from '../../src/submit/sel-client.ts';
@@ -7,22 +7,21 @@ import { FakeSelServer, type FakeSelOptions } from './fake-sel-server.ts';
 import { MemoryNetwork } from './memory-network.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
-export interface LocalClientOptions {
+interface LocalClientOptions {
   retry?: Partial<RetryOptions>;
-  limiter?: RateLimiter;
-  clock?: Clock;
-  fetch?: FetchLike;
+  limiter: RateLimiter;
+  clock: Clock;
+  fetch: FetchLike;
 }
 
-/** A SEL client with short retries and fixed jitter; `limiter` defaults to none (0 requests a minute = unlimited). */
-function localSelClient(url: string, key: string, options: LocalClientOptions = {}): SelClient {
-  const clock = options.clock ?? systemClock;
+/** A SEL client with short retries and fixed jitter. */
+function localSelClient(url: string, key: string, options: LocalClientOptions): SelClient {
   return new SelClient({
     baseUrl: url,
     apiKey: key,
-    fetch: options.fetch ?? ((u, init) => fetch(u, init)),
-    clock,
-    limiter: options.limiter ?? new RateLimiter(0, clock),
+    fetch: options.fetch,
+    clock: options.clock,
+    limiter: options.limiter,
     retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, maxRetryAfterMs: 1_000, ...options.retry },
     userAgent: 'test',
     random: () => 0.5,
@@ -34,7 +33,7 @@ function localSelClient(url: string, key: string, options: LocalClientOptions = 
  * Retry-After pauses, processing and polls take simulated time only, so tests can state exactly
  * how long the client waited.
  */
-export function memorySel(options: FakeSelOptions, key: string, client: Omit<LocalClientOptions, 'clock' | 'fetch'> & { ratePerMinute?: number } = {}) {
+export function memorySel(options: FakeSelOptions, key: string, client: { retry?: Partial<RetryOptions>; limiter?: RateLimiter; ratePerMinute?: number } = {}) {
   const clock = new VirtualClock();
   const network = new MemoryNetwork();
   const server = new FakeSelServer(options, clock).serveOn(network);
