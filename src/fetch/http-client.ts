@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import { HttpStatusError, SelScraperError } from '../errors.ts';
 import { decodeBody } from './charset.ts';
+import { startDeadline } from './deadline.ts';
 
 export interface FetchRequest {
   url: string;
@@ -55,9 +56,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * decompression so a zip bomb is as safe as a large page.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  return {
-    async fetchDocument(req) {
-      const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
+  /** The fetch itself, redirects and body included, ended by `signal`: the request's deadline. */
+  const fetching = {
+    async fetchDocument(req: FetchRequest, signal: AbortSignal): Promise<FetchedDocument> {
       let url = req.url;
       let method = req.method ?? 'GET';
       let body = req.body;
@@ -92,6 +93,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const decoded = req.beforeDecode ? req.beforeDecode(unpacked) : unpacked;
         const { text, charset } = decodeBody(decoded, contentType);
         return { url, status: response.statusCode, contentType, text, bytes: decoded.byteLength, charset };
+      }
+    },
+  };
+  return {
+    async fetchDocument(req) {
+      const deadline = startDeadline(req.timeoutMs, req.signal);
+      try {
+        return await fetching.fetchDocument(req, deadline.signal);
+      } finally {
+        deadline.dispose();
       }
     },
   };
