@@ -87,7 +87,8 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
   } finally {
     await browser?.close();
     await fetching.close();
-    if (!deps.dispatcher) await network.close();
+    // destroy, not close: a robots.txt fetch still going is for no one now, and close would wait for it.
+    if (!deps.dispatcher) await network.destroy();
   }
 }
 

@@ -22,6 +22,7 @@ export interface SourceFetchingOptions {
 
 export interface SourceFetching {
   http: HttpClient;
+  /** Ends what is still in flight (a robots.txt fetch no source waits for any more). */
   close(): Promise<void>;
 }
 
@@ -45,7 +46,7 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
     http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate }), { retry, clock: options.clock }),
     async close() {
       await replay?.close();
-      await insecure?.close();
+      await insecure?.destroy();
     },
   };
 }

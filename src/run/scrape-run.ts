@@ -93,14 +93,16 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
   const selected = selectSources(loaded.sources, loaded.broken, options.only);
 
-  if (!options.dryRun) {
-    if (!deps.client) throw new SelScraperError('ERR_INTERNAL', 'no SEL client for a live run');
-    await checkKey(deps.client, options.allowAdminKey, runId, deps);
+  if (!options.dryRun && !deps.client) throw new SelScraperError('ERR_INTERNAL', 'no SEL client for a live run');
+  const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, startedAt });
+  if (!options.dryRun && deps.client) {
+    await checkKey(deps.client, options.allowAdminKey, runId, { log: deps.log, signal: runStop.stop }).catch((error: unknown) => {
+      runStop.dispose();
+      throw error;
+    });
   } else {
     deps.log(`run ${runId}: dry run, nothing will be submitted`);
   }
-
-  const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
   let journalError: string | undefined;
   const journal = openJournal(options, runId, startedAt, (error) => {
     journalError ??= error.message;

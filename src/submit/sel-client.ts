@@ -74,7 +74,9 @@ export class SelClient {
     const result = await this.request('POST', '/api/v1/auth/token', undefined, signal);
     if (!result.ok && result.unreadable) throw result.unreadable;
     if (!result.ok && signal?.aborted) {
-      throw new SelScraperError('ERR_INTERRUPTED', 'interrupted before the SEL server answered the key preflight; nothing was fetched or sent');
+      // The run's stop says why: Ctrl-C, or --timeout reached before the server answered.
+      const why = signal.reason instanceof SelScraperError ? signal.reason : undefined;
+      throw new SelScraperError(why?.code ?? 'ERR_INTERRUPTED', `${why?.message ?? 'interrupted'} before the SEL server answered the key preflight; nothing was fetched or sent`);
     }
     if (!result.ok) {
       throw new SelScraperError('ERR_SERVER_UNREACHABLE', `cannot reach the SEL server at ${this.base}: ${result.reason}`, {
@@ -192,7 +194,8 @@ export class SelClient {
       }
       return { ok: true, answer: { status: response.status, body, headers: response.headers } };
     } catch (error) {
-      if (error instanceof SelScraperError) return { ok: false, reason: error.message, reachedServer: true, unreadable: error };
+      // An abort rejects with its reason, which may be a SelScraperError too (the run's stop).
+      if (error instanceof SelScraperError && !deadline.signal.aborted) return { ok: false, reason: error.message, reachedServer: true, unreadable: error };
       // A timeout or a reset after the request left us may still have reached the server.
       const reason = deadline.expired ? 'timed out' : errorReason(error);
       return { ok: false, reason, reachedServer: sent || deadline.expired || /reset|socket|closed/i.test(reason) };
