@@ -73,6 +73,7 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
       },
       {
         http: fetching.http,
+        noSiteReached: fetching.noSiteReached,
         env,
         client,
         clock: deps.clock,

@@ -22,6 +22,8 @@ export interface SourceFetchingOptions {
 
 export interface SourceFetching {
   http: HttpClient;
+  /** Whether no site asked about could be reached (and some were): the machine is likely offline. */
+  noSiteReached(): boolean;
   /** Ends what is still in flight (a robots.txt fetch no source waits for any more). */
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs });
   return {
     http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate }), { retry, clock: options.clock }),
+    noSiteReached: () => robots.noSiteReached(),
     async close() {
       await replay?.close();
       await insecure?.destroy();

@@ -74,6 +74,8 @@ export interface ScrapeDeps {
   signal?: AbortSignal;
   /** The run's Chromium for tier 2 sources, when the machine has one. */
   browser?: HeadlessBrowser | undefined;
+  /** Whether no site the run asked about could be reached: then the report says so. */
+  noSiteReached?: () => boolean;
 }
 
 const newRunId = monotonicFactory();
@@ -190,7 +192,8 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
     const totals = sumCounters(sources);
     const exitCode = exitCodeForRun({ sources, brokenConfigs: brokenSelected, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false });
     journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode, totals }, { sync: true });
-    const runError = submitter?.stoppedBy?.message ?? (runStop.timedOut ? `${runStop.reason}; what was not confirmed by then is counted unknown or failed` : undefined) ?? journalError;
+    const offline = deps.noSiteReached?.() ? 'no site could be reached: is this machine offline?' : undefined;
+    const runError = submitter?.stoppedBy?.message ?? (runStop.timedOut ? `${runStop.reason}; what was not confirmed by then is counted unknown or failed` : undefined) ?? journalError ?? offline;
     return {
       runId,
       dryRun: options.dryRun,
