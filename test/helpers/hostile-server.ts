@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { closeServer, listenOnLoopback } from './loopback.ts';
 
 /** What a hostile answer did: how much of it was written before the client hung up. */
@@ -42,8 +41,21 @@ export class HostileServer {
     const chunk = Buffer.alloc(64 * 1024, 'x');
     while (record.bytesWritten < bytes && !res.destroyed) {
       record.bytesWritten += chunk.byteLength;
-      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(chunk)) await drainedOrClosed(res);
     }
     if (!res.destroyed) res.end('"}');
   }
+}
+
+/** Resolves when `res` can take more, or is gone; leaves no listener behind. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
