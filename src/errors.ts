@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_FETCH_FORBIDDEN_ADDRESS'
   | 'ERR_RUN_LOCKED'
+  | 'ERR_SITE_UNREACHABLE'
   | 'ERR_INTERNAL';
 
 export interface SelScraperErrorOptions {
@@ -53,6 +54,23 @@ export function describeError(error: unknown): string {
     return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
   }
   return String(error);
+}
+
+/**
+ * A site that could not be reached at all (its name does not resolve, it refuses connections, no
+ * route to it): nothing was read from it, robots.txt included. `reason` says which, for reports.
+ */
+export class SiteUnreachableError extends SelScraperError {
+  readonly reason: string;
+
+  constructor(reason: string, options: Omit<SelScraperErrorOptions, 'hint'> = {}) {
+    super('ERR_SITE_UNREACHABLE', `site unreachable: ${reason}`, {
+      ...options,
+      hint: 'check the url in the source config, then this machine’s network (DNS, firewall, proxy); nothing was read from the site',
+    });
+    this.name = 'SiteUnreachableError';
+    this.reason = reason;
+  }
 }
 
 /** A fetch the site answered with an error status; retries need the status and Retry-After. */

@@ -14,7 +14,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2), {
+const exitCode = await main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   stdout: process.stdout,
@@ -27,3 +27,12 @@ process.exitCode = await main(process.argv.slice(2), {
     return Buffer.concat(chunks).toString('utf8');
   },
 });
+// Once main returns, the command's work is done and reported. What may still hold the event loop
+// is work for no one, such as DNS lookups of unreachable hosts, which cannot be cancelled: with
+// no network they held a run for 10 s and more past --timeout. Exit once the output is written.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(exitCode);
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}

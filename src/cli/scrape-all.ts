@@ -92,6 +92,7 @@ async function scrapeClaimed(
       },
       {
         http: fetching.http,
+        noSiteReached: fetching.noSiteReached,
         env,
         client,
         clock: deps.clock,
@@ -108,7 +109,8 @@ async function scrapeClaimed(
   } finally {
     await browser?.close();
     await fetching.close();
-    if (!deps.dispatcher) await network.close();
+    // destroy, not close: a robots.txt fetch still going is for no one now, and close would wait for it.
+    if (!deps.dispatcher) await network.destroy();
   }
 }
 

@@ -84,6 +84,7 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
   } finally {
     await browser?.close();
     await fetching.close();
-    if (!deps.dispatcher) await network.close();
+    // destroy, not close: a robots.txt fetch still going is for no one now, and close would wait for it.
+    if (!deps.dispatcher) await network.destroy();
   }
 }

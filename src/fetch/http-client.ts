@@ -1,11 +1,12 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
-import { HttpStatusError, SelScraperError } from '../errors.ts';
+import { HttpStatusError, SelScraperError, SiteUnreachableError } from '../errors.ts';
 import type { UrlPolicy } from './address-policy.ts';
 import { forbiddenAddressError } from './address-guard.ts';
 import { decodeBody } from './charset.ts';
-import { followRedirects, REDIRECT_STATUSES } from './redirects.ts';
 import type { SourceCookieJar } from './cookie-jar.ts';
+import { startDeadline } from './deadline.ts';
+import { followRedirects, REDIRECT_STATUSES } from './redirects.ts';
 
 export interface FetchRequest {
   url: string;
@@ -76,8 +77,16 @@ export interface HttpClientOptions {
  * bomb is as safe as a large page.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  /** One hop, body included, under its own deadline (a kept timer, so garbage collection cannot cancel it). */
   const fetchHop = async (req: FetchRequest): Promise<FetchedDocument> => {
-    const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
+    const deadline = startDeadline(req.timeoutMs, req.signal);
+    try {
+      return await fetchWithin(req, deadline.signal);
+    } finally {
+      deadline.dispose();
+    }
+  };
+  const fetchWithin = async (req: FetchRequest, signal: AbortSignal): Promise<FetchedDocument> => {
     const url = req.url;
     const response = await send(options, req, signal);
     req.cookies?.store(url, response.headers['set-cookie']);
@@ -208,9 +217,23 @@ function networkError(error: unknown, url: string, signal: AbortSignal): SelScra
       cause: error,
     });
   }
+  for (const known of [code, cause]) {
+    const unreachable = UNREACHABLE.get(known);
+    if (unreachable) return new SiteUnreachableError(`${unreachable(new URL(url))} (${known})`, { cause: error });
+  }
   const reason = [code, cause].filter(Boolean).join('/') || (error as Error).message;
   return new SelScraperError('ERR_FETCH', `cannot fetch ${url}: ${reason}`, { cause: error });
 }
+
+/** Failures to connect at all (Node's DNS and socket codes, undici's connect timeout), in words. */
+const UNREACHABLE = new Map<string, (url: URL) => string>([
+  ['ENOTFOUND', (url) => `cannot resolve the host name ${url.hostname}`],
+  ['EAI_AGAIN', (url) => `no DNS answer for the host name ${url.hostname}`],
+  ['ECONNREFUSED', (url) => `${url.host} refused the connection`],
+  ['ENETUNREACH', (url) => `no network route to ${url.host}`],
+  ['EHOSTUNREACH', (url) => `no network route to ${url.host}`],
+  ['UND_ERR_CONNECT_TIMEOUT', (url) => `connecting to ${url.host} timed out`],
+]);
 
 function statusHint(status: number): string {
   if (status === 404 || status === 410) return 'the page is gone; check the url in the source config';

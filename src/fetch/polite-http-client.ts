@@ -1,4 +1,4 @@
-import { SelScraperError } from '../errors.ts';
+import { SelScraperError, SiteUnreachableError } from '../errors.ts';
 import { assertAddressAllowed, type ResolveHost } from './address-guard.ts';
 import type { HostGate } from './host-gate.ts';
 import type { FetchRequest, HttpClient } from './http-client.ts';
@@ -14,6 +14,11 @@ export interface PoliteHttpClientOptions {
    */
   resolve?: ResolveHost;
 }
+
+const ROBOTS_HINTS = {
+  rules: 'the site asks crawlers like sel-scraper not to read this page; ask the site for a feed or permission, or disable the source',
+  unreadable: 'robots.txt could not be read, so RFC 9309 counts every page of the site as disallowed; a server error, rate limit or timeout usually passes: run again later',
+} as const;
 
 /**
  * Lets a request the runner does not make itself (a navigation of the browser) go out as a
@@ -50,9 +55,8 @@ export function createAdmit(options: PoliteHttpClientOptions): Admit {
 async function assertAllowed(options: PoliteHttpClientOptions, url: string, signal: AbortSignal | undefined, insecureTls: boolean, policy?: FetchRequest['policy']): Promise<void> {
   const verdict = await options.robots.check(url, signal, insecureTls, policy);
   if (!verdict.allowed) {
-    throw new SelScraperError('ERR_ROBOTS_DISALLOWED', `skipped by robots.txt: ${verdict.reason}`, {
-      hint: 'the site asks crawlers like sel-scraper not to read this page; ask the site for a feed or permission, or disable the source',
-    });
+    if (verdict.cause === 'unreachable') throw new SiteUnreachableError(verdict.reason);
+    throw new SelScraperError('ERR_ROBOTS_DISALLOWED', `skipped by robots.txt: ${verdict.reason}`, { hint: ROBOTS_HINTS[verdict.cause] });
   }
   if (verdict.crawlDelayMs !== undefined) options.hostGate.setDelay(new URL(url).host, verdict.crawlDelayMs);
 }

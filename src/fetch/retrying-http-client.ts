@@ -65,7 +65,8 @@ export function createRetryingHttpClient(inner: HttpClient, options: RetryingHtt
 function nextTry(error: unknown, attempt: number, options: RetryingHttpClientOptions, random: () => number): { waitMs: number; retryAfterMs?: number } | undefined {
   if (!(error instanceof SelScraperError)) return undefined;
   const backoff = backoffDelay(attempt, options.retry, random);
-  if (error.code === 'ERR_FETCH_TIMEOUT' || (error.code === 'ERR_FETCH' && isTransientNetworkError(error.cause))) return { waitMs: backoff };
+  const networkFailure = error.code === 'ERR_FETCH' || error.code === 'ERR_SITE_UNREACHABLE';
+  if (error.code === 'ERR_FETCH_TIMEOUT' || (networkFailure && isTransientNetworkError(error.cause))) return { waitMs: backoff };
   const status = failedStatus(error);
   if (status === undefined || !RETRYABLE_STATUSES.has(status)) return undefined;
   const retryAfterMs = parseRetryAfter(failedRetryAfter(error), options.clock.now());

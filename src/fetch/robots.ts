@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { describeError, SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError, SiteUnreachableError } from '../errors.ts';
 import type { UrlPolicy } from './address-policy.ts';
 import { failedStatus } from './failed-status.ts';
 import type { HttpClient } from './http-client.ts';
@@ -23,11 +23,17 @@ export const ROBOTS_TOKEN = 'sel-scraper';
  */
 export const SEL_ROBOTS_TOKEN = 'Togather-SEL-Scraper';
 
-export type RobotsVerdict = { allowed: true; crawlDelayMs?: number } | { allowed: false; reason: string };
+/**
+ * Why a URL may not be fetched: the rules say so, robots.txt could not be read (so every page
+ * counts as disallowed), or the site could not be reached at all (nor can its pages be).
+ */
+export type RefusalCause = 'rules' | 'unreadable' | 'unreachable';
+
+export type RobotsVerdict = { allowed: true; crawlDelayMs?: number } | { allowed: false; cause: RefusalCause; reason: string };
 
 type OriginRules =
   | { kind: 'allow-all' }
-  | { kind: 'disallow-all'; reason: string }
+  | { kind: 'disallow-all'; cause: Exclude<RefusalCause, 'rules'>; reason: string }
   | { kind: 'rules'; robotsUrl: string; robot: RobotsTxt; groups: ReadonlySet<string> };
 
 export interface RobotsPolicyOptions {
@@ -51,6 +57,8 @@ const MAX_ROBOTS_BYTES = 512 * 1024;
 export class RobotsPolicy {
   private readonly origins = new Map<string, Promise<OriginRules>>();
   private readonly token: string;
+  /** Sites whose robots.txt fetch got an answer (any status), and sites that could not be reached. */
+  private readonly reach = { answered: 0, unreachable: 0 };
 
   constructor(private readonly options: RobotsPolicyOptions) {
     this.token = options.token ?? ROBOTS_TOKEN;
@@ -69,12 +77,24 @@ export class RobotsPolicy {
     }
     const rules = await untilAborted(pending, signal);
     if (rules.kind === 'allow-all') return { allowed: true };
-    if (rules.kind === 'disallow-all') return { allowed: false, reason: rules.reason };
+    if (rules.kind === 'disallow-all') return { allowed: false, cause: rules.cause, reason: rules.reason };
     return decide(rules, url, this.token);
+  }
+
+  /** Whether every site asked about so far could not be reached (and there was one): offline, likely. */
+  noSiteReached(): boolean {
+    return this.reach.unreachable > 0 && this.reach.answered === 0;
   }
 
   /** Never rejects: whatever happens fetching robots.txt maps to a verdict for the origin. */
   private async load(origin: string, insecureTls: boolean, policy: UrlPolicy | undefined): Promise<OriginRules> {
+    const rules = await this.fetchRules(origin, insecureTls, policy);
+    if (rules.kind !== 'disallow-all') this.reach.answered++;
+    else if (rules.cause === 'unreachable') this.reach.unreachable++;
+    return rules;
+  }
+
+  private async fetchRules(origin: string, insecureTls: boolean, policy: UrlPolicy | undefined): Promise<OriginRules> {
     const robotsUrl = `${origin}/robots.txt`;
     try {
       const doc = await this.options.http.fetchDocument({
@@ -89,9 +109,10 @@ export class RobotsPolicy {
       return { kind: 'rules', robotsUrl, robot: parseRobotsTxt(robotsUrl, doc.text), groups: namedGroups(doc.text) };
     } catch (error) {
       if (error instanceof SelScraperError && error.code === 'ERR_FIXTURE_MISSING') return { kind: 'allow-all' };
+      if (error instanceof SiteUnreachableError) return { kind: 'disallow-all', cause: 'unreachable', reason: error.reason };
       const status = failedStatus(error);
       if (status !== undefined && status >= 400 && status < 500 && status !== 429) return { kind: 'allow-all' };
-      return { kind: 'disallow-all', reason: `${robotsUrl} could not be read (${describeError(error)}), so every page of ${origin} counts as disallowed (RFC 9309)` };
+      return { kind: 'disallow-all', cause: 'unreadable', reason: `${robotsUrl} could not be read (${describeError(error)}), so every page of ${origin} counts as disallowed (RFC 9309)` };
     }
   }
 }
@@ -108,7 +129,7 @@ function decide(rules: Extract<OriginRules, { kind: 'rules' }>, url: string, tok
   const refusing = deciding.find((t) => rules.robot.isAllowed(url, t) === false);
   if (refusing) {
     const whose = refusing === SEL_ROBOTS_TOKEN ? " (SEL's own scraper, which sel-scraper replaces)" : '';
-    return { allowed: false, reason: `${rules.robotsUrl} disallows "${refusing}"${whose} from ${new URL(url).pathname}` };
+    return { allowed: false, cause: 'rules', reason: `${rules.robotsUrl} disallows "${refusing}"${whose} from ${new URL(url).pathname}` };
   }
   const delaySeconds = Math.max(0, ...deciding.map((t) => rules.robot.getCrawlDelay(t) ?? 0));
   return delaySeconds > 0 ? { allowed: true, crawlDelayMs: delaySeconds * 1000 } : { allowed: true };

@@ -31,6 +31,9 @@ export interface SourceFetching {
   http: HttpClient;
   /** robots.txt and the per-host gate for requests the browser makes. */
   admit: Admit;
+  /** Whether no site asked about could be reached (and some were): the machine is likely offline. */
+  noSiteReached(): boolean;
+  /** Ends what is still in flight (a robots.txt fetch no source waits for any more). */
   close(): Promise<void>;
 }
 
@@ -59,11 +62,12 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   return {
     http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), { retry, clock: options.clock }),
     admit: createAdmit({ robots, hostGate }),
+    noSiteReached: () => robots.noSiteReached(),
     async close() {
       await replay?.close();
-      await insecure?.close();
-      await guarded.verified?.close();
-      await guarded.insecure?.close();
+      await insecure?.destroy();
+      await guarded.verified?.destroy();
+      await guarded.insecure?.destroy();
     },
   };
 }

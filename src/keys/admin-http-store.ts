@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import { SelScraperError } from '../errors.ts';
+import { startDeadline } from '../fetch/deadline.ts';
 import { RateLimiter } from '../submit/rate-limiter.ts';
 import type { RetryOptions } from '../submit/retry-policy.ts';
 import { SelClient, type FetchLike } from '../submit/sel-client.ts';
+import { readServerAnswer } from '../submit/server-answer.ts';
 import { KEY_ROLES, type KeyRecord } from './api-key.ts';
 import type { CreatedKey, KeyStore, NewKey } from './key-store.ts';
 import { describeKey, redactSecrets } from './redact.ts';
@@ -151,33 +153,48 @@ export class AdminHttpKeyStore implements KeyStore {
   async close(): Promise<void> {}
 
   private async call(method: string, path: string, payload: unknown, action: string): Promise<Answer> {
-    let response: Response;
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const deadline = startDeadline(timeoutMs);
+    const late = () => `no answer within ${timeoutMs / 1000} s`;
     try {
-      response = await this.options.fetch(this.base + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          'user-agent': this.options.userAgent,
-          accept: 'application/json',
-          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new SelScraperError('ERR_KEY_STORE', `cannot reach the SEL server at ${this.base} to ${action}: ${cause ?? this.safe((error as Error).message)}`, {
-        hint: 'check --server (or SEL_SERVER_URL) and your network',
-      });
+      let response: Response;
+      try {
+        response = await this.options.fetch(this.base + path, {
+          method,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            'user-agent': this.options.userAgent,
+            accept: 'application/json',
+            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+          signal: deadline.signal,
+        });
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause?.code;
+        throw new SelScraperError('ERR_KEY_STORE', `cannot reach the SEL server at ${this.base} to ${action}: ${deadline.expired ? late() : (cause ?? this.safe((error as Error).message))}`, {
+          hint: 'check --server (or SEL_SERVER_URL) and your network',
+        });
+      }
+      let text: string;
+      try {
+        text = await readServerAnswer(response, `${method} ${this.base}${path}`);
+      } catch (error) {
+        if (error instanceof SelScraperError) throw error;
+        throw new SelScraperError('ERR_KEY_STORE', `the SEL server at ${this.base} did not finish its answer to ${action}: ${deadline.expired ? late() : this.safe((error as Error).message)}`, {
+          hint: 'check --server (or SEL_SERVER_URL) and your network; run the command again',
+        });
+      }
+      let body: unknown;
+      try {
+        body = text.trim() ? JSON.parse(text) : undefined;
+      } catch {
+        body = undefined;
+      }
+      return { status: response.status, body };
+    } finally {
+      deadline.dispose();
     }
-    const text = await response.text().catch(() => '');
-    let body: unknown;
-    try {
-      body = text.trim() ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    return { status: response.status, body };
   }
 
   private expect<T>(answer: Answer, status: number, action: string, schema: z.ZodType<T>): T {

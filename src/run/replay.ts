@@ -42,8 +42,11 @@ const newReplayId = monotonicFactory();
 export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promise<RunReport> {
   const startedAt = deps.clock.now();
   const replayId = newReplayId(startedAt);
-  await checkKey(deps.client, options.allowAdminKey, replayId, deps);
-  const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: 15_000 });
+  const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: 15_000, startedAt });
+  await checkKey(deps.client, options.allowAdminKey, replayId, { log: deps.log, signal: runStop.stop }).catch((error: unknown) => {
+    runStop.dispose();
+    throw error;
+  });
   const reports = new Map<string, SourceReport>();
   const failures: FailureRecord[] = [];
   try {

@@ -9,6 +9,14 @@ export interface RunStopOptions {
   timeoutMs?: number;
   /** After a stop, how long batches already posted may still be confirmed. */
   drainMs: number;
+  /** When the run began (clock time): --timeout counts from there, config loading included. */
+  startedAt?: number;
+}
+
+/** A source being read: its signal, and the timer of its --source-timeout. */
+interface SourceReading {
+  controller: AbortController;
+  timer: AbortController;
 }
 
 /**
@@ -21,6 +29,8 @@ export class RunStop {
   private readonly hardController = new AbortController();
   /** Cancels the timers when the run is over. */
   private readonly timers = new AbortController();
+  /** Stopped one by one, not through a listener each on `stop`: a run reads dozens at once. */
+  private readonly reading = new Set<SourceReading>();
   private reachedTimeout = false;
   private readonly interrupted = () => this.halt(new SelScraperError('ERR_INTERRUPTED', 'the run was interrupted'));
 
@@ -29,7 +39,8 @@ export class RunStop {
     if (signal?.aborted) this.interrupted();
     else signal?.addEventListener('abort', this.interrupted, { once: true });
     if (timeoutMs !== undefined && timeoutMs > 0) {
-      this.after(timeoutMs, this.timers.signal, () => {
+      const elapsed = options.startedAt === undefined ? 0 : Math.max(0, options.clock.now() - options.startedAt);
+      this.after(timeoutMs - elapsed, this.timers.signal, () => {
         this.reachedTimeout = true;
         this.halt(new SelScraperError('ERR_TIMEOUT', `the run reached --timeout (${Math.round(timeoutMs / 1000)} s)`));
       });
@@ -59,24 +70,22 @@ export class RunStop {
    * (--source-timeout). `dispose` when the source is done, so its timer does not linger.
    */
   forSource(timeoutMs: number | undefined): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
-    const controller = new AbortController();
-    const timer = new AbortController();
+    const source: SourceReading = { controller: new AbortController(), timer: new AbortController() };
     let timedOut = false;
-    const onStop = () => controller.abort(this.stop.reason);
-    if (this.stop.aborted) onStop();
-    else this.stop.addEventListener('abort', onStop, { once: true });
+    if (this.stop.aborted) source.controller.abort(this.stop.reason);
+    else this.reading.add(source);
     if (timeoutMs !== undefined && timeoutMs > 0) {
-      this.after(timeoutMs, AbortSignal.any([timer.signal, this.timers.signal]), () => {
+      this.after(timeoutMs, source.timer.signal, () => {
         timedOut = true;
-        controller.abort(new SelScraperError('ERR_TIMEOUT', `source timed out after ${Math.round(timeoutMs / 1000)} s (--source-timeout)`));
+        source.controller.abort(new SelScraperError('ERR_TIMEOUT', `source timed out after ${Math.round(timeoutMs / 1000)} s (--source-timeout)`));
       });
     }
     return {
-      signal: controller.signal,
+      signal: source.controller.signal,
       timedOut: () => timedOut,
       dispose: () => {
-        timer.abort();
-        this.stop.removeEventListener('abort', onStop);
+        source.timer.abort();
+        this.reading.delete(source);
       },
     };
   }
@@ -84,12 +93,14 @@ export class RunStop {
   /** Ends the timers; call once the run is over. */
   dispose(): void {
     this.timers.abort();
+    for (const source of this.reading) source.timer.abort();
     this.options.signal?.removeEventListener('abort', this.interrupted);
   }
 
   private halt(reason: SelScraperError): void {
     if (this.stop.aborted) return;
     this.stopController.abort(reason);
+    for (const source of this.reading) source.controller.abort(reason);
     this.after(this.options.drainMs, this.timers.signal, () => this.hardController.abort(reason));
   }
 

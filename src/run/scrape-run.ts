@@ -81,6 +81,8 @@ export interface ScrapeDeps {
   browser?: HeadlessBrowser | undefined;
   /** The command's secrets: the sources' are added to it, and the journal, failures file and --out pass it. */
   redactor?: Redactor;
+  /** Whether no site the run asked about could be reached: then the report says so. */
+  noSiteReached?: () => boolean;
 }
 
 const newRunId = monotonicFactory();
@@ -102,14 +104,16 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
   const selected = selectSources(loaded.sources, loaded.broken, options.only);
 
-  if (!options.dryRun) {
-    if (!deps.client) throw new SelScraperError('ERR_INTERNAL', 'no SEL client for a live run');
-    await checkKey(deps.client, options.allowAdminKey, runId, deps);
+  if (!options.dryRun && !deps.client) throw new SelScraperError('ERR_INTERNAL', 'no SEL client for a live run');
+  const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, startedAt });
+  if (!options.dryRun && deps.client) {
+    await checkKey(deps.client, options.allowAdminKey, runId, { log: deps.log, signal: runStop.stop }).catch((error: unknown) => {
+      runStop.dispose();
+      throw error;
+    });
   } else {
     deps.log(`run ${runId}: dry run, nothing will be submitted`);
   }
-
-  const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
   let journalError: string | undefined = options.state?.unsaved;
   const journal = openJournal(options, runId, startedAt, redact, (error) => {
     journalError ??= error.message;
@@ -200,7 +204,8 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
     // Known only now: whether the journal took its last line.
     const stateError = [journalError, failuresError].filter((e) => e !== undefined).join('; ') || undefined;
     const exitCode = exitCodeForRun({ ...outcome, stateLost: stateError !== undefined });
-    const runError = submitter?.stoppedBy?.message ?? (runStop.timedOut ? `${runStop.reason}; what was not confirmed by then is counted unknown or failed` : undefined);
+    const offline = deps.noSiteReached?.() ? 'no site could be reached: is this machine offline?' : undefined;
+    const runError = submitter?.stoppedBy?.message ?? (runStop.timedOut ? `${runStop.reason}; what was not confirmed by then is counted unknown or failed` : undefined) ?? offline;
     return {
       runId,
       dryRun: options.dryRun,

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { describeError, SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import { eventKey } from './event-key.ts';
-import type { ItemResult, SelClient, SubmitResult } from './sel-client.ts';
+import type { BatchStatus, ItemResult, SelClient, SubmitResult } from './sel-client.ts';
 
 export type DeliveryStatus = 'created' | 'duplicate' | 'failed' | 'unknown';
 
@@ -178,7 +178,12 @@ export class BatchSubmitter {
       } catch {
         break;
       }
-      const status = await client.batchStatus(batchId, signal);
+      let status: BatchStatus;
+      try {
+        status = await client.batchStatus(batchId, signal);
+      } catch (error) {
+        return this.settle(items, 'unknown', `batch ${batchId} accepted, but its status could not be read: ${describeError(error)}`, { batchId });
+      }
       if (status.kind === 'completed') return this.join(items, batchId, status.results);
       if (signal?.aborted) break;
       wait = Math.min(wait * 2, pollMaxMs);

@@ -1,9 +1,11 @@
 import type { Clock } from '../clock.ts';
 import { SelScraperError } from '../errors.ts';
+import { startDeadline } from '../fetch/deadline.ts';
 import { describeKey } from '../keys/redact.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from './retry-policy.ts';
+import { readServerAnswer } from './server-answer.ts';
 
 /** The standard fetch signature: undici's fetch with our dispatcher in production, msw in tests. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -46,9 +48,11 @@ interface Answer {
   headers: Headers;
 }
 
-type Attempt = { ok: true; answer: Answer } | { ok: false; reason: string; reachedServer: boolean };
+/** `unreadable`: the server answered something no retry would make readable (too large). */
+type Failure = { ok: false; reason: string; reachedServer: boolean; unreadable?: SelScraperError };
+type Attempt = { ok: true; answer: Answer } | Failure;
 /** An answer, and whether an earlier attempt of the same request may have reached the server. */
-type Outcome = { ok: true; answer: Answer; earlierReachedServer: boolean } | { ok: false; reason: string; reachedServer: boolean };
+type Outcome = { ok: true; answer: Answer; earlierReachedServer: boolean } | Failure;
 
 /**
  * Client for the SEL server's scraper-facing contract (sel-api-contract.md): token exchange as
@@ -68,8 +72,11 @@ export class SelClient {
 
   async preflight(signal?: AbortSignal): Promise<PreflightResult> {
     const result = await this.request('POST', '/api/v1/auth/token', undefined, signal);
+    if (!result.ok && result.unreadable) throw result.unreadable;
     if (!result.ok && signal?.aborted) {
-      throw new SelScraperError('ERR_INTERRUPTED', 'interrupted before the SEL server answered the key preflight; nothing was fetched or sent');
+      // The run's stop says why: Ctrl-C, or --timeout reached before the server answered.
+      const why = signal.reason instanceof SelScraperError ? signal.reason : undefined;
+      throw new SelScraperError(why?.code ?? 'ERR_INTERRUPTED', `${why?.message ?? 'interrupted'} before the SEL server answered the key preflight; nothing was fetched or sent`);
     }
     if (!result.ok) {
       throw new SelScraperError('ERR_SERVER_UNREACHABLE', `cannot reach the SEL server at ${this.base}: ${result.reason}`, {
@@ -93,6 +100,7 @@ export class SelClient {
 
   async submitBatch(events: readonly EventInput[], signal?: AbortSignal): Promise<SubmitResult> {
     const result = await this.request('POST', '/api/v1/events:batch', { events }, signal);
+    if (!result.ok && result.unreadable) throw result.unreadable;
     if (!result.ok) return { kind: 'gave-up', reason: result.reason, maybeQueued: result.reachedServer };
     const { status, body } = result.answer;
     if (status === 202 && isObject(body) && typeof body.batch_id === 'string' && body.batch_id !== '') {
@@ -109,6 +117,7 @@ export class SelClient {
 
   async batchStatus(batchId: string, signal?: AbortSignal): Promise<BatchStatus> {
     const result = await this.request('GET', `/api/v1/batch-status/${encodeURIComponent(batchId)}`, undefined, signal);
+    if (!result.ok && result.unreadable) throw result.unreadable;
     if (!result.ok || result.answer.status === 404) return { kind: 'pending' };
     const { status, body } = result.answer;
     if (status === 200 && isObject(body) && body.status === 'completed' && Array.isArray(body.results)) {
@@ -130,6 +139,7 @@ export class SelClient {
       if (!(await settles(limiter.take(signal)))) return { ok: false, reason: 'interrupted', reachedServer };
       const earlierReachedServer = reachedServer;
       const last = await this.once(method, path, payload, signal);
+      if (!last.ok && last.unreadable) return last;
       if (!last.ok) {
         reachedServer ||= last.reachedServer;
         reason = last.reason;
@@ -158,8 +168,7 @@ export class SelClient {
   }
 
   private async once(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<Attempt> {
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const deadline = startDeadline(this.options.requestTimeoutMs ?? 30_000, signal);
     let sent = false;
     try {
       const response = await this.options.fetch(this.base + path, {
@@ -171,10 +180,10 @@ export class SelClient {
           ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-        signal: combined,
+        signal: deadline.signal,
       });
       sent = true;
-      const text = await response.text();
+      const text = await readServerAnswer(response, `${method} ${this.base}${path}`);
       let body: unknown = undefined;
       if (text.trim()) {
         try {
@@ -185,9 +194,13 @@ export class SelClient {
       }
       return { ok: true, answer: { status: response.status, body, headers: response.headers } };
     } catch (error) {
+      // An abort rejects with its reason, which may be a SelScraperError too (the run's stop).
+      if (error instanceof SelScraperError && !deadline.signal.aborted) return { ok: false, reason: error.message, reachedServer: true, unreadable: error };
       // A timeout or a reset after the request left us may still have reached the server.
-      const reason = timeout.aborted ? 'timed out' : errorReason(error);
-      return { ok: false, reason, reachedServer: sent || timeout.aborted || /reset|socket|closed/i.test(reason) };
+      const reason = deadline.expired ? 'timed out' : errorReason(error);
+      return { ok: false, reason, reachedServer: sent || deadline.expired || /reset|socket|closed/i.test(reason) };
+    } finally {
+      deadline.dispose();
     }
   }
 }

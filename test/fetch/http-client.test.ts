@@ -70,9 +70,18 @@ describe('createHttpClient', () => {
     await expect(client().fetchDocument(request('/slow', { timeoutMs: 50 }))).rejects.toMatchObject({ code: 'ERR_FETCH_TIMEOUT' });
   });
 
-  it('reports a network failure with its cause', async () => {
+  it('fails a host that cannot be resolved as a site that cannot be reached, naming the cause', async () => {
     agent().get(ORIGIN).intercept({ path: '/down' }).replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND venue.test'), { code: 'ENOTFOUND' }));
-    await expect(client().fetchDocument(request('/down'))).rejects.toMatchObject({ code: 'ERR_FETCH', message: expect.stringContaining('ENOTFOUND') });
+    await expect(client().fetchDocument(request('/down'))).rejects.toMatchObject({
+      code: 'ERR_SITE_UNREACHABLE',
+      message: 'site unreachable: cannot resolve the host name venue.test (ENOTFOUND)',
+      hint: expect.stringContaining('network'),
+    });
+  });
+
+  it('reports a network failure after the connection with its cause', async () => {
+    agent().get(ORIGIN).intercept({ path: '/reset' }).replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+    await expect(client().fetchDocument(request('/reset'))).rejects.toMatchObject({ code: 'ERR_FETCH', message: `cannot fetch ${ORIGIN}/reset: UND_ERR_SOCKET` });
   });
 });
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HttpStatusError, SelScraperError } from '../../src/errors.ts';
+import { HttpStatusError, SelScraperError, SiteUnreachableError } from '../../src/errors.ts';
 import { HostGate } from '../../src/fetch/host-gate.ts';
 import type { FetchedDocument, FetchRequest, HttpClient } from '../../src/fetch/http-client.ts';
 import { createPoliteHttpClient } from '../../src/fetch/polite-http-client.ts';
 import { RobotsPolicy } from '../../src/fetch/robots.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
-/** A site as an HttpClient: robots.txt per origin (absent: 404), every other URL an empty page. */
-function fakeSite(clock: FakeClock, robots: Record<string, string> = {}) {
+/** A site as an HttpClient: robots.txt per origin (absent: 404; an error: its fetch fails so), every other URL an empty page. */
+function fakeSite(clock: FakeClock, robots: Record<string, string | Error> = {}) {
   const starts: { url: string; at: number }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -17,6 +17,7 @@ function fakeSite(clock: FakeClock, robots: Record<string, string> = {}) {
       if (url.pathname === '/robots.txt') {
         const text = robots[url.origin];
         if (text === undefined) throw new HttpStatusError(404, `HTTP 404 fetching ${req.url}`);
+        if (text instanceof Error) throw text;
         return { url: req.url, status: 200, contentType: 'text/plain', text, bytes: text.length, charset: 'utf-8' };
       }
       starts.push({ url: req.url, at: clock.now() });
@@ -81,7 +82,33 @@ describe('createPoliteHttpClient', () => {
     const error = await polite(clock, site)
       .fetchDocument(get('https://a.test/private/events'))
       .catch((e: unknown) => e as SelScraperError);
-    expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED', message: 'skipped by robots.txt: https://a.test/robots.txt disallows "sel-scraper" from /private/events' });
+    expect(error).toMatchObject({
+      code: 'ERR_ROBOTS_DISALLOWED',
+      message: 'skipped by robots.txt: https://a.test/robots.txt disallows "sel-scraper" from /private/events',
+      hint: expect.stringContaining('asks crawlers'),
+    });
+    expect(site.starts).toEqual([]);
+  });
+
+  it('refuses a page whose robots.txt could not be read, with a hint that says so', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock, { 'https://a.test': new HttpStatusError(503, 'HTTP 503 fetching https://a.test/robots.txt') });
+    const error = await polite(clock, site)
+      .fetchDocument(get('https://a.test/events'))
+      .catch((e: unknown) => e as SelScraperError);
+    expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED', message: expect.stringMatching(/^skipped by robots\.txt: https:\/\/a\.test\/robots\.txt could not be read \(HTTP 503/) });
+    expect((error as SelScraperError).hint).toMatch(/could not be read/);
+    expect((error as SelScraperError).hint).not.toMatch(/asks crawlers/);
+    expect(site.starts).toEqual([]);
+  });
+
+  it('fails a page of a site that cannot be reached as unreachable, not as refused by robots.txt, and fetches nothing', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock, { 'https://a.test': new SiteUnreachableError('cannot resolve the host name a.test (ENOTFOUND)') });
+    const error = await polite(clock, site)
+      .fetchDocument(get('https://a.test/events'))
+      .catch((e: unknown) => e as SelScraperError);
+    expect(error).toMatchObject({ code: 'ERR_SITE_UNREACHABLE', message: 'site unreachable: cannot resolve the host name a.test (ENOTFOUND)', hint: expect.stringContaining('network') });
     expect(site.starts).toEqual([]);
   });
 

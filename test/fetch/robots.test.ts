@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HttpStatusError, SelScraperError } from '../../src/errors.ts';
+import { HttpStatusError, SelScraperError, SiteUnreachableError } from '../../src/errors.ts';
 import { createFixtureDispatcher } from '../../src/fetch/fixtures.ts';
 import { createHttpClient, type FetchedDocument, type HttpClient } from '../../src/fetch/http-client.ts';
 import { RobotsPolicy } from '../../src/fetch/robots.ts';
@@ -38,7 +38,7 @@ describe('RobotsPolicy', () => {
 
   it('refuses a page disallowed for sel-scraper alone, naming the robots.txt and the path', async () => {
     const { policy } = robotsSite({ [ORIGIN]: 'User-agent: sel-scraper\nDisallow: /calendar\n' });
-    await expect(policy.check(`${ORIGIN}/calendar?page=2`)).resolves.toEqual({ allowed: false, reason: `${ORIGIN}/robots.txt disallows "sel-scraper" from /calendar` });
+    await expect(policy.check(`${ORIGIN}/calendar?page=2`)).resolves.toEqual({ allowed: false, cause: 'rules', reason: `${ORIGIN}/robots.txt disallows "sel-scraper" from /calendar` });
   });
 
   describe('the group for SEL\'s own crawler (Togather-SEL-Scraper), which sel-scraper replaces', () => {
@@ -90,9 +90,24 @@ describe('RobotsPolicy', () => {
     await expect(policy.check(`${ORIGIN}/events`)).resolves.toMatchObject({ allowed: false });
   });
 
-  it('disallows everything when robots.txt cannot be reached', async () => {
-    const { policy } = robotsSite({ [ORIGIN]: new SelScraperError('ERR_FETCH', `cannot fetch ${ORIGIN}/robots.txt: ECONNREFUSED`) });
-    await expect(policy.check(`${ORIGIN}/events`)).resolves.toMatchObject({ allowed: false });
+  it('disallows everything when robots.txt cannot be read for a network failure', async () => {
+    const { policy } = robotsSite({ [ORIGIN]: new SelScraperError('ERR_FETCH', `cannot fetch ${ORIGIN}/robots.txt: UND_ERR_SOCKET`) });
+    await expect(policy.check(`${ORIGIN}/events`)).resolves.toMatchObject({ allowed: false, cause: 'unreadable' });
+  });
+
+  it('disallows everything of a site that cannot be reached, and says it is unreachable rather than unread', async () => {
+    const { policy } = robotsSite({ [ORIGIN]: new SiteUnreachableError('cannot resolve the host name venue.test (ENOTFOUND)') });
+    await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: false, cause: 'unreachable', reason: 'cannot resolve the host name venue.test (ENOTFOUND)' });
+  });
+
+  it('counts the sites it reached and those it could not', async () => {
+    const { policy } = robotsSite({ [ORIGIN]: new SiteUnreachableError('x'), 'https://other.test': new SiteUnreachableError('y') });
+    expect(policy.noSiteReached()).toBe(false);
+    await policy.check(`${ORIGIN}/events`);
+    await policy.check('https://other.test/events');
+    expect(policy.noSiteReached()).toBe(true);
+    await policy.check('https://up.test/events');
+    expect(policy.noSiteReached()).toBe(false);
   });
 
   it('gives the Crawl-delay for our token in milliseconds', async () => {
