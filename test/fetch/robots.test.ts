@@ -46,6 +46,7 @@ describe('RobotsPolicy', () => {
       const { policy } = robotsSite({ [ORIGIN]: 'User-agent: Togather-SEL-Scraper\nDisallow: /\n\nUser-agent: *\nAllow: /\n' });
       await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({
         allowed: false,
+        cause: 'rules',
         reason: `${ORIGIN}/robots.txt disallows "Togather-SEL-Scraper" (SEL's own scraper, which sel-scraper replaces) from /events`,
       });
     });
