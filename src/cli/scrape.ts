@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliDeps } from './io.ts';
 import type { PreviewFlags } from './scrape-preview.ts';
-import { intOption } from './options.ts';
+import { intOption, shardOption, tierOption } from './options.ts';
+import type { Shard } from '../sources/shard.ts';
 
 export interface ScrapeAllFlags {
   sources: string;
@@ -28,6 +29,10 @@ export interface ScrapeAllFlags {
   timeout: number;
   sourceTimeout: number;
   hostDelay: number;
+  tier?: number;
+  limit?: number;
+  shard?: Shard;
+  full?: boolean;
 }
 
 export interface ScrapeReplayFlags {
@@ -54,6 +59,8 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
     .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
     .option('--json', 'print the result as JSON on stdout')
+    .option('--tier <n>', 'read the source as this tier instead of its own (0 JSON-LD, 1 CSS, 2 headless, 3 REST/GraphQL), as SEL\'s test-fixture --tier', tierOption)
+    .option('--limit <n>', 'show at most this many events (SEL\'s --limit)', intOption(1, 1_000_000))
     .action(async (name: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewNamedSource(name, flags, deps)));
   scrape
     .command('url <url>')
@@ -87,6 +94,10 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--timeout <seconds>', 'stop the whole run after this long, confirming what is in flight (0 = none)', intOption(0, 7 * 86_400), 0)
     .option('--source-timeout <seconds>', 'stop reading one source after this long (0 = none)', intOption(0, 86_400), 0)
     .option('--host-delay <seconds>', 'least time between two requests to one site (robots.txt Crawl-delay wins when longer)', secondsOption(0, 3600), 1)
+    .option('--tier <n>', 'only sources whose tier is n (SEL\'s --tier; ICS sources count by their tier, 0 by default)', tierOption)
+    .option('--limit <n>', 'submit at most this many events per source (SEL\'s --limit)', intOption(1, 1_000_000))
+    .option('--shard <i/n>', 'run only the i-th of n parts of the sources (a stable, even split by name); merge the reports with `report merge`', shardOption)
+    .option('--full', 'read every sitemap page, also those unchanged (lastmod) since the source\'s last complete run')
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
   scrape
     .command('replay <file>')
