@@ -28,7 +28,7 @@ export interface SourceReport extends Counters {
   status: SourceStatus;
   error: string | null;
   /** unchanged: sitemap pages not read because they did not change since the source was last read completely. */
-  pages: { fetched: number; failed: number; unchanged?: number };
+  pages: { fetched: number; failed: number; unchanged?: number | undefined };
   durationMs: number;
   warnings: string[];
   problems: EventProblem[];
