@@ -135,7 +135,7 @@ function runScope(flags: ScrapeAllFlags): Pick<RunDefinition, 'tier' | 'shard' |
   return {
     ...(flags.tier !== undefined ? { tier: flags.tier } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
-    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    ...(flags.limit ? { limit: flags.limit } : {}),
     ...(flags.full ? { full: true } : {}),
   };
 }

@@ -90,7 +90,7 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
       env,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(browser ? { browser } : {}),
-    }, { limit: flags.limit });
+    }, { limit: flags.limit || undefined });
     if (flags.json) deps.stdout.write(JSON.stringify(result) + '\n');
     else deps.stdout.write(renderPreview(result) + '\n');
     const lost = result.invalid.length > 0 || result.pages.some((p) => !p.ok);

@@ -60,7 +60,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
     .option('--json', 'print the result as JSON on stdout')
     .option('--tier <n>', 'read the source as this tier instead of its own (0 JSON-LD, 1 CSS, 2 headless, 3 REST/GraphQL), as SEL\'s test-fixture --tier', tierOption)
-    .option('--limit <n>', 'show at most this many events (SEL\'s --limit)', intOption(1, 1_000_000))
+    .option('--limit <n>', 'show at most this many events (SEL\'s --limit; 0 = no limit)', intOption(0, 1_000_000))
     .action(async (name: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewNamedSource(name, flags, deps)));
   scrape
     .command('url <url>')
@@ -95,7 +95,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--source-timeout <seconds>', 'stop reading one source after this long (0 = none)', intOption(0, 86_400), 0)
     .option('--host-delay <seconds>', 'least time between two requests to one site (robots.txt Crawl-delay wins when longer)', secondsOption(0, 3600), 1)
     .option('--tier <n>', 'only sources whose tier is n (SEL\'s --tier; ICS sources count by their tier, 0 by default)', tierOption)
-    .option('--limit <n>', 'submit at most this many events per source (SEL\'s --limit)', intOption(1, 1_000_000))
+    .option('--limit <n>', 'submit at most this many events per source (SEL\'s --limit; 0 = no limit)', intOption(0, 1_000_000))
     .option('--shard <i/n>', 'run only the i-th of n parts of the sources (a stable, even split by name); merge the reports with `report merge`', shardOption)
     .option('--full', 'read every sitemap page, also those unchanged (lastmod) since the source\'s last complete run')
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
