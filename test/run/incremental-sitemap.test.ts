@@ -140,4 +140,19 @@ describe('sitemap lastmod and the last complete run', () => {
     await scrapeAll(dir, SECOND_RUN);
     expect(pagesRead()).toEqual(['/events/changed', '/events/old', '/events/undated']);
   });
+
+  it('resumes a run as it started: a --limit, --tier, --shard or --full that differs is refused', async () => {
+    const { dir } = await venue(lastmods);
+    const first = await scrapeAll(dir, FIRST_RUN, ['--limit', '1']);
+    let stderr = '';
+    const code = await main(['scrape', 'all', '--sources', 'sources', '--resume', first.report.runId, '--limit', '2'], {
+      env: { SEL_SERVER_URL: sel!.url, SEL_API_KEY: KEY },
+      cwd: dir,
+      stdout: { write: () => undefined },
+      stderr: { write: (text) => void (stderr += text) },
+      clock: new FakeClock(SECOND_RUN),
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`error: run ${first.report.runId} was started with --limit 1; --resume continues it as it started`);
+  });
 });
