@@ -7,6 +7,7 @@ import { VERSION } from '../version.ts';
 import { registerApiKeyCommands } from './api-key.ts';
 import { registerHealthCommands } from './health.ts';
 import type { CliDeps } from './io.ts';
+import { registerReportCommands } from './report.ts';
 import { registerScrapeCommands } from './scrape.ts';
 import { registerSourcesCommands } from './sources.ts';
 
@@ -63,6 +64,7 @@ export async function main(argv: readonly string[], given: CliDeps): Promise<num
   registerSourcesCommands(program, deps, setExitCode);
   registerApiKeyCommands(program, deps, setExitCode);
   registerHealthCommands(program, deps, setExitCode);
+  registerReportCommands(program, deps, setExitCode);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

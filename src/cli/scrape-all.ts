@@ -12,6 +12,7 @@ import type { RunDefinition } from '../run/journal.ts';
 import { systemLockDeps } from '../run/run-lock.ts';
 import { claimRun, type ClaimedRun } from '../run/run-state.ts';
 import { runScrape } from '../run/scrape-run.ts';
+import { formatShard } from '../sources/shard.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
 import { RateLimiter } from '../submit/rate-limiter.ts';
 import { DEFAULT_RETRY } from '../submit/retry-policy.ts';
@@ -58,7 +59,9 @@ async function scrapeClaimed(
     keyLabel: settings ? describeKey(settings.apiKey) : '',
     batchSize: flags.batchSize,
     defaultTimezone: defaultTimezone(env),
+    ...runScope(flags),
   };
+  if (resume) checkSameScope(resume.runId, resume.run, flags);
   if (resume) deps.stderr.write(`resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`);
 
   const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 8 });
@@ -79,6 +82,8 @@ async function scrapeClaimed(
       {
         sourcesDir: definition.sourcesDir,
         only: definition.only,
+        filter: { tier: definition.tier, shard: definition.shard },
+        limit: definition.limit,
         dryRun,
         outFile: flags.out ? path.resolve(deps.cwd, flags.out) : undefined,
         allowAdminKey: flags.allowAdminKey ?? false,
@@ -125,6 +130,28 @@ export function createSelClient(settings: ServerSettings, flags: { rateLimit: nu
     retry: { ...DEFAULT_RETRY, maxRetryAfterMs: flags.maxRetryAfter * 1000 },
     userAgent: USER_AGENT,
   });
+}
+
+/** --tier, --shard, --limit and --full, as the journal keeps them: only those given. */
+function runScope(flags: ScrapeAllFlags): Pick<RunDefinition, 'tier' | 'shard' | 'limit' | 'full'> {
+  return {
+    ...(flags.tier !== undefined ? { tier: flags.tier } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
+    ...(flags.limit ? { limit: flags.limit } : {}),
+    ...(flags.full ? { full: true } : {}),
+  };
+}
+
+/** A resumed run covers what it covered when it started; flags that say otherwise are a mistake, not a wish. */
+function checkSameScope(runId: string, run: RunDefinition, flags: ScrapeAllFlags): void {
+  const given = runScope(flags);
+  for (const name of ['tier', 'shard', 'limit', 'full'] as const) {
+    const started = run[name];
+    if (given[name] !== undefined && JSON.stringify(given[name]) !== JSON.stringify(started)) {
+      const how = started === undefined ? `without --${name}` : `with --${name}${started === true ? '' : ` ${typeof started === 'object' ? formatShard(started) : started}`}`;
+      throw new SelScraperError('ERR_USAGE', `run ${runId} was started ${how}; --resume continues it as it started`, { hint: `drop --${name}, or start a new run` });
+    }
+  }
 }
 
 function normalizedUrl(url: string): string {

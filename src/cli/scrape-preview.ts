@@ -9,7 +9,7 @@ import { previewSource, renderPreview } from '../run/preview.ts';
 import { loadSourceDirectory } from '../sources/load.ts';
 import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
-import { applyDefaults } from '../sources/validate.ts';
+import { applyDefaults, withTier } from '../sources/validate.ts';
 import type { CliDeps } from './io.ts';
 import { commandEnvironment } from './secrets.ts';
 
@@ -20,6 +20,8 @@ export interface PreviewFlags {
   timezone?: string;
   /** --browser-pages (scrape source). */
   browserPages?: number;
+  tier?: number;
+  limit?: number;
 }
 
 /** `scrape source <name>`: one configured source, previewed, nothing submitted. */
@@ -39,7 +41,21 @@ export async function previewNamedSource(name: string, flags: PreviewFlags, deps
   }
   deps.redactor?.addSource(source);
   if (!source.enabled) deps.stderr.write(`note: ${source.name} is disabled; previewing it anyway (scrape all skips it)\n`);
-  return preview(source, flags, deps, env);
+  return preview(flags.tier === undefined ? source : asTier(source, flags.tier, deps), flags, deps, env);
+}
+
+/** `--tier`: the source read as another tier, refused with SEL's message when its config cannot be. */
+function asTier(source: SourceConfig, tier: number, deps: CliDeps): SourceConfig {
+  const { config, issues } = withTier(source, tier as SourceConfig['tier']);
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    throw new SelScraperError('ERR_USAGE', `${source.name} cannot be read as tier ${tier}: ${errors.map((i) => i.message).join('; ')}`, {
+      hint: tier === 1 || tier === 2 ? 'add selectors (event_list, name, start_date, …) to the config first' : 'tier 3 needs a rest or graphql block in the config',
+    });
+  }
+  for (const issue of issues) if (issue.severity === 'warning' && issue.path[0] === 'tier') deps.stderr.write(`note: ${issue.message}\n`);
+  if (config.method !== source.method) deps.stderr.write(`note: reading ${source.name} as tier ${tier} (${config.method}); its config says tier ${source.tier} (${source.method})\n`);
+  return config;
 }
 
 /** `scrape url <url>`: a page read as a JSON-LD source (SEL's tier 0), nothing submitted. */
@@ -76,7 +92,7 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
       env,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(browser ? { browser } : {}),
-    });
+    }, { limit: flags.limit || undefined });
     if (flags.json) deps.stdout.write(JSON.stringify(result) + '\n');
     else deps.stdout.write(renderPreview(result) + '\n');
     const lost = result.invalid.length > 0 || result.pages.some((p) => !p.ok);

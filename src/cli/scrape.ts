@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliDeps } from './io.ts';
 import type { PreviewFlags } from './scrape-preview.ts';
-import { intOption } from './options.ts';
+import { intOption, shardOption, tierOption } from './options.ts';
 import { DEFAULT_BROWSER_PAGES } from '../fetch/browser.ts';
+import type { Shard } from '../sources/shard.ts';
 
 const BROWSER_PAGES_HELP = 'tier 2 pages rendering in Chromium at once, whatever --source-concurrency is (each holds a renderer process)';
 
@@ -32,6 +33,10 @@ export interface ScrapeAllFlags {
   sourceTimeout: number;
   hostDelay: number;
   browserPages: number;
+  tier?: number;
+  limit?: number;
+  shard?: Shard;
+  full?: boolean;
 }
 
 export interface ScrapeReplayFlags {
@@ -59,6 +64,8 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
     .option('--json', 'print the result as JSON on stdout')
     .option('--browser-pages <n>', BROWSER_PAGES_HELP, intOption(1, 64), DEFAULT_BROWSER_PAGES)
+    .option('--tier <n>', 'read the source as this tier instead of its own (0 JSON-LD, 1 CSS, 2 headless, 3 REST/GraphQL), as SEL\'s test-fixture --tier', tierOption)
+    .option('--limit <n>', 'show at most this many events (SEL\'s --limit; 0 = no limit)', intOption(0, 1_000_000))
     .action(async (name: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewNamedSource(name, flags, deps)));
   scrape
     .command('url <url>')
@@ -93,6 +100,10 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--source-timeout <seconds>', 'stop reading one source after this long (0 = none)', intOption(0, 86_400), 0)
     .option('--host-delay <seconds>', 'least time between two requests to one site (robots.txt Crawl-delay wins when longer)', secondsOption(0, 3600), 1)
     .option('--browser-pages <n>', BROWSER_PAGES_HELP, intOption(1, 64), DEFAULT_BROWSER_PAGES)
+    .option('--tier <n>', 'only sources whose tier is n (SEL\'s --tier; ICS sources count by their tier, 0 by default)', tierOption)
+    .option('--limit <n>', 'submit at most this many events per source (SEL\'s --limit; 0 = no limit)', intOption(0, 1_000_000))
+    .option('--shard <i/n>', 'run only the i-th of n parts of the sources (a stable, even split by name); merge the reports with `report merge`', shardOption)
+    .option('--full', 'read every sitemap page, also those unchanged (lastmod) since the source\'s last complete run')
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
   scrape
     .command('replay <file>')

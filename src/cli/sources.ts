@@ -1,11 +1,19 @@
 import type { Command } from 'commander';
 import type { CliDeps } from './io.ts';
-import { intOption, ratioOption, verdictListOption } from './options.ts';
+import { intOption, ratioOption, shardOption, tierOption, verdictListOption } from './options.ts';
+import type { Shard } from '../sources/shard.ts';
 import type { Verdict } from '../health/verdict.ts';
 
 export interface ValidateFlags {
   sources: string;
   json?: boolean;
+}
+
+export interface ListFlags {
+  sources: string;
+  json?: boolean;
+  tier?: number;
+  shard?: Shard;
 }
 
 export interface HealthFlags {
@@ -46,6 +54,20 @@ export function registerSourcesCommands(program: Command, deps: CliDeps, setExit
     .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (flags: ValidateFlags) => setExitCode(await (await import('./sources-validate.ts')).validateSources(flags, deps)));
+  sources
+    .command('list')
+    .description('the sources of a folder: name, URL, tier and method, enabled, schedule (SEL\'s scrape list)')
+    .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
+    .option('--json', 'print the list as one JSON object on stdout')
+    .option('--tier <n>', 'only sources whose tier is n, as `scrape all --tier`', tierOption)
+    .option('--shard <i/n>', 'only the sources `scrape all --shard i/n` runs', shardOption)
+    .addHelpText('after', '\nExamples:\n  sel-scraper sources list --sources configs/sources\n  sel-scraper sources list --shard 2/4 --json     # what the second of four shards runs\n')
+    .action(async (flags: ListFlags) => setExitCode(await (await import('./sources-list.ts')).listSources(flags, deps)));
+  sources
+    .command('schema')
+    .description('print the JSON Schema of a source config (for editors: yaml-language-server, VS Code)')
+    .addHelpText('after', '\nThe same schema ships in the package as schema/source.schema.json. Put this line at the top of a config:\n  # yaml-language-server: $schema=https://raw.githubusercontent.com/Togather-Foundation/sel-scraper/main/schema/source.schema.json\n')
+    .action(async () => setExitCode(await (await import('./sources-schema.ts')).printSourceSchema(deps)));
   sources
     .command('health')
     .description('which sources broke, dropped or degraded, from the history of past runs')

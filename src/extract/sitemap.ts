@@ -50,6 +50,22 @@ export function parseSitemap(xml: string, sitemapUrl: string): SitemapDocument {
   });
 }
 
+/** A date-only lastmod names a day somewhere on Earth: it may end as late as 12:00 UTC the next day (UTC-12). */
+const LATEST_ZONE_MS = 12 * 3_600_000;
+
+/**
+ * The latest instant a `lastmod` can mean (epoch ms): the instant itself when it has a time,
+ * else the end of its year, month or day in the westernmost zone. So "2026-11-24" does not
+ * predate a run that started that morning: the page may have changed later that day.
+ */
+export function lastmodLatest(lastmod: string): number | undefined {
+  if (!W3C_DATETIME.test(lastmod)) return undefined;
+  if (lastmod.includes('T')) return Date.parse(lastmod);
+  const [year = 0, month, day] = lastmod.split('-').map(Number);
+  const end = day !== undefined ? Date.UTC(year, (month ?? 1) - 1, day + 1) : month !== undefined ? Date.UTC(year, month, 1) : Date.UTC(year + 1, 0, 1);
+  return end + LATEST_ZONE_MS;
+}
+
 function entries(parent: Element, name: string): Element[] {
   return parent.children.filter((node): node is Element => node.type === 'tag' && localName(node as Element) === name);
 }

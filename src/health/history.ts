@@ -20,6 +20,8 @@ export interface HistoryEntry {
   failed: number;
   unknown: number;
   warnings: number;
+  /** Sitemap pages not read because unchanged since the last complete read (an incremental run); absent when none. */
+  unchanged?: number;
   /** SEL's all_midnight quality warning: dates found, times lost. */
   allMidnight: boolean;
   errorClass: ErrorClass | null;
@@ -32,7 +34,10 @@ export type ErrorClass = 'config' | 'robots' | 'unreachable' | 'timeout' | 'http
 const MAX_ERROR_CHARS = 300;
 
 /** What the history takes from a run report: a live report, or one read back from a file. */
-export type SourceOutcome = Pick<SourceReport, 'name' | 'status' | 'error' | 'pages' | 'warnings' | 'extracted' | 'invalid' | 'created' | 'duplicates' | 'failed' | 'unknown'>;
+export type SourceOutcome = Pick<SourceReport, 'name' | 'status' | 'error' | 'pages' | 'warnings' | 'extracted' | 'invalid' | 'created' | 'duplicates' | 'failed' | 'unknown'> & {
+  /** The run this source ran in, when it differs from the report's (a merged report of shards). */
+  runId?: string | undefined;
+};
 export interface RunOutcome extends Pick<RunReport, 'runId' | 'dryRun' | 'startedAt'> {
   sources: readonly SourceOutcome[];
 }
@@ -44,7 +49,7 @@ export function entriesFromReport(report: RunOutcome): HistoryEntry[] {
 
 function entryFromSource(report: RunOutcome, source: SourceOutcome): HistoryEntry {
   return {
-    runId: report.runId,
+    runId: source.runId ?? report.runId,
     at: report.startedAt,
     source: source.name,
     status: source.status === 'disabled' ? 'ok' : source.status,
@@ -58,6 +63,7 @@ function entryFromSource(report: RunOutcome, source: SourceOutcome): HistoryEntr
     failed: source.failed,
     unknown: source.unknown,
     warnings: source.warnings.length,
+    ...(source.pages.unchanged ? { unchanged: source.pages.unchanged } : {}),
     allMidnight: source.warnings.some((w) => w.startsWith('all_midnight')),
     errorClass: source.error === null ? null : classifyError(source.error),
     error: source.error === null ? null : source.error.slice(0, MAX_ERROR_CHARS),

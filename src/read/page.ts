@@ -9,7 +9,7 @@ import { namedUrls } from '../sources/url-credentials.ts';
 
 /** What reading one page (or feed, or API page) of a source gave. */
 export type PageOutcome =
-  | { ok: true; url: string; events: RawEvent[]; warnings: string[] }
+  | { ok: true; url: string; events: RawEvent[]; warnings: string[]; unchanged?: number }
   | { ok: false; url: string; error: string };
 
 export interface PageReaderDeps {
@@ -21,6 +21,8 @@ export interface PageReaderDeps {
   signal?: AbortSignal;
   /** The run's Chromium for tier 2; without it tier 2 reads the server-rendered HTML. */
   browser?: HeadlessBrowser;
+  /** When the source was last read completely (epoch ms): sitemap pages not modified since are not read again. */
+  unchangedSince?: number;
 }
 
 const DEFAULT_TIMEOUT_S = 30;

@@ -2,7 +2,7 @@ import { describeError } from '../errors.ts';
 import { extractCss } from '../extract/css.ts';
 import { extractJsonLd } from '../extract/jsonld.ts';
 import type { ExtractResult } from '../extract/raw-event.ts';
-import { parseSitemap } from '../extract/sitemap.ts';
+import { lastmodLatest, parseSitemap } from '../extract/sitemap.ts';
 import { compileSitemapFilter } from '../sources/config-regex.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { requestFor, type PageOutcome, type PageReaderDeps } from './page.ts';
@@ -22,10 +22,12 @@ interface Discovery {
 
 /**
  * A sitemap source: read the sitemap (following sitemap indexes), keep the URLs that match
- * filter_pattern and not exclude_pattern, up to max_urls, then read each page with the source's
- * tier (tier 2 pages rendered in the run's browser, as SEL does). Every request after the first
- * waits rate_limit_ms, sitemap files included (SEL waits only between pages). A page that fails
- * is reported and the others are still read.
+ * filter_pattern and not exclude_pattern and, when the source was read completely before
+ * (`unchangedSince`), whose lastmod does not predate that reading (no lastmod: kept), up to
+ * max_urls, then read each page with the source's tier (tier 2 pages rendered in the run's
+ * browser, as SEL does). Every request after the first waits rate_limit_ms, sitemap files
+ * included (SEL waits only between pages). A page that fails is reported and the others are
+ * still read.
  */
 export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
   const config = source.sitemap;
@@ -63,6 +65,8 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
   const listed = new Set<string>();
   const chosen = new Set<string>();
   const visited = new Set<string>();
+  const unchanged = new Set<string>();
+  const since = deps.unchangedSince;
 
   const walk = async (url: string, depth: number): Promise<void> => {
     visited.add(url);
@@ -94,9 +98,14 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
       }
       return;
     }
-    for (const { loc } of parsed.urls) {
+    for (const { loc, lastmod } of parsed.urls) {
       listed.add(loc);
       if (chosen.has(loc) || !filter.matcher.test(loc)) continue;
+      // SEL's order: the filters, then the lastmod cutoff, then max_urls (unchanged pages take no place).
+      if (since !== undefined && lastmod !== undefined && (lastmodLatest(lastmod) ?? Infinity) < since) {
+        unchanged.add(loc);
+        continue;
+      }
       if (discovery.pages.length >= maxUrls) {
         discovery.full = true;
         warnings.push(`reached sitemap.max_urls (${maxUrls}); the other matching pages were not read`);
@@ -110,7 +119,8 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
   await walk(config.url, 0);
   const root = discovery.outcomes[0];
   if (root?.ok && extract.note && !browser) root.warnings.unshift(extract.note);
-  if (root?.ok && discovery.pages.length === 0 && listed.size > 0) {
+  if (root?.ok && unchanged.size > 0) root.unchanged = unchanged.size;
+  if (root?.ok && discovery.pages.length === 0 && unchanged.size === 0 && listed.size > 0) {
     const excluded = config.exclude_pattern ? ` and not exclude_pattern ${JSON.stringify(config.exclude_pattern)}` : '';
     root.warnings.push(`none of the ${listed.size} URL(s) in the sitemap match filter_pattern ${JSON.stringify(config.filter_pattern)}${excluded}`);
   }

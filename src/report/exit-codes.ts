@@ -48,3 +48,16 @@ export function exitCodeForRun(input: { sources: readonly SourceReport[]; broken
   if (input.stateLost) return EXIT.partial;
   return input.sources.some((s) => s.status === 'failed' || s.status === 'partial') ? EXIT.partial : EXIT.ok;
 }
+
+/**
+ * Exit codes, worst first, for combining the runs of shards (`report merge`): the order of
+ * exitCodeForRun (interrupted, then config errors, then a key or server that stopped the run,
+ * then lost events), with an internal error (a crash: nothing it reported can be trusted) above all.
+ */
+const SEVERITY: readonly number[] = [EXIT.internal, EXIT.interrupted, EXIT.usage, EXIT.keyRejected, EXIT.serverUnreachable, EXIT.partial, EXIT.ok];
+
+/** The worst of several exit codes; a code outside the table counts as an internal error. */
+export function worstExitCode(codes: readonly number[]): number {
+  const rank = (code: number) => (SEVERITY.includes(code) ? SEVERITY.indexOf(code) : 0);
+  return codes.reduce((worst, code) => (rank(code) < rank(worst) ? code : worst), EXIT.ok as number);
+}

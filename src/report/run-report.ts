@@ -1,3 +1,5 @@
+import type { Shard } from '../sources/shard.ts';
+
 export type SourceStatus = 'ok' | 'partial' | 'failed' | 'disabled';
 
 export interface Counters {
@@ -25,7 +27,8 @@ export interface SourceReport extends Counters {
   method: string;
   status: SourceStatus;
   error: string | null;
-  pages: { fetched: number; failed: number };
+  /** unchanged: sitemap pages not read because they did not change since the source was last read completely. */
+  pages: { fetched: number; failed: number; unchanged?: number | undefined };
   durationMs: number;
   warnings: string[];
   problems: EventProblem[];
@@ -54,6 +57,8 @@ export interface RunReport {
    * was. Undelivered events that no failures file could take were printed on stderr as NDJSON.
    */
   stateError: string | null;
+  /** The part of a sharded run this report covers (`scrape all --shard`), for `report merge`; absent when not sharded. */
+  shard?: Shard;
 }
 
 export function emptyCounters(): Counters {

@@ -2,6 +2,7 @@ import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import path from 'node:path';
 import { SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
+import type { Shard } from '../sources/shard.ts';
 import type { Counters, EventProblem, SourceReport } from '../report/run-report.ts';
 import type { DeliveryResult, DeliveryStatus, SubmissionJournal } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
@@ -21,6 +22,11 @@ export interface RunDefinition {
   keyLabel: string;
   batchSize: number;
   defaultTimezone: string;
+  /** --tier, --shard, --limit and --full; absent in journals of older versions (none of them given). */
+  tier?: number;
+  shard?: Shard;
+  limit?: number;
+  full?: boolean;
 }
 
 /** A source's reading, as it stood when the source was done; deliveries are journalled apart. */
@@ -41,7 +47,7 @@ export type JournalEntry =
   | { type: 'run-started'; at: string; runId: string; version: string; run: RunDefinition }
   | { type: 'run-resumed'; at: string }
   | { type: 'event'; source: string; key: string; event: EventInput }
-  | { type: 'source-done'; source: string; report: SourceSnapshot }
+  | { type: 'source-done'; source: string; report: SourceSnapshot; config?: string }
   | { type: 'batch-sending'; keys: string[] }
   | { type: 'batch-posted'; batchId: string; keys: string[] }
   | { type: 'batch-confirmed'; batchId: string; results: JournalledResult[] }
@@ -71,17 +77,21 @@ function checkedRunId(runId: string): string {
 
 /** The most recent run in the state directory (run ids are ULIDs, so they sort by start time). */
 export function latestRunId(stateDir: string): string | undefined {
+  return journalledRunIds(stateDir).at(-1);
+}
+
+/** The runs with a journal in the state directory, oldest first; none when there is no such folder. */
+export function journalledRunIds(stateDir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(runsDirectory(stateDir));
   } catch {
-    return undefined;
+    return [];
   }
   return names
     .map((name) => RUN_FILE.exec(name)?.[1])
     .filter(isRunId)
-    .sort()
-    .at(-1);
+    .sort();
 }
 
 /** Journals kept in a state directory: enough to resume any recent run, bounded for cron. */

@@ -17,7 +17,7 @@ export interface SourcePreview {
  * What a source yields right now, exactly as `scrape all` would send it, without sending:
  * the command people run while writing a config.
  */
-export async function previewSource(source: SourceConfig, deps: PageReaderDeps): Promise<SourcePreview> {
+export async function previewSource(source: SourceConfig, deps: PageReaderDeps, options: { limit?: number | undefined } = {}): Promise<SourcePreview> {
   const preview: SourcePreview = { source: source.name, method: source.method, pages: [], events: [], invalid: [], skipped: [], warnings: [] };
   const outcomes = await readSourceEvents(source, deps, (page) => {
     if (page.ok) {
@@ -27,14 +27,18 @@ export async function previewSource(source: SourceConfig, deps: PageReaderDeps):
       preview.pages.push({ url: page.url, ok: false, error: page.error, events: 0 });
     }
   });
+  let beyondLimit = 0;
   for (const outcome of outcomes) {
-    if (outcome.kind === 'valid') {
+    if (outcome.kind === 'valid' && options.limit !== undefined && preview.events.length >= options.limit) {
+      beyondLimit++;
+    } else if (outcome.kind === 'valid') {
       preview.events.push(outcome.event);
       preview.warnings.push(...outcome.warnings.map((w) => `${outcome.event.name}: ${w}`));
     } else {
       preview[outcome.kind].push({ ...(outcome.name ? { name: outcome.name } : {}), reason: outcome.reason });
     }
   }
+  if (beyondLimit > 0) preview.warnings.push(`${beyondLimit} more event(s) not shown: --limit ${options.limit}`);
   return preview;
 }
 

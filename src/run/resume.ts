@@ -30,7 +30,11 @@ export interface ResumeState {
  * it names the failures file and the lock, so a journal cannot point them anywhere else.
  */
 export function loadResumeState(file: string, runId: string): ResumeState {
-  const entries = readJournal(file);
+  return resumeStateOf(file, runId, readJournal(file));
+}
+
+/** The state of run `runId` from the entries of its journal `file` (read by the caller). */
+export function resumeStateOf(file: string, runId: string, entries: readonly JournalEntry[]): ResumeState {
   const start = entries[0];
   if (start?.type !== 'run-started') {
     throw new SelScraperError('ERR_JOURNAL', `${file} does not start with a run-started line`, { hint: 'pass the run id of a journal written by `scrape all`' });

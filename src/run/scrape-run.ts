@@ -13,6 +13,7 @@ import type { EventInput } from '../normalize/event-input.ts';
 import { exitCodeForRun } from '../report/exit-codes.ts';
 import { emptyCounters, sourceStatus, sumCounters, type RunReport, type SourceReport } from '../report/run-report.ts';
 import { loadSourceDirectory } from '../sources/load.ts';
+import { filterSources, type SourceFilter } from '../sources/selection.ts';
 import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
 import { BatchSubmitter, type DeliveryResult, type BatchSettings } from '../submit/batch-submitter.ts';
@@ -22,6 +23,7 @@ import { VERSION } from '../version.ts';
 import { failureRecord, keepFailures, type FailureRecord } from './failures.ts';
 import { defaultFailuresPath, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
 import { recheckUnconfirmed, type ResumeState } from './resume.ts';
+import { lastCompleteReads, sourceFingerprint } from './last-read.ts';
 import { RunStop } from './run-stop.ts';
 import { readSourceEvents } from '../read/source-events.ts';
 import type { PageOutcome } from '../read/page.ts';
@@ -30,6 +32,10 @@ export interface ScrapeOptions {
   sourcesDir: string;
   /** --source names; empty means every enabled source. */
   only: readonly string[];
+  /** --tier and --shard, applied after --source. */
+  filter?: SourceFilter | undefined;
+  /** --limit: events submitted per source at most (SEL counts the submit-ready ones); none when absent. */
+  limit?: number | undefined;
   dryRun: boolean;
   outFile?: string | undefined;
   allowAdminKey: boolean;
@@ -102,7 +108,8 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   for (const source of loaded.sources) deps.redactor?.addSource(source);
   const redact = (line: string) => deps.redactor?.redact(line) ?? line;
   for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
-  const selected = selectSources(loaded.sources, loaded.broken, options.only);
+  const brokenFiles = new Set(loaded.broken.map((b) => b.file));
+  const selected = filterSources(selectSources(loaded.sources, loaded.broken, options.only), options.filter ?? {}, (s) => brokenFiles.has(s.file));
 
   if (!options.dryRun && !deps.client) throw new SelScraperError('ERR_INTERNAL', 'no SEL client for a live run');
   const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, startedAt });
@@ -151,9 +158,8 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
 
     // Events of sources a resumed run does not read again still claim their keys.
     const sentKeys = new Set<string>(resume ? [...resume.events].filter(([, e]) => resume.doneSources.has(e.source)).map(([key]) => key) : []);
-    const brokenFiles = new Set(loaded.broken.map((b) => b.file));
     const limit = pLimit(options.sourceConcurrency);
-    const sourceDeps = { ...deps, sentKeys, submitter, out, dryRun: options.dryRun, journal, resume, record, stop: runStop.stop };
+    const sourceDeps = { ...deps, sentKeys, submitter, out, dryRun: options.dryRun, journal, resume, record, stop: runStop.stop, limit: options.limit, lastReads: lastReadsFor(options, runId, selected) };
     await Promise.all(
       selected.map((source) =>
         limit(async () => {
@@ -180,7 +186,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
           else if (runStop.stop.aborted) report.error = `stopped while reading: ${runStop.reason ?? 'the run was stopped'}`;
           report.durationMs = deps.clock.now() - began;
           // A source cut short by a stop is read again on resume; one that ended on its own is done.
-          if (!runStop.stop.aborted) journal?.append({ type: 'source-done', source: source.name, report: snapshot(report) }, { sync: true });
+          if (!runStop.stop.aborted) journal?.append({ type: 'source-done', source: source.name, report: snapshot(report), config: sourceFingerprint(source) }, { sync: true });
         }),
       ),
     );
@@ -221,6 +227,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
       journal: journal && !journalError ? journal.path : null,
       failures: failuresFile && !failuresError && failures.length > 0 ? { file: failuresFile, events: failures.length } : null,
       stateError: stateError ?? null,
+      ...(options.filter?.shard ? { shard: options.filter.shard } : {}),
     };
   } finally {
     runStop.dispose();
@@ -230,6 +237,13 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
       await once(out, 'close');
     }
   }
+}
+
+/** Incremental sitemaps: only a live run has a server to have delivered to, and --full turns it off. */
+function lastReadsFor(options: ScrapeOptions, runId: string, selected: readonly SourceConfig[]): ReadonlyMap<string, number> {
+  const state = options.state;
+  if (options.dryRun || !state || state.definition.full) return new Map();
+  return lastCompleteReads({ stateDir: state.dir, beforeRunId: runId, definition: state.definition }, selected);
 }
 
 /** The key preflight: a rejected key stops the run before anything is fetched; an admin key only when allowed. */
@@ -274,15 +288,23 @@ interface SourceRunDeps extends ScrapeDeps {
   record: (result: DeliveryResult) => void;
   /** Once the run stops, events not yet queued stay unqueued: a resumed run reads the source again. */
   stop: AbortSignal;
+  limit: number | undefined;
+  /** Sitemap sources read completely before: when (epoch ms). */
+  lastReads: ReadonlyMap<string, number>;
 }
 
 async function scrapeSource(source: SourceConfig, report: SourceReport, deps: SourceRunDeps): Promise<void> {
   let firstError: string | undefined;
-  const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.env ? { env: deps.env } : {}), ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.browser ? { browser: deps.browser } : {}) }, (page) => {
+  const since = deps.lastReads.get(source.name);
+  const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.env ? { env: deps.env } : {}), ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.browser ? { browser: deps.browser } : {}), ...(since !== undefined ? { unchangedSince: since } : {}) }, (page) => {
     notePage(report, page);
     if (!page.ok) firstError ??= page.error;
   });
   if (firstError) report.error = firstError;
+  if (report.pages.unchanged && since !== undefined) {
+    deps.log(`${source.name}: ${report.pages.unchanged} sitemap page(s) unchanged since its last complete read (${new Date(since).toISOString()}) not read again (--full reads them)`);
+  }
+  let beyondLimit = 0;
   for (const outcome of outcomes) {
     if (deps.stop.aborted) break;
     report.extracted++;
@@ -302,6 +324,10 @@ async function scrapeSource(source: SourceConfig, report: SourceReport, deps: So
       report.warnings.push(`${outcome.event.name}: skipped, already seen in this run (${outcome.event.source.eventId})`);
       continue;
     }
+    if (deps.limit !== undefined && report.submitted >= deps.limit) {
+      beyondLimit++;
+      continue;
+    }
     deps.sentKeys.add(key);
     for (const warning of outcome.warnings) report.warnings.push(`${outcome.event.name}: ${warning}`);
     report.submitted++;
@@ -309,7 +335,11 @@ async function scrapeSource(source: SourceConfig, report: SourceReport, deps: So
     if (deps.out && !deps.out.write((deps.redactor?.redact(line) ?? line) + '\n')) await once(deps.out, 'drain');
     await deliver(source.name, key, outcome.event, deps);
   }
-  if (report.extracted === 0 && report.pages.fetched > 0) report.warnings.push('no events found on any page');
+  if (beyondLimit > 0) {
+    report.skipped += beyondLimit;
+    report.warnings.push(`${beyondLimit} more event(s) not submitted: --limit ${deps.limit}`);
+  }
+  if (report.extracted === 0 && report.pages.fetched > 0 && !report.pages.unchanged) report.warnings.push('no events found on any page');
 }
 
 /** A source the interrupted run read to the end: its counts come back, its unconfirmed events go out again. */
@@ -356,6 +386,7 @@ function snapshot(report: SourceReport): SourceSnapshot {
 function notePage(report: SourceReport, page: PageOutcome): void {
   if (page.ok) {
     report.pages.fetched++;
+    if (page.unchanged) report.pages.unchanged = (report.pages.unchanged ?? 0) + page.unchanged;
     report.warnings.push(...page.warnings);
   } else {
     report.pages.failed++;

@@ -14,7 +14,11 @@ export interface RuleIssue {
   hint?: string;
 }
 
-const DOMAINS = ['arts', 'music', 'culture', 'sports', 'community', 'education', 'general'];
+/** SEL's closed vocabularies; the JSON Schema (json-schema.ts) offers the same values to editors. */
+export const DOMAINS = ['arts', 'music', 'culture', 'sports', 'community', 'education', 'general'];
+export const SCHEDULES = ['daily', 'weekly', 'manual'];
+export const EXTRACTION_METHODS = ['', 'scraper', 'ics'];
+export const TLS_FINGERPRINTS = ['', 'chrome_auto'];
 const FIELD_MAP_KEYS = ['name', 'start_date', 'end_date', 'url', 'image', 'location', 'description'];
 const CC0_SPELLINGS = new Set([
   'https://creativecommons.org/publicdomain/zero/1.0/',
@@ -78,16 +82,16 @@ export function checkSourceRules(file: SourceFile): RuleIssue[] {
   if (file.trust_level !== undefined && file.trust_level !== 0 && (file.trust_level < 1 || file.trust_level > 10)) {
     error(['trust_level'], `trust_level: must be 1-10, got ${file.trust_level}`);
   }
-  if (file.schedule !== undefined && file.schedule !== '' && !['daily', 'weekly', 'manual'].includes(file.schedule)) {
+  if (file.schedule !== undefined && file.schedule !== '' && !SCHEDULES.includes(file.schedule)) {
     error(['schedule'], `schedule: must be daily, weekly, or manual, got "${file.schedule}"`);
   }
-  if (file.extraction_method !== undefined && !['', 'scraper', 'ics'].includes(file.extraction_method)) {
+  if (file.extraction_method !== undefined && !EXTRACTION_METHODS.includes(file.extraction_method)) {
     error(['extraction_method'], `extraction_method: must be "" (default), "scraper", or "ics", got "${file.extraction_method}"`);
   }
   if (file.domain !== undefined && file.domain !== '' && !DOMAINS.includes(file.domain)) {
     error(['domain'], `domain: invalid event_domain "${file.domain}" (valid: ${DOMAINS.join(', ')})`);
   }
-  if (file.tls_fingerprint !== undefined && !['', 'chrome_auto'].includes(file.tls_fingerprint)) {
+  if (file.tls_fingerprint !== undefined && !TLS_FINGERPRINTS.includes(file.tls_fingerprint)) {
     error(['tls_fingerprint'], `tls_fingerprint: invalid value "${file.tls_fingerprint}" (valid: "" (disabled), "chrome_auto")`);
   }
   if (file.timezone && !IANAZone.isValidZone(file.timezone)) {
@@ -260,4 +264,13 @@ export function applyDefaults(written: SourceFile, path: string, defaultTimezone
     file: path,
     ...(Object.keys(originAuth).length ? { originAuth } : {}),
   };
+}
+
+/**
+ * The source read as another tier (`scrape source --tier`, as SEL's `test-fixture --tier`), with
+ * SEL's rules checked again for that tier: `selectors.event_list: required for tier 1` and the like.
+ */
+export function withTier(source: SourceConfig, tier: 0 | 1 | 2 | 3): { config: SourceConfig; issues: RuleIssue[] } {
+  const file: SourceFile = { ...source, tier };
+  return { config: { ...source, tier, method: methodOf(file, tier) }, issues: checkSourceRules(file) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSitemap } from '../../src/extract/sitemap.ts';
+import { lastmodLatest, parseSitemap } from '../../src/extract/sitemap.ts';
 
 const sitemapUrl = 'https://venue.test/sitemap.xml';
 
@@ -61,5 +61,22 @@ describe('parseSitemap', () => {
 
   it('refuses an HTML page with a message naming its root element', () => {
     expect(() => parseSitemap('<!DOCTYPE html><html><body>Not found</body></html>', sitemapUrl)).toThrow(/is not a sitemap: its root element is <html>/);
+  });
+});
+
+describe('lastmodLatest', () => {
+  it('is the instant itself for a lastmod with a time', () => {
+    expect(lastmodLatest('2026-11-24T10:00:00+02:00')).toBe(Date.parse('2026-11-24T08:00:00Z'));
+    expect(lastmodLatest('2026-11-24T10:00Z')).toBe(Date.parse('2026-11-24T10:00:00Z'));
+  });
+
+  it('is the end of the day, month or year in the westernmost zone for a lastmod without one', () => {
+    expect(lastmodLatest('2026-11-24')).toBe(Date.parse('2026-11-25T12:00:00Z'));
+    expect(lastmodLatest('2026-12')).toBe(Date.parse('2027-01-01T12:00:00Z'));
+    expect(lastmodLatest('2026')).toBe(Date.parse('2027-01-01T12:00:00Z'));
+  });
+
+  it('is undefined for what the sitemap protocol does not allow', () => {
+    expect(lastmodLatest('last tuesday')).toBeUndefined();
   });
 });

@@ -35,6 +35,13 @@ describe('judgeSource', () => {
     expect(judge(nightly('lakeshore', [38, 41, 40, 20]))).toMatchObject({ verdict: 'ok' });
   });
 
+  it('no drop for a run that left unchanged sitemap pages unread, nor a median taken over such runs', () => {
+    expect(judge(nightly('lakeshore', [38, 41, 40, 3], { unchanged: 37 }))).toMatchObject({ verdict: 'ok' });
+    const history = nightly('lakeshore', [38, 41, 40, 2, 39]);
+    history[3] = { ...history[3]!, unchanged: 38 };
+    expect(judge(history)).toMatchObject({ verdict: 'ok', reason: 'yielded 39 event(s) (median 40)' });
+  });
+
   it('no drop for a source too small to judge (median under --min-median)', () => {
     expect(judge(nightly('lakeshore', [3, 4, 3, 0]))).toMatchObject({ verdict: 'ok' });
   });

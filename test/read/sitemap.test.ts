@@ -221,3 +221,39 @@ describe('readSitemapPages', () => {
     expect(names(pages)).toEqual(['A']);
   });
 });
+
+describe('readSitemapPages after a complete read', () => {
+  const since = Date.parse('2026-11-24T03:00:00Z');
+  function lastmodded(entries: [string, string | undefined][]): string {
+    const urls = entries.map(([p, lastmod]) => `<url><loc>${SITE}${p}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`).join('');
+    return `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`;
+  }
+
+  it('skips the pages last modified before it, reads the others and those without lastmod, and counts the skipped', async () => {
+    serve('/sitemap.xml', lastmodded([['/events/old', '2026-11-20T09:00:00Z'], ['/events/new', '2026-11-24T05:00:00Z'], ['/events/undated', undefined], ['/events/today', '2026-11-24']]), xml);
+    serve('/events/new', eventPage('New'));
+    serve('/events/undated', eventPage('Undated'));
+    serve('/events/today', eventPage('Today'));
+    const log: string[] = [];
+    const pages: PageOutcome[] = [];
+    for await (const page of readSitemapPages(source(), { ...recordingDeps(log), unchangedSince: since })) pages.push(page);
+    expect(log.filter((l) => l.startsWith('GET'))).toEqual(['GET /sitemap.xml', 'GET /events/new', 'GET /events/undated', 'GET /events/today']);
+    expect(names(pages)).toEqual(['New', 'Undated', 'Today']);
+    expect(pages[0]).toMatchObject({ ok: true, unchanged: 1, warnings: [] });
+  });
+
+  it('gives unchanged pages no place under max_urls, as SEL filters before it counts', async () => {
+    serve('/sitemap.xml', lastmodded([['/events/old', '2026-11-01'], ['/events/new', '2026-11-25']]), xml);
+    serve('/events/new', eventPage('New'));
+    const pages: PageOutcome[] = [];
+    for await (const page of readSitemapPages(source({ max_urls: 1 }), { ...recordingDeps([]), unchangedSince: since })) pages.push(page);
+    expect(names(pages)).toEqual(['New']);
+  });
+
+  it('does not call a sitemap whose pages are all unchanged a filter that matches nothing', async () => {
+    serve('/sitemap.xml', lastmodded([['/events/old', '2026-11-01']]), xml);
+    const pages: PageOutcome[] = [];
+    for await (const page of readSitemapPages(source(), { ...recordingDeps([]), unchangedSince: since })) pages.push(page);
+    expect(pages).toEqual([{ ok: true, url: `${SITE}/sitemap.xml`, events: [], warnings: [], unchanged: 1 }]);
+  });
+});
