@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { describeError, SelScraperError } from '../errors.ts';
 import { extractCss, nextPageUrls } from '../extract/css.ts';
 import { extractEventDetail, type EventDetail } from '../extract/css-detail.ts';
@@ -6,7 +5,8 @@ import { selectorProblem } from '../extract/css-selector.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
 import { ENABLE_RENDERING_HINT } from '../fetch/browser.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
-import { resolveDates } from '../normalize/event-dates.ts';
+import { allMidnight } from '../normalize/quality.ts';
+import { detailFilter } from '../sources/css-rules.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
 
@@ -106,31 +106,6 @@ function sameSite(url: string, start: string): boolean {
 }
 
 /**
- * Which event URLs `follow_event_urls` may fetch, from `event_url_pattern` (a field SEL stores
- * but never reads). A pattern starting with `^` is a regular expression tested against the
- * whole URL; anything else is a glob over the whole URL, or over path + query when it starts
- * with `/`, where `*` is any run of characters and `?` one character.
- */
-function detailFilter(source: SourceConfig, warnings: string[]): (url: string) => boolean {
-  const pattern = source.event_url_pattern?.trim();
-  if (!pattern) return () => true;
-  if (pattern.startsWith('^')) {
-    try {
-      const regex = new RegExp(pattern);
-      return (url) => regex.test(url);
-    } catch (error) {
-      warnings.push(`event_url_pattern "${pattern}" is not a valid regular expression (${(error as Error).message}); no event pages are followed`);
-      return () => false;
-    }
-  }
-  const glob = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return (url) => {
-    const parsed = new URL(url);
-    return glob.test(pattern.startsWith('/') ? parsed.pathname + parsed.search : url);
-  };
-}
-
-/**
  * Reads each event page at most once per source, politely spaced, and merges what it adds into
  * the listing's rows. Returns the warnings of the pages it could not read.
  */
@@ -182,16 +157,4 @@ function merge(event: RawEvent, detail: EventDetail): void {
     delete event.dateParts;
   }
   if (!event.image && detail.image) event.image = detail.image;
-}
-
-/** SEL's all_midnight check (quality.go): ≥ 80 % of ≥ 3 events starting at 00:00 local time. */
-function allMidnight(events: RawEvent[], zone: string, now: Date, pageUrl: string): string[] {
-  const starts = events
-    .map((event) => resolveDates(event, zone, now))
-    .filter((outcome) => outcome.ok)
-    .map((outcome) => DateTime.fromISO(outcome.dates.startDate, { setZone: true }));
-  if (starts.length < 3) return [];
-  const midnight = starts.filter((start) => start.hour === 0 && start.minute === 0 && start.second === 0).length;
-  if (midnight * 5 < starts.length * 4) return [];
-  return [`all_midnight: ${midnight}/${starts.length} events have T00:00:00 start times on ${pageUrl} — possible time extraction failure`];
 }
