@@ -4,6 +4,7 @@ import { defaultTimezone, loadEnvironment } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { createHeadlessBrowser } from '../fetch/browser.ts';
 import { createSourceFetching } from '../fetch/source-fetching.ts';
+import { parseHttpUrl } from '../http-url.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import { previewSource, renderPreview } from '../run/preview.ts';
 import { loadSourceDirectory } from '../sources/load.ts';
@@ -40,13 +41,8 @@ export async function previewNamedSource(name: string, flags: PreviewFlags, deps
 
 /** `scrape url <url>`: a page read as a JSON-LD source (SEL's tier 0), nothing submitted. */
 export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps): Promise<number> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
-  } catch {
-    throw new SelScraperError('ERR_USAGE', `not an http(s) URL: "${url}"`);
-  }
+  const parsed = parseHttpUrl(url);
+  if (!parsed) throw new SelScraperError('ERR_USAGE', `not an http(s) URL: "${url}"`);
   const env = loadEnvironment(deps.env, deps.cwd);
   const source = applyDefaults({ name: parsed.hostname, url, tier: 0, license: 'CC0-1.0', ...(flags.timezone ? { timezone: flags.timezone } : {}) }, '(command line)', defaultTimezone(env));
   return preview(source, flags, deps);

@@ -1,6 +1,7 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import { HttpStatusError, SelScraperError } from '../errors.ts';
+import { isHttpUrl } from '../http-url.ts';
 import { decodeBody } from './charset.ts';
 
 export interface FetchRequest {
@@ -70,7 +71,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             throw new SelScraperError('ERR_FETCH', `too many redirects fetching ${req.url}`, { hint: `stopped after ${MAX_REDIRECTS} redirects` });
           }
           const next = new URL(location, url);
-          if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+          if (!isHttpUrl(next)) {
             throw new SelScraperError('ERR_FETCH', `redirect to a non-http URL ${next.href} from ${url}`);
           }
           url = next.href;

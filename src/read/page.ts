@@ -3,6 +3,7 @@ import type { Env } from '../config/run-config.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { FetchRequest, HttpClient } from '../fetch/http-client.ts';
+import { parseHttpUrl } from '../http-url.ts';
 import type { SourceConfig } from '../sources/types.ts';
 
 /** What reading one page (or feed, or API page) of a source gave. */
@@ -47,10 +48,5 @@ export function relNextLink(html: string, pageUrl: string): string | undefined {
   const tag = REL_NEXT.exec(html)?.[0];
   const href = tag ? /\bhref\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1] : undefined;
   if (!href) return undefined;
-  try {
-    const url = new URL(href.replace(/&amp;/g, '&'), pageUrl);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseHttpUrl(href.replace(/&amp;/g, '&'), pageUrl)?.href;
 }

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { isFieldTemplate, parseFieldTemplate } from '../extract/field-template.ts';
+import { parseHttpUrl } from '../http-url.ts';
 import type { SourceFile } from './schema.ts';
 import type { ExtractionMethod, SourceConfig } from './types.ts';
 
@@ -26,13 +27,8 @@ export function isCc0(license: string): boolean {
 }
 
 function isHttpUrl(value: string | undefined): boolean {
-  if (!value) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
+  const url = value ? parseHttpUrl(value) : undefined;
+  return url !== undefined && url.hostname !== '';
 }
 
 function regexError(pattern: string): string | undefined {
