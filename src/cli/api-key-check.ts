@@ -1,5 +1,4 @@
 import { SelScraperError } from '../errors.ts';
-import { INTERACTIVE_RETRY } from '../keys/admin-http-store.ts';
 import type { KeyRecord, KeyRole } from '../keys/api-key.ts';
 import type { DatabaseTarget } from '../keys/database-url.ts';
 import { checkKey, type KeyVerdict } from '../keys/key-check.ts';
@@ -7,8 +6,7 @@ import { PostgresKeyStore } from '../keys/postgres-store.ts';
 import { describeKey } from '../keys/redact.ts';
 import { chooseStore } from '../keys/store-choice.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
-import { RateLimiter } from '../submit/rate-limiter.ts';
-import { SelClient } from '../submit/sel-client.ts';
+import { interactiveSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CheckKeyFlags } from './api-key.ts';
 import { describeRecord, formatTimestamp, keyJson } from './api-key-render.ts';
@@ -115,16 +113,7 @@ function explain(label: string, verdict: KeyVerdict): Outcome {
 
 async function checkWithServer(key: string, serverUrl: string, deps: CliDeps): Promise<Outcome> {
   const network = networkFetch(deps);
-  const client = new SelClient({
-    baseUrl: serverUrl,
-    apiKey: key,
-    fetch: network.fetch,
-    clock: deps.clock,
-    limiter: new RateLimiter(0, deps.clock),
-    retry: INTERACTIVE_RETRY,
-    userAgent: USER_AGENT,
-    requestTimeoutMs: 10_000,
-  });
+  const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: key, fetch: network.fetch, clock: deps.clock, userAgent: USER_AGENT });
   const label = describeKey(key);
   try {
     const preflight = await client.preflight(deps.signal);

@@ -7,7 +7,8 @@ import type { KeyStore } from '../keys/key-store.ts';
 import { PostgresKeyStore } from '../keys/postgres-store.ts';
 import { redactSecrets } from '../keys/redact.ts';
 import { chooseStore, type StoreChoice, type StoreFlags } from '../keys/store-choice.ts';
-import type { FetchLike } from '../submit/sel-client.ts';
+import type { FetchLike } from '../fetch/fetch-like.ts';
+import { interactiveSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 
@@ -79,7 +80,9 @@ export async function withKeyStore<T>(flags: StoreFlags, deps: CliDeps, use: (st
       }
       const network = networkFetch(deps);
       try {
-        const store = await AdminHttpKeyStore.connect({ serverUrl: choice.serverUrl, adminKey: choice.adminKey, fetch: network.fetch, clock: deps.clock, userAgent: USER_AGENT });
+        const { serverUrl, adminKey } = choice;
+        const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: adminKey, fetch: network.fetch, clock: deps.clock, userAgent: USER_AGENT });
+        const store = await AdminHttpKeyStore.connect({ serverUrl, adminKey, fetch: network.fetch, exchangeToken: () => client.preflight(), userAgent: USER_AGENT });
         return await use(store);
       } finally {
         await network.close();

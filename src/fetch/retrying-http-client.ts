@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.ts';
 import { HttpStatusError, SelScraperError } from '../errors.ts';
-import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from '../submit/retry-policy.ts';
 import { failedRetryAfter, failedStatus } from './failed-status.ts';
 import type { FetchRequest, HttpClient } from './http-client.ts';
+import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from './retry-policy.ts';
 
 /** Three tries in all: a flaky page gets two more chances without holding a run for long. */
 export const DEFAULT_SOURCE_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, maxRetryAfterMs: 120_000 };

@@ -1,24 +1,24 @@
 import { z } from 'zod';
-import type { Clock } from '../clock.ts';
 import { SelScraperError } from '../errors.ts';
-import { RateLimiter } from '../submit/rate-limiter.ts';
-import type { RetryOptions } from '../submit/retry-policy.ts';
-import { SelClient, type FetchLike } from '../submit/sel-client.ts';
+import type { FetchAnswer, FetchLike } from '../fetch/fetch-like.ts';
 import { KEY_ROLES, type KeyRecord } from './api-key.ts';
 import type { CreatedKey, KeyStore, NewKey } from './key-store.ts';
 import { describeKey, redactSecrets } from './redact.ts';
+
+/**
+ * The admin key's token exchange (`POST /api/v1/auth/token`), which the SEL client makes as its
+ * key preflight; it throws SelScraperErrors (ERR_KEY_REJECTED, ERR_SERVER_UNREACHABLE, …).
+ */
+export type AdminTokenExchange = () => Promise<{ role: 'agent' } | { role: 'admin'; token: string }>;
 
 export interface AdminHttpKeyStoreOptions {
   serverUrl: string;
   adminKey: string;
   fetch: FetchLike;
-  clock: Clock;
+  exchangeToken: AdminTokenExchange;
   userAgent: string;
   timeoutMs?: number;
 }
-
-/** An admin at a terminal waits for a few quick retries, not for a scrape's patient backoff. */
-export const INTERACTIVE_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 10_000 };
 
 const timestamp = z.string().transform((s, ctx) => {
   const date = new Date(s);
@@ -66,20 +66,10 @@ export class AdminHttpKeyStore implements KeyStore {
   }
 
   static async connect(options: AdminHttpKeyStoreOptions): Promise<AdminHttpKeyStore> {
-    const client = new SelClient({
-      baseUrl: options.serverUrl,
-      apiKey: options.adminKey,
-      fetch: options.fetch,
-      clock: options.clock,
-      limiter: new RateLimiter(0, options.clock),
-      retry: INTERACTIVE_RETRY,
-      userAgent: options.userAgent,
-      requestTimeoutMs: options.timeoutMs ?? 10_000,
-    });
     const label = describeKey(options.adminKey);
     let preflight;
     try {
-      preflight = await client.preflight();
+      preflight = await options.exchangeToken();
     } catch (error) {
       if (!(error instanceof SelScraperError)) throw error;
       if (error.code === 'ERR_KEY_REJECTED') {
@@ -151,7 +141,7 @@ export class AdminHttpKeyStore implements KeyStore {
   async close(): Promise<void> {}
 
   private async call(method: string, path: string, payload: unknown, action: string): Promise<Answer> {
-    let response: Response;
+    let response: FetchAnswer;
     try {
       response = await this.options.fetch(this.base + path, {
         method,

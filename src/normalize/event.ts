@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { RawEvent, RawPlace } from '../extract/raw-event.ts';
 import type { SourceConfig } from '../sources/types.ts';
-import { isCc0, parseGoDuration } from '../sources/validate.ts';
 import { instantOf } from './dates.ts';
 import type { EventInput, OccurrenceInput, PlaceInput } from './event-input.ts';
 import { resolveDates, type ResolvedDates } from './event-dates.ts';
+import { parseGoDuration } from './go-duration.ts';
+import { isCc0 } from './license.ts';
 import { cleanLine, cleanText } from './text.ts';
 import { absoluteHttpUrl, publishableUrl } from './urls.ts';
 

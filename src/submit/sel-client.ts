@@ -1,12 +1,16 @@
 import type { Clock } from '../clock.ts';
 import { SelScraperError } from '../errors.ts';
+import type { FetchAnswer, FetchLike } from '../fetch/fetch-like.ts';
+import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from '../fetch/retry-policy.ts';
 import { describeKey } from '../keys/redact.ts';
 import type { EventInput } from '../normalize/event-input.ts';
-import type { RateLimiter } from './rate-limiter.ts';
-import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from './retry-policy.ts';
+import { RateLimiter } from './rate-limiter.ts';
 
-/** The standard fetch signature: undici's fetch with our dispatcher in production, msw in tests. */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+/** A scrape's retries: patient, since its batches wait for the server's confirmation anyway. */
+export const DEFAULT_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
+
+/** An admin at a terminal waits for a few quick retries, not for a scrape's patient backoff. */
+export const INTERACTIVE_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 10_000 };
 
 export interface SelClientOptions {
   baseUrl: string;
@@ -43,7 +47,7 @@ export type BatchStatus = { kind: 'pending' } | { kind: 'completed'; results: It
 interface Answer {
   status: number;
   body: unknown;
-  headers: Headers;
+  headers: FetchAnswer['headers'];
 }
 
 type Attempt = { ok: true; answer: Answer } | { ok: false; reason: string; reachedServer: boolean };
@@ -190,6 +194,11 @@ export class SelClient {
       return { ok: false, reason, reachedServer: sent || timeout.aborted || /reset|socket|closed/i.test(reason) };
     }
   }
+}
+
+/** The client of a command an admin runs at a terminal: no rate limit, a few quick retries, 10 s per request. */
+export function interactiveSelClient(options: Pick<SelClientOptions, 'baseUrl' | 'apiKey' | 'fetch' | 'clock' | 'userAgent'>): SelClient {
+  return new SelClient({ ...options, limiter: new RateLimiter(0, options.clock), retry: INTERACTIVE_RETRY, requestTimeoutMs: 10_000 });
 }
 
 /** Whether a wait finished (false: it was aborted). */

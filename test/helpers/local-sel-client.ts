@@ -1,6 +1,6 @@
 import { systemClock } from '../../src/clock.ts';
 import { RateLimiter } from '../../src/submit/rate-limiter.ts';
-import type { RetryOptions } from '../../src/submit/retry-policy.ts';
+import type { RetryOptions } from '../../src/fetch/retry-policy.ts';
 import { SelClient } from '../../src/submit/sel-client.ts';
 
 /**
