@@ -35,6 +35,11 @@ export interface FetchedDocument {
 
 export interface HttpClient {
   fetchDocument(req: FetchRequest): Promise<FetchedDocument>;
+  /**
+   * Resolves once `url` may be fetched by other means (the browser renders tier 2 pages itself):
+   * robots.txt allows it and the host's turn has come. A client without politeness admits at once.
+   */
+  admit(url: string, signal?: AbortSignal): Promise<void>;
 }
 
 export interface HttpClientOptions {
@@ -57,6 +62,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
+    admit: async () => undefined,
     async fetchDocument(req) {
       const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
       let url = req.url;

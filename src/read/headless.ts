@@ -6,7 +6,7 @@ import { compileApiMapping, fieldOf, isItem, jsonKind, mapApiItems, type ApiMapp
 import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { USER_AGENT } from '../version.ts';
-import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
+import { startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
 
 /** SEL's defaults (config.go HeadlessConfig, rod.go). */
 const DEFAULT_WAIT_MS = 10_000;
@@ -106,9 +106,8 @@ interface RenderedPage {
  */
 async function renderPage(page: Page, url: string, source: SourceConfig, headless: Headless, intercept: Intercept | undefined, deps: PageReaderDeps): Promise<RenderedPage> {
   assertNavigable(url);
-  // The polite client refuses what robots.txt disallows and spaces requests per host; the
-  // browser has neither, so the page goes through it first. Costs one extra request per page.
-  await deps.http.fetchDocument(requestFor(source, url, deps.signal));
+  // The browser knows neither robots.txt nor the host's spacing: the polite client admits the page first.
+  await deps.http.admit(url, deps.signal);
 
   const captured: Promise<unknown>[] = [];
   const onResponse = (response: Response) => {

@@ -12,6 +12,7 @@ function fakeSite(clock: FakeClock, robots: Record<string, string> = {}) {
   let inFlight = 0;
   let maxInFlight = 0;
   const http: HttpClient = {
+    admit: async () => undefined,
     async fetchDocument(req: FetchRequest): Promise<FetchedDocument> {
       const url = new URL(req.url);
       if (url.pathname === '/robots.txt') {
@@ -82,6 +83,30 @@ describe('createPoliteHttpClient', () => {
       .fetchDocument(get('https://a.test/private/events'))
       .catch((e: unknown) => e as SelScraperError);
     expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED', message: 'skipped by robots.txt: https://a.test/robots.txt disallows "sel-scraper" from /private/events' });
+    expect(site.starts).toEqual([]);
+  });
+
+  it('admits a URL for the browser without fetching it, its start spaced from the host’s other requests', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock);
+    const http = polite(clock, site);
+    await http.fetchDocument(get('https://a.test/1'));
+    const fetched = site.starts[0]!.at;
+    await http.admit('https://a.test/2');
+    const admittedAt = clock.now();
+    await http.fetchDocument(get('https://a.test/3'));
+    expect(site.starts.map((s) => s.url)).toEqual(['https://a.test/1', 'https://a.test/3']);
+    expect(admittedAt - fetched).toBe(1_000);
+    expect(site.starts[1]!.at - admittedAt).toBe(1_000);
+  });
+
+  it('refuses to admit a URL robots.txt disallows', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock, { 'https://a.test': 'User-agent: *\nDisallow: /private\n' });
+    const error = await polite(clock, site)
+      .admit('https://a.test/private/events')
+      .catch((e: unknown) => e as SelScraperError);
+    expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED' });
     expect(site.starts).toEqual([]);
   });
 

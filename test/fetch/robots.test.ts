@@ -11,6 +11,7 @@ import { RobotsPolicy } from '../../src/fetch/robots.ts';
 function robotsSite(answers: Record<string, string | Error>) {
   const fetched: string[] = [];
   const http: HttpClient = {
+    admit: async () => undefined,
     async fetchDocument(req): Promise<FetchedDocument> {
       fetched.push(req.url);
       const answer = answers[new URL(req.url).origin];
@@ -106,6 +107,7 @@ describe('robots.txt of a source without certificate checks', () => {
     const seen: boolean[] = [];
     const policy = new RobotsPolicy({
       http: {
+        admit: async () => undefined,
         fetchDocument: (req) => {
           seen.push(req.insecureTls ?? false);
           return Promise.resolve({ url: req.url, status: 200, contentType: 'text/plain', text: 'User-agent: *\nAllow: /\n', bytes: 10, charset: 'utf-8' });
