@@ -1,4 +1,5 @@
 import { SelScraperError } from '../errors.ts';
+import { createNetwork } from '../fetch/network.ts';
 import type { KeyRecord, KeyRole } from '../keys/api-key.ts';
 import type { DatabaseTarget } from '../keys/database-url.ts';
 import { checkKey, type KeyVerdict } from '../keys/key-check.ts';
@@ -10,7 +11,7 @@ import { interactiveSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CheckKeyFlags } from './api-key.ts';
 import { describeRecord, formatTimestamp, keyJson } from './api-key-render.ts';
-import { guardSecrets, keyCommandEnvironment, networkFetch, secretsOf } from './api-key-store.ts';
+import { guardSecrets, keyCommandEnvironment, secretsOf } from './api-key-store.ts';
 import type { CliDeps } from './io.ts';
 
 interface Outcome {
@@ -112,8 +113,8 @@ function explain(label: string, verdict: KeyVerdict): Outcome {
 }
 
 async function checkWithServer(key: string, serverUrl: string, deps: CliDeps): Promise<Outcome> {
-  const network = networkFetch(deps);
-  const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: key, fetch: network.fetch, clock: deps.clock, userAgent: USER_AGENT });
+  const network = createNetwork({ dispatcher: deps.dispatcher, connections: 2 });
+  const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: key, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT });
   const label = describeKey(key);
   try {
     const preflight = await client.preflight(deps.signal);

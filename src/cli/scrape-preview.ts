@@ -1,9 +1,7 @@
 import path from 'node:path';
-import { Agent, type Dispatcher } from 'undici';
 import { defaultTimezone, loadEnvironment } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
-import { createHeadlessBrowser } from '../fetch/browser.ts';
-import { createSourceFetching } from '../fetch/source-fetching.ts';
+import { createNetwork } from '../fetch/network.ts';
 import { parseHttpUrl } from '../http-url.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import { previewSource, renderPreview } from '../run/preview.ts';
@@ -49,21 +47,14 @@ export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps
 }
 
 async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps): Promise<number> {
-  const network: Dispatcher = deps.dispatcher ?? new Agent();
-  const fetching = await createSourceFetching({
-    network,
-    fixturesDir: flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined,
-    clock: deps.clock,
-    maxRetryAfterMs: 120_000,
-    hostDelayMs: 1_000,
-    realNetwork: !deps.dispatcher,
-  });
   const env = loadEnvironment(deps.env, deps.cwd);
-  // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
-  const browser = flags.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env);
+  const network = createNetwork({ dispatcher: deps.dispatcher });
   try {
+    const fixturesDir = flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined;
+    const http = await network.sources({ fixturesDir, clock: deps.clock, maxRetryAfterMs: 120_000, hostDelayMs: 1_000 });
+    const browser = network.browser(env, { fixtures: fixturesDir !== undefined });
     const result = await previewSource(source, {
-      http: fetching.http,
+      http,
       clock: deps.clock,
       env,
       ...(deps.signal ? { signal: deps.signal } : {}),
@@ -74,8 +65,6 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps)
     const lost = result.invalid.length > 0 || result.pages.some((p) => !p.ok);
     return lost ? EXIT.partial : EXIT.ok;
   } finally {
-    await browser?.close();
-    await fetching.close();
-    if (!deps.dispatcher) await network.close();
+    await network.close();
   }
 }

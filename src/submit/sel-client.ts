@@ -196,6 +196,12 @@ export class SelClient {
   }
 }
 
+/** The client of `scrape all` and `scrape replay`: one rate limiter for every request, retries with a cap on Retry-After. */
+export function runSelClient(options: Pick<SelClientOptions, 'baseUrl' | 'apiKey' | 'fetch' | 'clock' | 'userAgent'> & { ratePerMinute: number; maxRetryAfterMs: number }): SelClient {
+  const { ratePerMinute, maxRetryAfterMs, ...rest } = options;
+  return new SelClient({ ...rest, limiter: new RateLimiter(ratePerMinute, options.clock), retry: { ...DEFAULT_RETRY, maxRetryAfterMs } });
+}
+
 /** The client of a command an admin runs at a terminal: no rate limit, a few quick retries, 10 s per request. */
 export function interactiveSelClient(options: Pick<SelClientOptions, 'baseUrl' | 'apiKey' | 'fetch' | 'clock' | 'userAgent'>): SelClient {
   return new SelClient({ ...options, limiter: new RateLimiter(0, options.clock), retry: INTERACTIVE_RETRY, requestTimeoutMs: 10_000 });
