@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import { parseHttpUrl } from '../http-url.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -17,7 +17,7 @@ export function loadEnvironment(processEnv: Env, cwd: string): Env {
     fromFile = dotenv.parse(readFileSync(path.join(cwd, '.env')));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new SelScraperError('ERR_USAGE', `cannot read ${path.join(cwd, '.env')}: ${(error as Error).message}`, { cause: error });
+      throw new SelScraperError('ERR_USAGE', `cannot read ${path.join(cwd, '.env')}: ${describeError(error)}`, { cause: error });
     }
   }
   return { ...fromFile, ...definedOnly(processEnv) };

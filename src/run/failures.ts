@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import type { DeliveryResult } from '../submit/batch-submitter.ts';
 
@@ -32,7 +32,7 @@ export async function writeFailures(file: string, records: readonly FailureRecor
     await writeFile(temporary, records.map((r) => JSON.stringify(r) + '\n').join(''));
     await rename(temporary, file);
   } catch (error) {
-    throw new SelScraperError('ERR_JOURNAL', `cannot write the failures file ${file}: ${(error as Error).message}`, {
+    throw new SelScraperError('ERR_JOURNAL', `cannot write the failures file ${file}: ${describeError(error)}`, {
       hint: 'check that the directory is writable (--failures or --state-dir)',
       cause: error,
     });
@@ -45,7 +45,7 @@ export async function readFailures(file: string): Promise<FailureRecord[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new SelScraperError('ERR_USAGE', `cannot read ${file}: ${(error as Error).message}`, {
+    throw new SelScraperError('ERR_USAGE', `cannot read ${file}: ${describeError(error)}`, {
       hint: 'pass the failures file a run printed (by default .sel-scraper/runs/<run-id>.failures.ndjson)',
       cause: error,
     });

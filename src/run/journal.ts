@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import type { Counters, EventProblem, SourceReport } from '../report/run-report.ts';
 import type { DeliveryResult, DeliveryStatus, SubmissionJournal } from '../submit/batch-submitter.ts';
@@ -197,7 +197,7 @@ export function readJournal(file: string): JournalEntry[] {
 }
 
 function journalError(message: string, error: unknown): SelScraperError {
-  return new SelScraperError('ERR_JOURNAL', `${message}: ${(error as Error).message}`, {
+  return new SelScraperError('ERR_JOURNAL', `${message}: ${describeError(error)}`, {
     hint: 'check that --state-dir is writable and the disk has room',
     cause: error,
   });

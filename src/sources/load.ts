@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import { sourceFileSchema, type SourceFile } from './schema.ts';
 import { closestMatch } from './suggest.ts';
 import type { ConfigIssue, SourceConfig } from './types.ts';
@@ -31,7 +31,7 @@ export async function loadSourceDirectory(dir: string, options: LoadOptions): Pr
   try {
     entries = (await readdir(dir)).sort();
   } catch (error) {
-    throw new SelScraperError('ERR_CONFIG_NOT_FOUND', `cannot read sources directory ${dir}: ${(error as Error).message}`, {
+    throw new SelScraperError('ERR_CONFIG_NOT_FOUND', `cannot read sources directory ${dir}: ${describeError(error)}`, {
       hint: 'pass --sources <dir> pointing at a folder of SEL source YAML files',
       cause: error,
     });

@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { describeError } from '../errors.ts';
 import { isFieldTemplate, parseFieldTemplate } from '../extract/field-template.ts';
 import { parseHttpUrl } from '../http-url.ts';
 import { parseGoDuration } from '../normalize/go-duration.ts';
@@ -206,7 +207,7 @@ function checkTemplates(
     try {
       parseFieldTemplate(text, where);
     } catch (problem) {
-      error(at, (problem as Error).message);
+      error(at, describeError(problem));
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import type { FetchAnswer, FetchLike } from '../fetch/fetch-like.ts';
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from '../fetch/retry-policy.ts';
 import { describeKey } from '../keys/redact.ts';
@@ -229,7 +229,7 @@ function toItemResult(item: Record<string, unknown>): ItemResult {
 
 function errorReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+  return cause?.code ?? cause?.message ?? describeError(error);
 }
 
 function problemTitle(body: unknown): string | undefined {
