@@ -52,7 +52,7 @@ export function parseSitemap(xml: string, sitemapUrl: string): SitemapDocument {
 }
 
 function entries(parent: Element, name: string): Element[] {
-  return parent.children.filter((node): node is Element => node.type === 'tag' && localName(node as Element) === name);
+  return parent.children.filter((node): node is Element => node.type === 'tag' && localName(node) === name);
 }
 
 function childText(parent: Element, name: string): string | undefined {

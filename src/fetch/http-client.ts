@@ -62,7 +62,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
-    admit: async () => undefined,
+    admit: () => Promise.resolve(),
     async fetchDocument(req) {
       const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
       let url = req.url;

@@ -18,7 +18,7 @@ export function createPoliteHttpClient(inner: HttpClient, options: PoliteHttpCli
     // The browser holds no slot while it renders: its start is spaced, as a fetch's is.
     async admit(url, signal) {
       await checkRobots(options, url, signal, false);
-      await options.hostGate.run(url, async () => undefined, signal);
+      await options.hostGate.run(url, () => Promise.resolve(), signal);
     },
     async fetchDocument(req: FetchRequest) {
       await checkRobots(options, req.url, req.signal, req.insecureTls ?? false);

@@ -69,7 +69,7 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
   const description = cleanText(raw.description);
   if (description) {
     if (longerThan(description, MAX_DESCRIPTION)) {
-      event.description = [...description].slice(0, MAX_DESCRIPTION - 1).join('') + '…';
+      event.description = Array.from(description).slice(0, MAX_DESCRIPTION - 1).join('') + '…';
       warnings.push(`description cut to ${MAX_DESCRIPTION} characters`);
     } else {
       event.description = description;
@@ -148,7 +148,7 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
  * units cannot have more code points, so only long strings are split into an array to count.
  */
 function longerThan(text: string, max: number): boolean {
-  return text.length > max && [...text].length > max;
+  return text.length > max && Array.from(text).length > max;
 }
 
 function toOccurrence(dates: ResolvedDates): OccurrenceInput {

@@ -111,7 +111,7 @@ async function renderPage(page: Page, url: string, source: SourceConfig, headles
 
   const captured: Promise<unknown>[] = [];
   const onResponse = (response: Response) => {
-    if (intercept?.pattern.test(response.url())) captured.push(response.json().then((body) => ({ url: response.url(), body }), (error: unknown) => ({ url: response.url(), error })));
+    if (intercept?.pattern.test(response.url())) captured.push(response.json().then((body: unknown) => ({ url: response.url(), body }), (error: unknown) => ({ url: response.url(), error })));
   };
   if (intercept) page.on('response', onResponse);
   try {

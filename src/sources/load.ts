@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { describeError, SelScraperError } from '../errors.ts';
-import { sourceFileSchema, type SourceFile } from './schema.ts';
+import { sourceFileSchema } from './schema.ts';
 import { closestMatch } from './suggest.ts';
 import type { ConfigIssue, SourceConfig } from './types.ts';
 import { applyDefaults, checkSourceRules, type ConfigPath } from './validate.ts';
@@ -97,7 +97,7 @@ export function parseSourceFile(file: string, text: string, options: LoadOptions
   for (const rule of checkSourceRules(parsed.data)) {
     issues.push({ ...positionOf(rule.path), severity: rule.severity, message: rule.message, ...(rule.hint ? { hint: rule.hint } : {}) });
   }
-  return { config: applyDefaults(parsed.data as SourceFile, file, options.defaultTimezone), issues, positionOf };
+  return { config: applyDefaults(parsed.data, file, options.defaultTimezone), issues, positionOf };
 }
 
 function describeSchemaIssue(
