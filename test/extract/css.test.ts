@@ -248,7 +248,7 @@ describe('extractEventDetail', () => {
   });
 });
 
-const CORPUS = '/work/shared/reference/sel-configs';
+const CORPUS = path.resolve(import.meta.dirname, '../../../shared/reference/sel-configs');
 
 describe.skipIf(!existsSync(CORPUS))('the real SEL configs', () => {
   const tier1 = readdirSync(CORPUS)

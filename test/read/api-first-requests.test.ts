@@ -10,7 +10,7 @@ import { parseSourceFile } from '../../src/sources/load.ts';
 import type { SourceConfig } from '../../src/sources/types.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
-const CORPUS = '/work/shared/reference/sel-configs';
+const CORPUS = path.resolve(import.meta.dirname, '../../../shared/reference/sel-configs');
 const STUB_FAILURE = 'stub: no network in this test';
 
 /** SEL's real REST, GraphQL and sitemap configs, when the reference corpus is on this machine. */
