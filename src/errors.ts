@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'ERR_JOURNAL'
   | 'ERR_INTERRUPTED'
   | 'ERR_TIMEOUT'
+  | 'ERR_FETCH_FORBIDDEN_ADDRESS'
+  | 'ERR_RUN_LOCKED'
   | 'ERR_INTERNAL';
 
 export interface SelScraperErrorOptions {

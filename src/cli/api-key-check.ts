@@ -1,5 +1,4 @@
 import { SelScraperError } from '../errors.ts';
-import { createNetwork } from '../fetch/network.ts';
 import type { KeyRecord, KeyRole } from '../keys/api-key.ts';
 import type { DatabaseTarget } from '../keys/database-url.ts';
 import { checkKey, type KeyVerdict } from '../keys/key-check.ts';
@@ -7,11 +6,11 @@ import { PostgresKeyStore } from '../keys/postgres-store.ts';
 import { describeKey } from '../keys/redact.ts';
 import { chooseStore } from '../keys/store-choice.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
-import { interactiveSelClient } from '../submit/sel-client.ts';
-import { USER_AGENT } from '../version.ts';
 import type { CheckKeyFlags } from './api-key.ts';
 import { describeRecord, formatTimestamp, keyJson } from './api-key-render.ts';
+import { checkKeyWithServer } from './api-key-server-check.ts';
 import { guardSecrets, keyCommandEnvironment, secretsOf } from './api-key-store.ts';
+import { keyFromFlags } from './secrets.ts';
 import type { CliDeps } from './io.ts';
 
 interface Outcome {
@@ -31,16 +30,22 @@ interface Outcome {
  */
 export async function checkApiKey(flags: CheckKeyFlags, deps: CliDeps): Promise<number> {
   const env = keyCommandEnvironment(deps);
-  const key = flags.key || env.SEL_API_KEY || env.SEL_INGEST_KEY;
+  const key = (await keyFromFlags(flags, deps)) || env.SEL_API_KEY || env.SEL_INGEST_KEY;
   if (!key) {
     throw new SelScraperError('ERR_KEY_MISSING', 'no key to check', { hint: 'pass --key, or set SEL_API_KEY (or SEL_INGEST_KEY) in the environment or .env' });
   }
-  const choice = chooseStore(flags, env);
+  // With a database and a server both known, the database explains and the server confirms.
+  const choice = chooseStore({ ...flags, ...(flags.databaseUrl ? { server: undefined } : {}) }, env);
+  const crossCheck = choice.kind === 'database' ? flags.server || env.SEL_SERVER_URL : undefined;
   const outcome = await guardSecrets(
     () => [key, ...secretsOf(choice, env)],
-    () => (choice.kind === 'database' ? checkInDatabase(key, choice.target, deps) : checkWithServer(key, choice.serverUrl, deps)),
+    async () => {
+      if (choice.kind === 'server') return checkWithServer(key, choice.serverUrl, deps);
+      const inDatabase = await checkInDatabase(key, choice.target, deps);
+      return inDatabase.valid && crossCheck ? confirmWithServer(inDatabase, key, crossCheck, choice.target.label, deps) : inDatabase;
+    },
   );
-  const store = choice.kind === 'database' ? `database ${choice.target.label}` : `server ${choice.serverUrl}`;
+  const store = choice.kind === 'database' ? `database ${choice.target.label}${crossCheck ? ` and server ${crossCheck}` : ''}` : `server ${choice.serverUrl}`;
   if (flags.json) {
     const { record, ...rest } = outcome;
     deps.stdout.write(JSON.stringify({ store, key: describeKey(key), ...rest, ...(record ? { record: keyJson(record, deps.clock.now()) } : {}) }) + '\n');
@@ -112,15 +117,38 @@ function explain(label: string, verdict: KeyVerdict): Outcome {
   }
 }
 
+/**
+ * SEL's key guide has a case of its own: the database holds the key, active and matching, yet
+ * the server answers 401. SEL looks keys up on every request (no cache, contract §2.3), so the
+ * server is not reading this database (another DATABASE_URL, another server behind the URL), or
+ * something between strips the Authorization header.
+ */
+async function confirmWithServer(inDatabase: Outcome, key: string, serverUrl: string, databaseLabel: string, deps: CliDeps): Promise<Outcome> {
+  const verdict = await checkKeyWithServer(key, serverUrl, deps);
+  if (verdict === inDatabase.role) return { ...inDatabase, message: `${inDatabase.message}; the server accepts it` };
+  if (verdict === 'rejected') {
+    return {
+      ...inDatabase,
+      valid: false,
+      reason: 'not-picked-up',
+      message: `key ${describeKey(key)} is valid and active in database ${databaseLabel}, but the server ${serverUrl} answers 401: the server has not picked up this key`,
+      hint: 'SEL\'s key guide says to restart the server or wait for its cache, but SEL reads keys from its database on every request: check that the server uses this database (its DATABASE_URL) and that no proxy strips the Authorization header',
+    };
+  }
+  return {
+    ...inDatabase,
+    valid: false,
+    reason: 'role-mismatch',
+    message: `key ${describeKey(key)} is ${inDatabase.role ?? '?'} in database ${databaseLabel}, but the server ${serverUrl} sees it as ${verdict}: the server is not reading this database`,
+    hint: 'check that the server uses this database (its DATABASE_URL)',
+  };
+}
+
 async function checkWithServer(key: string, serverUrl: string, deps: CliDeps): Promise<Outcome> {
-  const network = createNetwork({ dispatcher: deps.dispatcher, connections: 2 });
-  const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: key, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT });
   const label = describeKey(key);
-  try {
-    const preflight = await client.preflight(deps.signal);
-    if (preflight.role === 'agent') {
-      return { valid: true, reason: 'ok', role: 'agent', message: `key ${label} is valid: an agent key, right for scraping` };
-    }
+  const verdict = await checkKeyWithServer(key, serverUrl, deps);
+  if (verdict === 'agent') return { valid: true, reason: 'ok', role: 'agent', message: `key ${label} is valid: an agent key, right for scraping` };
+  if (verdict === 'admin') {
     return {
       valid: true,
       reason: 'ok',
@@ -128,20 +156,11 @@ async function checkWithServer(key: string, serverUrl: string, deps: CliDeps): P
       message: `key ${label} is valid: an admin key`,
       hint: '`scrape all` refuses admin keys unless --allow-admin-key; scrape with an agent key',
     };
-  } catch (error) {
-    if (error instanceof SelScraperError && error.code === 'ERR_KEY_REJECTED') {
-      return {
-        valid: false,
-        reason: 'rejected',
-        message: `key ${label} is rejected by the server (401): it is unknown, revoked, expired or mistyped, and the server does not say which`,
-        hint: 'run the check against SEL\'s database (--database-url or DATABASE_URL) to learn which',
-      };
-    }
-    if (error instanceof SelScraperError && error.code === 'ERR_SERVER_UNREACHABLE') {
-      throw new SelScraperError('ERR_KEY_STORE', error.message, error.hint ? { hint: error.hint } : {});
-    }
-    throw error;
-  } finally {
-    await network.close();
   }
+  return {
+    valid: false,
+    reason: 'rejected',
+    message: `key ${label} is rejected by the server (401): it is unknown, revoked, expired or mistyped, and the server does not say which`,
+    hint: 'run the check against SEL\'s database (--database-url or DATABASE_URL) to learn which',
+  };
 }

@@ -1,4 +1,5 @@
 import { keyStatus, type KeyRecord } from '../keys/api-key.ts';
+import { keyAgeFlags, type KeyAgeFlags } from '../keys/rotation.ts';
 
 /** Names come from the database; control characters in them must not drive the terminal. */
 export function printable(text: string): string {
@@ -34,20 +35,41 @@ export function keyJson(record: KeyRecord, nowMs: number) {
   };
 }
 
-const COLUMNS = ['ID', 'PREFIX', 'NAME', 'ROLE', 'STATUS', 'CREATED', 'LAST USED', 'EXPIRES'];
+/** When `list` flags a key: SEL's guide asks for rotation every 90 days. */
+export interface KeyAgeLimits {
+  maxAgeDays: number;
+  expiryWarningDays: number;
+}
 
-/** The `list` table: full ids (so they can be pasted into `revoke`), dates in UTC. */
-export function renderKeyTable(records: readonly KeyRecord[], nowMs: number): string {
-  const rows = records.map((r) => [
-    r.id,
-    r.prefix,
-    printable(r.name),
-    r.role,
-    keyStatus(r, nowMs),
-    formatDay(r.createdAt, ''),
-    formatDay(r.lastUsedAt, 'never'),
-    formatDay(r.expiresAt, 'never'),
-  ]);
+/** What `list` says of a key's age: "rotate" past the limit, "expires soon" near its expiry. */
+function ageNote(flags: KeyAgeFlags): string {
+  return [flags.rotationDue ? 'rotate' : '', flags.expiresSoon ? 'expires soon' : ''].filter(Boolean).join(', ');
+}
+
+/** The JSON shape of a key in `list`: keyJson plus its age and flags. */
+export function listedKeyJson(record: KeyRecord, nowMs: number, limits: KeyAgeLimits) {
+  return { ...keyJson(record, nowMs), ...keyAgeFlags(record, nowMs, limits) };
+}
+
+const COLUMNS = ['ID', 'PREFIX', 'NAME', 'ROLE', 'STATUS', 'CREATED', 'AGE', 'LAST USED', 'EXPIRES', 'NOTE'];
+
+/** The `list` table: full ids (so they can be pasted into `revoke`), dates in UTC, age in days. */
+export function renderKeyTable(records: readonly KeyRecord[], nowMs: number, limits: KeyAgeLimits): string {
+  const rows = records.map((r) => {
+    const age = keyAgeFlags(r, nowMs, limits);
+    return [
+      r.id,
+      r.prefix,
+      printable(r.name),
+      r.role,
+      keyStatus(r, nowMs),
+      formatDay(r.createdAt, ''),
+      `${age.ageDays}d`,
+      formatDay(r.lastUsedAt, 'never'),
+      formatDay(r.expiresAt, 'never'),
+      ageNote(age),
+    ];
+  });
   const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (cells: readonly string[]) =>
     cells

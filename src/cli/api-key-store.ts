@@ -1,8 +1,7 @@
-import { loadEnvironment, type Env } from '../config/run-config.ts';
+import type { Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { createNetwork } from '../fetch/network.ts';
 import { AdminHttpKeyStore } from '../keys/admin-http-store.ts';
-import { envFileExposure } from '../keys/env-file.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import { PostgresKeyStore } from '../keys/postgres-store.ts';
 import { redactSecrets } from '../keys/redact.ts';
@@ -10,13 +9,11 @@ import { chooseStore, type StoreChoice, type StoreFlags } from '../keys/store-ch
 import { interactiveSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
+import { commandEnvironment } from './secrets.ts';
 
 /** The environment a key command sees, after warning if the `.env` it reads is too open. */
 export function keyCommandEnvironment(deps: CliDeps): Env {
-  const env = loadEnvironment(deps.env, deps.cwd);
-  const exposure = envFileExposure(deps.cwd);
-  if (exposure) deps.stderr.write(exposure + '\n');
-  return env;
+  return commandEnvironment(deps);
 }
 
 /** Everything secret a key command may hold, for the last line of defence in `guardSecrets`. */
@@ -46,17 +43,27 @@ export async function guardSecrets<T>(secrets: () => readonly string[], run: () 
   }
 }
 
-/** Opens the chosen store, runs `use` on it and always closes it again. */
-export async function withKeyStore<T>(flags: StoreFlags, deps: CliDeps, use: (store: KeyStore) => Promise<T>): Promise<T> {
+/**
+ * Opens the chosen store, runs `use` on it and always closes it again. `use` also learns the SEL
+ * server that can confirm a key (the admin API's own server, else --server or SEL_SERVER_URL
+ * beside a database: with `serverBesideDatabase`, --server then names that server, not a store).
+ */
+export async function withKeyStore<T>(
+  flags: StoreFlags,
+  deps: CliDeps,
+  use: (store: KeyStore, server: string | undefined) => Promise<T>,
+  options: { serverBesideDatabase?: boolean } = {},
+): Promise<T> {
   const env = keyCommandEnvironment(deps);
-  const choice = chooseStore(flags, env);
+  const choice = chooseStore(options.serverBesideDatabase && flags.databaseUrl ? { ...flags, server: undefined } : flags, env);
+  const server = choice.kind === 'server' ? choice.serverUrl : options.serverBesideDatabase ? flags.server || env.SEL_SERVER_URL : undefined;
   return guardSecrets(
     () => secretsOf(choice, env),
     async () => {
       if (choice.kind === 'database') {
         const store = await PostgresKeyStore.connect({ target: choice.target, now: () => deps.clock.now() });
         try {
-          return await use(store);
+          return await use(store, server);
         } finally {
           await store.close();
         }
@@ -71,7 +78,7 @@ export async function withKeyStore<T>(flags: StoreFlags, deps: CliDeps, use: (st
         const { serverUrl, adminKey } = choice;
         const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: adminKey, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT });
         const store = await AdminHttpKeyStore.connect({ serverUrl, adminKey, fetch: network.selFetch, exchangeToken: () => client.preflight(), userAgent: USER_AGENT });
-        return await use(store);
+        return await use(store, server);
       } finally {
         await network.close();
       }

@@ -16,8 +16,22 @@ export interface CreateKeyFlags extends StoreOptionFlags {
   sourceId?: string;
 }
 
+export interface ListKeyFlags extends StoreOptionFlags {
+  maxAgeDays: number;
+  expiryWarningDays: number;
+}
+
+export interface RotateKeyFlags extends StoreOptionFlags {
+  envFile?: string;
+  envVar?: string;
+  name?: string;
+  expiresInDays?: number;
+  keepOld?: boolean;
+}
+
 export interface CheckKeyFlags {
   key?: string;
+  keyFile?: string;
   databaseUrl?: string;
   server?: string;
   json?: boolean;
@@ -45,10 +59,29 @@ const CREATE_OPTIONS: OptionSpec[] = [
   ...STORE_OPTIONS,
 ];
 
+const LIST_OPTIONS: OptionSpec[] = [
+  { flags: '--max-age-days <n>', description: 'flag active keys at least this old as due for rotation (SEL\'s guide: every 90 days)', parse: intOption(1, 36_500), default: 90 },
+  { flags: '--expiry-warning-days <n>', description: 'flag active keys that expire within this many days', parse: intOption(0, 36_500), default: 14 },
+  ...STORE_OPTIONS,
+];
+
+const ROTATE_OPTIONS: OptionSpec[] = [
+  { flags: '--env-file <file>', description: 'write the new key into this env file (only its line changes; mode 600); without it the new key is printed once' },
+  { flags: '--env-var <name>', description: 'the variable that holds the key (default: SEL_API_KEY, or SEL_INGEST_KEY when the file uses that)' },
+  { flags: '--name <name>', description: 'name of the new key (default: the old name with "(rotated <date>)")' },
+  { flags: '--expires-in-days <n>', description: 'days until the new key stops working (default: the old key\'s lifetime)', parse: intOption(1, 36_500) },
+  { flags: '--keep-old', description: 'do not revoke the old key (revoke it later, once nothing uses it)' },
+  DATABASE_URL,
+  { ...SERVER, description: 'SEL server base URL: checks the new key before the old one is revoked, and is the key store when no database URL is set (default: $SEL_SERVER_URL)' },
+  ADMIN_KEY,
+  JSON_OUTPUT,
+];
+
 const CHECK_OPTIONS: OptionSpec[] = [
-  { flags: '--key <key>', description: 'the key to check (default: $SEL_API_KEY, else $SEL_INGEST_KEY, also read from .env)' },
+  { flags: '--key <key>', description: 'the key to check (default: $SEL_API_KEY, else $SEL_INGEST_KEY, also read from .env); visible in `ps`, prefer --key-file' },
+  { flags: '--key-file <path>', description: 'read the key to check from a file, or from standard input with -' },
   { ...DATABASE_URL, description: `${DATABASE_URL.description}; names the exact reason a key is rejected` },
-  { ...SERVER, description: 'SEL server base URL, asked whether it accepts the key and with which role (default: $SEL_SERVER_URL when no database URL is set)' },
+  { ...SERVER, description: 'SEL server base URL, asked whether it accepts the key and with which role (default: $SEL_SERVER_URL); with a database too, both are asked' },
   JSON_OUTPUT,
 ];
 
@@ -71,17 +104,33 @@ Key store (checked in this order):
   $SEL_SERVER_URL        (environment or .env) the admin API
 `;
 
+const ROTATE_HELP = `
+Examples:
+  # a build host's .env, against SEL's database, checked with the server it feeds
+  sel-scraper api-key rotate Ab3dE_9x --env-file .env --database-url "$DATABASE_URL" --server https://staging.example.org
+  # through the admin API, keeping the old key until the other hosts have the new one
+  sel-scraper api-key rotate 1f0c9a2e --env-file /etc/sel-scraper/.env --server https://staging.example.org --keep-old
+
+Exit status: 0 rotated; 3 stopped half way with both keys active (the output says what to run next);
+4 the server rejected the new key (rolled back: new key revoked, env file restored); 2 bad usage
+or an env file that cannot be read or written (nothing changed, or rolled back); 5 store or server unreachable.
+`;
+
 export function registerApiKeyCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
   const apiKey = program.command('api-key').description('create, list, revoke and check SEL API keys').addHelpText('after', STORE_HELP);
   withOptions(apiKey.command('create').argument('<name>', 'what the key is for, e.g. the scraper that uses it'), CREATE_OPTIONS)
     .description('mint a key; it is printed once and never again')
     .action(async (name: string, flags: CreateKeyFlags) => setExitCode(await (await import('./api-key-create.ts')).createApiKey(name, flags, deps)));
-  withOptions(apiKey.command('list'), STORE_OPTIONS)
-    .description('every key with its full id, prefix, role and status (active, revoked, expired)')
-    .action(async (flags: StoreOptionFlags) => setExitCode(await (await import('./api-key-list.ts')).listApiKeys(flags, deps)));
+  withOptions(apiKey.command('list'), LIST_OPTIONS)
+    .description('every key with its full id, prefix, role, status (active, revoked, expired), age, and keys due for rotation or about to expire')
+    .action(async (flags: ListKeyFlags) => setExitCode(await (await import('./api-key-list.ts')).listApiKeys(flags, deps)));
   withOptions(apiKey.command('revoke').argument('<id>', 'a full id, at least 8 characters of one, or the key\'s 8-character prefix'), STORE_OPTIONS)
     .description('revoke a key; it stops working at once')
     .action(async (id: string, flags: StoreOptionFlags) => setExitCode(await (await import('./api-key-revoke.ts')).revokeApiKey(id, flags, deps)));
+  withOptions(apiKey.command('rotate').argument('<id>', 'the key to replace: a full id, at least 8 characters of one, or its 8-character prefix'), ROTATE_OPTIONS)
+    .description('replace a key in one safe step: create a new one with the same role, write it into --env-file, check it with the server, then revoke the old one')
+    .addHelpText('after', ROTATE_HELP)
+    .action(async (id: string, flags: RotateKeyFlags) => setExitCode(await (await import('./api-key-rotate.ts')).rotateApiKey(id, flags, deps)));
   withOptions(apiKey.command('check'), CHECK_OPTIONS)
     .description('would SEL accept this key? With a database, says exactly why not')
     .action(async (flags: CheckKeyFlags) => setExitCode(await (await import('./api-key-check.ts')).checkApiKey(flags, deps)));

@@ -21,4 +21,9 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: process.stderr,
   clock: systemClock,
   signal: controller.signal,
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 });

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { Env } from '../config/run-config.ts';
 import type { Dispatcher } from '../fetch/network.ts';
+import type { Redactor } from '../keys/redact.ts';
 
 export interface Output {
   write(text: string): void;
@@ -16,4 +17,11 @@ export interface CliDeps {
   /** Replaces the network for both sources and the SEL server (tests). */
   dispatcher?: Dispatcher;
   signal?: AbortSignal;
+  /** The whole of standard input (`--key-file -`). */
+  readStdin?: () => Promise<string>;
+  /**
+   * The command's secrets, learnt as it goes; main() passes stdout and stderr through it, and
+   * commands through it what they write to files.
+   */
+  redactor?: Redactor;
 }

@@ -1,27 +1,35 @@
 import { Command, CommanderError } from 'commander';
 import type { Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
-import { redactSecrets } from '../keys/redact.ts';
+import { Redactor } from '../keys/redact.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
 import { VERSION } from '../version.ts';
 import { registerApiKeyCommands } from './api-key.ts';
+import { registerHealthCommands } from './health.ts';
 import type { CliDeps } from './io.ts';
 import { registerScrapeCommands } from './scrape.ts';
 import { registerSourcesCommands } from './sources.ts';
 
-const SECRET_FLAGS = ['--key', '--admin-key', '--database-url'];
-const SECRET_ENV = /^(SEL_API_KEY|SEL_INGEST_KEY|SEL_ADMIN_API_KEY|DATABASE_URL|TEST_DATABASE_URL|SEL_GRAPHQL_TOKEN_.+)$/;
+const KEY_FLAGS = ['--key', '--admin-key'];
+const URL_FLAGS = ['--database-url', '--server'];
+
+/** The value of each occurrence of `flag` in argv (`--flag value` or `--flag=value`). */
+function flagValues(argv: readonly string[], flag: string): string[] {
+  return argv.flatMap((arg, i) => (arg === flag ? [argv[i + 1] ?? ''] : arg.startsWith(`${flag}=`) ? [arg.slice(flag.length + 1)] : []));
+}
+
+/** Secrets given on the command line, known to the redactor before anything runs. */
+function redactArguments(redactor: Redactor, argv: readonly string[]): void {
+  for (const flag of KEY_FLAGS) for (const value of flagValues(argv, flag)) redactor.addKey(value);
+  for (const flag of URL_FLAGS) for (const value of flagValues(argv, flag)) redactor.addUrlUserinfo(value);
+  for (const value of flagValues(argv, '--database-url')) redactor.addSecret(value);
+}
 
 /**
- * Secrets that may be in play (flags, the environment and .env), so that no message can echo
- * one, whatever goes wrong: a last safety net behind each command's own care.
+ * On the error path, the environment and .env too, whatever the command got to: a last safety
+ * net behind each command's own care.
  */
-async function secretsIn(argv: readonly string[], deps: CliDeps): Promise<string[]> {
-  const fromFlags = argv.flatMap((arg, i) => {
-    if (SECRET_FLAGS.includes(arg)) return [argv[i + 1] ?? ''];
-    const flag = SECRET_FLAGS.find((f) => arg.startsWith(`${f}=`));
-    return flag ? [arg.slice(flag.length + 1)] : [];
-  });
+async function redactAnyEnvironment(redactor: Redactor, deps: CliDeps): Promise<void> {
   let env: Env = deps.env;
   try {
     // Loaded on the error path only, so --help and other commands that never read .env skip dotenv.
@@ -30,12 +38,16 @@ async function secretsIn(argv: readonly string[], deps: CliDeps): Promise<string
   } catch {
     // An unreadable .env is reported by the command itself; the process environment still counts.
   }
-  const fromEnv = Object.entries(env).flatMap(([name, value]) => (SECRET_ENV.test(name) && value ? [value] : []));
-  return [...fromFlags, ...fromEnv].filter((s) => s.length > 0);
+  (await import('./secrets.ts')).redactEnvironment(redactor, env);
 }
 
 /** Runs the CLI and returns the exit code; the single place errors become exit codes. */
-export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+export async function main(argv: readonly string[], given: CliDeps): Promise<number> {
+  // Everything printed passes the command's one redactor, and control characters from pages
+  // and servers are escaped so they cannot drive the terminal.
+  const redactor = given.redactor ?? new Redactor();
+  redactArguments(redactor, argv);
+  const deps: CliDeps = { ...given, redactor, stdout: redactor.writer(given.stdout, true), stderr: redactor.writer(given.stderr, true) };
   let exitCode: number = EXIT.ok;
   const setExitCode = (code: number) => {
     exitCode = code;
@@ -50,6 +62,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   registerScrapeCommands(program, deps, setExitCode);
   registerSourcesCommands(program, deps, setExitCode);
   registerApiKeyCommands(program, deps, setExitCode);
+  registerHealthCommands(program, deps, setExitCode);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -59,13 +72,13 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    const secrets = await secretsIn(argv, deps);
+    await redactAnyEnvironment(redactor, deps);
     if (error instanceof SelScraperError) {
-      deps.stderr.write(redactSecrets(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`, secrets));
+      deps.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
       return exitCodeForError(error.code);
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    deps.stderr.write(redactSecrets(`internal error: ${detail}\nThis is a bug in sel-scraper; please report it with the command you ran.\n`, secrets));
+    deps.stderr.write(`internal error: ${detail}\nThis is a bug in sel-scraper; please report it with the command you ran.\n`);
     return EXIT.internal;
   }
 }

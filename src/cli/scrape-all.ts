@@ -1,22 +1,44 @@
 import path from 'node:path';
-import { defaultTimezone, loadEnvironment, resolveServerSettings } from '../config/run-config.ts';
+import { defaultTimezone, resolveServerSettings, type Env, type ServerSettings } from '../config/run-config.ts';
+import { SelScraperError } from '../errors.ts';
 import { createNetwork } from '../fetch/network.ts';
+import { recordHistory } from '../health/history-file.ts';
 import { renderSummary } from '../report/render.ts';
-import { findRunToResume, runDefinition } from '../run/run-definition.ts';
+import { runDefinition } from '../run/run-definition.ts';
+import { systemLockDeps } from '../run/run-lock.ts';
+import { claimRun, type ClaimedRun } from '../run/run-state.ts';
 import { runScrape } from '../run/scrape-run.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
 import { runSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeAllFlags } from './scrape.ts';
+import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
 /** `scrape all`, loaded only when that command runs. */
 export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<number> {
-  const env = loadEnvironment(deps.env, deps.cwd);
+  const env = commandEnvironment(deps);
+  const key = await keyFromFlags(flags, deps);
   const dryRun = flags.dryRun ?? false;
   const stateDir = path.resolve(deps.cwd, flags.stateDir);
-  const resume = flags.resume === undefined ? undefined : findRunToResume(flags.resume, stateDir, dryRun);
-  const settings = dryRun ? undefined : resolveServerSettings({ server: flags.server, key: flags.key }, env);
+  if (dryRun && flags.resume !== undefined) throw new SelScraperError('ERR_USAGE', '--resume continues a live run; it cannot be combined with --dry-run');
+  const settings = dryRun ? undefined : resolveServerSettings({ server: flags.server, key }, env);
+  // Before anything is fetched or sent: a run that another process is running stops here.
+  const claim = dryRun ? undefined : claimRun(stateDir, flags.resume, { lock: systemLockDeps(() => deps.clock.now()), notice: (line) => deps.stderr.write(line + '\n') });
+  try {
+    return await scrapeClaimed(flags, deps, { env, dryRun, stateDir, settings, claim });
+  } finally {
+    claim?.release();
+  }
+}
+
+async function scrapeClaimed(
+  flags: ScrapeAllFlags,
+  deps: CliDeps,
+  run: { env: Env; dryRun: boolean; stateDir: string; settings: ServerSettings | undefined; claim: ClaimedRun | undefined },
+): Promise<number> {
+  const { env, dryRun, stateDir, settings, claim } = run;
+  const resume = claim?.resume;
   const definition = runDefinition(resume, settings, {
     sourcesDir: path.resolve(deps.cwd, flags.sources),
     only: flags.source ?? [],
@@ -47,7 +69,7 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
         serverUrl: settings?.serverUrl,
         timeoutMs: flags.timeout > 0 ? flags.timeout * 1000 : undefined,
         sourceTimeoutMs: flags.sourceTimeout > 0 ? flags.sourceTimeout * 1000 : undefined,
-        state: dryRun ? undefined : { dir: stateDir, definition, resume, failuresFile: flags.failures ? path.resolve(deps.cwd, flags.failures) : undefined },
+        state: claim && { dir: stateDir, runId: claim.runId, unsaved: claim.unsaved, definition, resume, failuresFile: flags.failures ? path.resolve(deps.cwd, flags.failures) : undefined },
       },
       {
         http,
@@ -56,9 +78,11 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
         clock: deps.clock,
         log: (line) => deps.stderr.write(line + '\n'),
         ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.redactor ? { redactor: deps.redactor } : {}),
         browser,
       },
     );
+    await recordHistory(stateDir, report, deps);
     human.write(renderSummary(report) + '\n');
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;

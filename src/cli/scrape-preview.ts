@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defaultTimezone, loadEnvironment } from '../config/run-config.ts';
+import { defaultTimezone, loadEnvironment, type Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { createNetwork } from '../fetch/network.ts';
 import { parseHttpUrl } from '../http-url.ts';
@@ -10,6 +10,7 @@ import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
 import { applyDefaults } from '../sources/validate.ts';
 import type { CliDeps } from './io.ts';
+import { commandEnvironment } from './secrets.ts';
 
 export interface PreviewFlags {
   sources: string;
@@ -20,7 +21,7 @@ export interface PreviewFlags {
 
 /** `scrape source <name>`: one configured source, previewed, nothing submitted. */
 export async function previewNamedSource(name: string, flags: PreviewFlags, deps: CliDeps): Promise<number> {
-  const env = loadEnvironment(deps.env, deps.cwd);
+  const env = commandEnvironment(deps);
   const loaded = await loadSourceDirectory(path.resolve(deps.cwd, flags.sources), { defaultTimezone: defaultTimezone(env) });
   const source = loaded.sources.find((s) => s.name.toLowerCase() === name.toLowerCase());
   if (!source) {
@@ -33,8 +34,9 @@ export async function previewNamedSource(name: string, flags: PreviewFlags, deps
     const suggestion = closestMatch(name, loaded.sources.map((s) => s.name));
     throw new SelScraperError('ERR_USAGE', `no source named "${name}" in ${flags.sources}`, { hint: suggestion ? `did you mean \`${suggestion}\`?` : 'run `sel-scraper sources validate` to list the sources' });
   }
+  deps.redactor?.addSource(source);
   if (!source.enabled) deps.stderr.write(`note: ${source.name} is disabled; previewing it anyway (scrape all skips it)\n`);
-  return preview(source, flags, deps);
+  return preview(source, flags, deps, env);
 }
 
 /** `scrape url <url>`: a page read as a JSON-LD source (SEL's tier 0), nothing submitted. */
@@ -43,11 +45,11 @@ export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps
   if (!parsed) throw new SelScraperError('ERR_USAGE', `not an http(s) URL: "${url}"`);
   const env = loadEnvironment(deps.env, deps.cwd);
   const source = applyDefaults({ name: parsed.hostname, url, tier: 0, license: 'CC0-1.0', ...(flags.timezone ? { timezone: flags.timezone } : {}) }, '(command line)', defaultTimezone(env));
-  return preview(source, flags, deps);
+  deps.redactor?.addSource(source);
+  return preview(source, flags, deps, env);
 }
 
-async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps): Promise<number> {
-  const env = loadEnvironment(deps.env, deps.cwd);
+async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps, env: Env): Promise<number> {
   const network = createNetwork({ dispatcher: deps.dispatcher });
   try {
     const fixturesDir = flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined;

@@ -1,25 +1,36 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadEnvironment, resolveServerSettings } from '../config/run-config.ts';
+import { resolveServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { createNetwork } from '../fetch/network.ts';
 import { renderSummary } from '../report/render.ts';
 import { readFailures } from '../run/failures.ts';
 import { defaultFailuresPath } from '../run/journal.ts';
 import { runReplay } from '../run/replay.ts';
+import { isRunId } from '../run/run-id.ts';
+import { preparePrivateStateDir } from '../run/state-dir.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
 import { runSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeReplayFlags } from './scrape.ts';
+import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
 /** `scrape replay <file>`, loaded only when that command runs. */
 export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps: CliDeps): Promise<number> {
-  const env = loadEnvironment(deps.env, deps.cwd);
-  const settings = resolveServerSettings({ server: flags.server, key: flags.key }, env);
-  const input = path.resolve(deps.cwd, file);
+  const env = commandEnvironment(deps);
+  const settings = resolveServerSettings({ server: flags.server, key: await keyFromFlags(flags, deps) }, env);
+  const stateDir = path.resolve(deps.cwd, flags.stateDir);
+  const input = failuresInput(file, stateDir, deps.cwd);
   const records = await readFailures(input);
   if (records.length === 0) throw new SelScraperError('ERR_USAGE', `${file} lists no events`, { hint: 'nothing to replay: the run it came from delivered everything' });
-  const stateDir = path.resolve(deps.cwd, flags.stateDir);
+  if (!flags.failures) {
+    try {
+      preparePrivateStateDir(stateDir, (line) => deps.stderr.write(line + '\n'));
+    } catch {
+      // Said where it matters: writing the failures file there fails too, and prints its events on stderr instead.
+    }
+  }
   const network = createNetwork({ dispatcher: deps.dispatcher, connections: 8 });
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
@@ -46,6 +57,7 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
         clock: deps.clock,
         log: (line) => deps.stderr.write(line + '\n'),
         ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.redactor ? { redactor: deps.redactor } : {}),
       },
     );
     human.write(renderSummary(report) + '\n');
@@ -54,4 +66,11 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
   } finally {
     await network.close();
   }
+}
+
+/** The file to replay: a path, or a run id standing for that run's failures file in the state folder. */
+function failuresInput(argument: string, stateDir: string, cwd: string): string {
+  const file = path.resolve(cwd, argument);
+  const runId = argument.toUpperCase();
+  return !existsSync(file) && isRunId(runId) ? defaultFailuresPath(stateDir, runId) : file;
 }

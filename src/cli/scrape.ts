@@ -7,6 +7,7 @@ export interface ScrapeAllFlags {
   sources: string;
   server?: string;
   key?: string;
+  keyFile?: string;
   source?: string[];
   dryRun?: boolean;
   out?: string;
@@ -32,6 +33,7 @@ export interface ScrapeAllFlags {
 export interface ScrapeReplayFlags {
   server?: string;
   key?: string;
+  keyFile?: string;
   json?: boolean;
   concurrency: number;
   batchSize: number;
@@ -65,7 +67,8 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .description('scrape every enabled source in a directory of SEL source configs')
     .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
     .option('--server <url>', 'SEL server base URL (default: $SEL_SERVER_URL)')
-    .option('--key <key>', 'SEL API key (default: $SEL_API_KEY, else $SEL_INGEST_KEY)')
+    .option('--key <key>', 'SEL API key (default: $SEL_API_KEY, else $SEL_INGEST_KEY); visible in `ps`, prefer --key-file')
+    .option('--key-file <path>', 'read the SEL API key from a file, or from standard input with -')
     .option('--source <name...>', 'only these sources (repeatable)')
     .option('--dry-run', 'extract and validate, submit nothing (no key needed)')
     .option('--out <file.ndjson>', 'write every event submitted (or that would be) as NDJSON')
@@ -87,9 +90,10 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
   scrape
     .command('replay <file>')
-    .description('re-submit the events of a failures file (written by scrape all) after a fix')
+    .description('re-submit the events of a failures file (written by scrape all) after a fix; a run id stands for that run\'s failures file')
     .option('--server <url>', 'SEL server base URL (default: $SEL_SERVER_URL)')
-    .option('--key <key>', 'SEL API key (default: $SEL_API_KEY, else $SEL_INGEST_KEY)')
+    .option('--key <key>', 'SEL API key (default: $SEL_API_KEY, else $SEL_INGEST_KEY); visible in `ps`, prefer --key-file')
+    .option('--key-file <path>', 'read the SEL API key from a file, or from standard input with -')
     .option('--json', 'print the replay report as one JSON object on stdout')
     .option('--concurrency <n>', 'batches in flight at once', intOption(1, 16), 2)
     .option('--batch-size <n>', 'events per batch (SEL allows at most 100)', intOption(1, 100), 100)

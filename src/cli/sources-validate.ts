@@ -10,6 +10,8 @@ import type { ValidateFlags } from './sources.ts';
 export async function validateSources(flags: ValidateFlags, deps: CliDeps): Promise<number> {
   const env = loadEnvironment(deps.env, deps.cwd);
   const loaded = await loadSourceDirectory(path.resolve(deps.cwd, flags.sources), { defaultTimezone: defaultTimezone(env) });
+  // Issues quote config values: the secrets of every config that loaded are known before they are printed.
+  for (const source of loaded.sources) deps.redactor?.addSource(source);
   const errors = loaded.issues.filter((i) => i.severity === 'error').length;
   if (flags.json) {
     deps.stdout.write(

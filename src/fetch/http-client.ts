@@ -1,8 +1,10 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
 import { describeError, HttpStatusError, SelScraperError } from '../errors.ts';
-import { isHttpUrl } from '../http-url.ts';
+import type { UrlPolicy } from './address-policy.ts';
+import { forbiddenAddressError } from './address-guard.ts';
 import { decodeBody } from './charset.ts';
+import { followRedirects, REDIRECT_STATUSES } from './redirects.ts';
 
 export interface FetchRequest {
   url: string;
@@ -21,6 +23,15 @@ export interface FetchRequest {
    * are folded by byte count, sometimes inside a multi-byte character, so they unfold first.
    */
   beforeDecode?: (bytes: Buffer) => Buffer;
+  /**
+   * What the source config names: credentials go only to its origins, and only its hosts may be
+   * private addresses. Without one, credentials stay on the origin first asked.
+   */
+  policy?: UrlPolicy;
+  /** Header names that are credentials besides Authorization, Cookie and Proxy-Authorization (a source's own headers). */
+  credentialHeaders?: readonly string[];
+  /** 'manual': a redirect is answered as a document with `location`, for a caller that admits each hop. */
+  redirect?: 'follow' | 'manual';
 }
 
 export interface FetchedDocument {
@@ -31,15 +42,18 @@ export interface FetchedDocument {
   text: string;
   bytes: number;
   charset: string;
+  /** Set only on a redirect answered to a `redirect: 'manual'` request: where it points. */
+  location?: string;
 }
 
 export interface HttpClient {
   fetchDocument(req: FetchRequest): Promise<FetchedDocument>;
   /**
    * Resolves once `url` may be fetched by other means (the browser renders tier 2 pages itself):
-   * robots.txt allows it and the host's turn has come. A client without politeness admits at once.
+   * its address is allowed by the source's `policy`, robots.txt allows it and the host's turn has
+   * come. A client without politeness admits at once.
    */
-  admit(url: string, signal?: AbortSignal): Promise<void>;
+  admit(url: string, signal?: AbortSignal, policy?: UrlPolicy): Promise<void>;
 }
 
 export interface HttpClientOptions {
@@ -50,65 +64,57 @@ export interface HttpClientOptions {
    * only when a source wants one. Without it such requests fail rather than verify silently.
    */
   insecureDispatcher?: () => Dispatcher;
+  /**
+   * Serves hops to hosts the request's policy does not name: connects only to public addresses
+   * (see address-guard.ts). Without it such hops use the ordinary dispatcher (tests, replays),
+   * and only address literals are refused.
+   */
+  guardedDispatcher?: (insecureTls: boolean) => Dispatcher;
 }
 
-const MAX_REDIRECTS = 5;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
 /**
- * The one place source pages are fetched. Redirects are followed here (not by an interceptor)
- * so the final URL is known for resolving relative links; bodies are capped before and after
- * decompression so a zip bomb is as safe as a large page.
+ * The one place source pages are fetched. Redirects are followed one hop at a time (not by an
+ * interceptor) so the final URL is known for resolving relative links and a caller can admit
+ * each hop (`redirect: 'manual'`); bodies are capped before and after decompression so a zip
+ * bomb is as safe as a large page.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const fetchHop = async (req: FetchRequest): Promise<FetchedDocument> => {
+    const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
+    const url = req.url;
+    const response = await send(options, req, signal);
+    const location = header(response.headers, 'location');
+    if (REDIRECT_STATUSES.has(response.statusCode) && location) {
+      await response.body.dump();
+      return { url, status: response.statusCode, contentType: '', text: '', bytes: 0, charset: 'utf-8', location };
+    }
+    const contentType = header(response.headers, 'content-type') ?? '';
+    const raw = await readCapped(response.body, req.maxBodyBytes, url, signal);
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw new HttpStatusError(response.statusCode, `HTTP ${response.statusCode} fetching ${url}`, {
+        hint: statusHint(response.statusCode),
+        retryAfter: header(response.headers, 'retry-after'),
+      });
+    }
+    const unpacked = unwrapGzipFile(decompress(raw, header(response.headers, 'content-encoding'), req.maxBodyBytes, url), req.maxBodyBytes, url);
+    const decoded = req.beforeDecode ? req.beforeDecode(unpacked) : unpacked;
+    const { text, charset } = decodeBody(decoded, contentType);
+    return { url, status: response.statusCode, contentType, text, bytes: decoded.byteLength, charset };
+  };
   return {
     admit: () => Promise.resolve(),
-    async fetchDocument(req) {
-      const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
-      let url = req.url;
-      let method = req.method ?? 'GET';
-      let body = req.body;
-      for (let hop = 0; ; hop++) {
-        const response = await send(options, { ...req, url, method, ...(body === undefined ? {} : { body }) }, signal);
-        const location = header(response.headers, 'location');
-        if (REDIRECT_STATUSES.has(response.statusCode) && location) {
-          await response.body.dump();
-          if (hop >= MAX_REDIRECTS) {
-            throw new SelScraperError('ERR_FETCH', `too many redirects fetching ${req.url}`, { hint: `stopped after ${MAX_REDIRECTS} redirects` });
-          }
-          const next = new URL(location, url);
-          if (!isHttpUrl(next)) {
-            throw new SelScraperError('ERR_FETCH', `redirect to a non-http URL ${next.href} from ${url}`);
-          }
-          url = next.href;
-          if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
-            method = 'GET';
-            body = undefined;
-          }
-          continue;
-        }
-        const contentType = header(response.headers, 'content-type') ?? '';
-        const raw = await readCapped(response.body, req.maxBodyBytes, url, signal);
-        if (response.statusCode < 200 || response.statusCode >= 300) {
-          throw new HttpStatusError(response.statusCode, `HTTP ${response.statusCode} fetching ${url}`, {
-            hint: statusHint(response.statusCode),
-            retryAfter: header(response.headers, 'retry-after'),
-          });
-        }
-        const unpacked = unwrapGzipFile(decompress(raw, header(response.headers, 'content-encoding'), req.maxBodyBytes, url), req.maxBodyBytes, url);
-        const decoded = req.beforeDecode ? req.beforeDecode(unpacked) : unpacked;
-        const { text, charset } = decodeBody(decoded, contentType);
-        return { url, status: response.statusCode, contentType, text, bytes: decoded.byteLength, charset };
-      }
-    },
+    fetchDocument: (req) => (req.redirect === 'manual' ? fetchHop(req) : followRedirects(req, fetchHop)),
   };
 }
 
-async function send(options: HttpClientOptions, req: FetchRequest & { url: string; method: 'GET' | 'POST' }, signal: AbortSignal) {
+async function send(options: HttpClientOptions, req: FetchRequest, signal: AbortSignal) {
+  const guarded = req.policy !== undefined && !req.policy.namesHost(req.url);
+  const refusal = guarded ? req.policy?.literalRefusal(req.url) : undefined;
+  if (refusal) throw forbiddenAddressError(refusal);
   try {
     return await request(req.url, {
-      dispatcher: req.insecureTls ? insecureDispatcher(options, req.url) : options.dispatcher,
-      method: req.method,
+      dispatcher: guarded && options.guardedDispatcher ? options.guardedDispatcher(req.insecureTls ?? false) : req.insecureTls ? insecureDispatcher(options, req.url) : options.dispatcher,
+      method: req.method ?? 'GET',
       headers: {
         'user-agent': options.userAgent,
         accept: 'text/html,application/xhtml+xml,application/ld+json;q=0.9,*/*;q=0.8',
@@ -183,6 +189,10 @@ function tooLarge(url: string, maxBytes: number): SelScraperError {
 
 function networkError(error: unknown, url: string, signal: AbortSignal): SelScraperError {
   if (error instanceof SelScraperError) return error;
+  // The guarded agent's refusal arrives wrapped in undici's connect error.
+  for (let cause = (error as { cause?: unknown }).cause, depth = 0; cause && depth < 4; cause = (cause as { cause?: unknown }).cause, depth++) {
+    if (cause instanceof SelScraperError && cause.code === 'ERR_FETCH_FORBIDDEN_ADDRESS') return cause;
+  }
   const code = (error as { code?: string }).code ?? '';
   const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
   if (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError') {

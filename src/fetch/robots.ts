@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { describeError, SelScraperError } from '../errors.ts';
+import type { UrlPolicy } from './address-policy.ts';
 import { failedStatus } from './failed-status.ts';
 import type { HttpClient } from './http-client.ts';
 
@@ -48,12 +49,15 @@ export class RobotsPolicy {
     this.token = options.token ?? ROBOTS_TOKEN;
   }
 
-  /** `insecureTls`: the page is fetched without certificate checks (insecure_skip_verify), so is its robots.txt. */
-  async check(url: string, signal?: AbortSignal, insecureTls = false): Promise<RobotsVerdict> {
+  /**
+   * `insecureTls`: the page is fetched without certificate checks (insecure_skip_verify), so is
+   * its robots.txt. `policy`: the page's source config, whose address rules robots.txt obeys too.
+   */
+  async check(url: string, signal?: AbortSignal, insecureTls = false, policy?: UrlPolicy): Promise<RobotsVerdict> {
     const origin = new URL(url).origin;
     let pending = this.origins.get(origin);
     if (!pending) {
-      pending = this.load(origin, insecureTls);
+      pending = this.load(origin, insecureTls, policy);
       this.origins.set(origin, pending);
     }
     const rules = await untilAborted(pending, signal);
@@ -68,7 +72,7 @@ export class RobotsPolicy {
   }
 
   /** Never rejects: whatever happens fetching robots.txt maps to a verdict for the origin. */
-  private async load(origin: string, insecureTls: boolean): Promise<OriginRules> {
+  private async load(origin: string, insecureTls: boolean, policy: UrlPolicy | undefined): Promise<OriginRules> {
     const robotsUrl = `${origin}/robots.txt`;
     try {
       const doc = await this.options.http.fetchDocument({
@@ -77,6 +81,7 @@ export class RobotsPolicy {
         maxBodyBytes: MAX_ROBOTS_BYTES,
         headers: { accept: 'text/plain,*/*;q=0.5' },
         ...(insecureTls ? { insecureTls } : {}),
+        ...(policy ? { policy } : {}),
       });
       // Rules apply to the origin asked about, even when robots.txt redirected elsewhere.
       return { kind: 'rules', robotsUrl, robot: parseRobotsTxt(robotsUrl, doc.text) };

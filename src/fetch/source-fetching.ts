@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
 import { USER_AGENT } from '../version.ts';
+import { createGuardedAgent, systemResolve, type ResolveHost } from './address-guard.ts';
 import { createFixtureDispatcher } from './fixtures.ts';
 import { HostGate } from './host-gate.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
@@ -18,6 +19,12 @@ export interface SourceFetchingOptions {
   hostDelayMs: number;
   /** Whether `network` is the real one, so an unverifying agent may be made for insecure_skip_verify. */
   realNetwork: boolean;
+  /**
+   * Name resolution for the address policy (tests inject one). Hosts a source's config does not
+   * name are resolved and refused when private; on the real network their connections also go
+   * through an agent that checks the address it connects to. Replays have no addresses.
+   */
+  resolve?: ResolveHost;
 }
 
 export interface SourceFetching {
@@ -37,15 +44,23 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   // Only insecure_skip_verify sources create it; replayed and injected dispatchers verify nothing anyway.
   let insecure: Agent | undefined;
   const insecureDispatcher = !replay && options.realNetwork ? () => (insecure ??= new Agent({ connections: 8, connect: { rejectUnauthorized: false } })) : () => dispatcher;
-  const base = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher });
+  const resolve = replay ? undefined : (options.resolve ?? (options.realNetwork ? systemResolve : undefined));
+  const guarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
+  const guardedDispatcher =
+    resolve && !replay && options.realNetwork
+      ? (insecureTls: boolean) => (insecureTls ? (guarded.insecure ??= createGuardedAgent(resolve, { rejectUnauthorized: false })) : (guarded.verified ??= createGuardedAgent(resolve)))
+      : undefined;
+  const base = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher, ...(guardedDispatcher ? { guardedDispatcher } : {}) });
   const retry = { ...DEFAULT_SOURCE_RETRY, maxRetryAfterMs: options.maxRetryAfterMs };
   const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, { retry, clock: options.clock }) });
   const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs });
   return {
-    http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate }), { retry, clock: options.clock }),
+    http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), { retry, clock: options.clock }),
     async close() {
       await replay?.close();
       await insecure?.close();
+      await guarded.verified?.close();
+      await guarded.insecure?.close();
     },
   };
 }

@@ -4,9 +4,9 @@ import { parseHttpUrl } from '../http-url.ts';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.ts';
 
 export interface StoreFlags {
-  databaseUrl?: string;
-  server?: string;
-  adminKey?: string;
+  databaseUrl?: string | undefined;
+  server?: string | undefined;
+  adminKey?: string | undefined;
 }
 
 export type StoreChoice = { kind: 'database'; target: DatabaseTarget } | { kind: 'server'; serverUrl: string; adminKey: string | undefined };

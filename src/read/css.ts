@@ -6,7 +6,7 @@ import type { RawEvent } from '../extract/raw-event.ts';
 import { ENABLE_RENDERING_HINT } from '../fetch/browser.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
 import { allMidnight } from '../normalize/quality.ts';
-import { detailFilter } from '../sources/css-rules.ts';
+import { compileEventUrlPattern } from '../sources/config-regex.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
 
@@ -103,6 +103,19 @@ function assertHtml(doc: FetchedDocument): void {
 function sameSite(url: string, start: string): boolean {
   const bare = (value: string) => new URL(value).hostname.toLowerCase().replace(/^www\./, '');
   return bare(url) === bare(start);
+}
+
+/**
+ * Which event URLs `follow_event_urls` may fetch, from `event_url_pattern` (a field SEL stores
+ * but never reads; its regex and glob forms are described in sources/config-regex.ts).
+ */
+function detailFilter(source: SourceConfig, warnings: string[]): (url: string) => boolean {
+  const pattern = source.event_url_pattern?.trim();
+  if (!pattern) return () => true;
+  const compiled = compileEventUrlPattern(pattern);
+  if (compiled.ok) return (url) => compiled.matcher.test(url);
+  warnings.push(`event_url_pattern "${pattern}" is not a valid regular expression (${compiled.problem}); no event pages are followed`);
+  return () => false;
 }
 
 /**

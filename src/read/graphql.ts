@@ -3,7 +3,7 @@ import { describeError, SelScraperError } from '../errors.ts';
 import { DATOCMS_LEGACY_MAPPING, extractGraphqlResponse } from '../extract/graphql.ts';
 import { compileApiMapping } from '../extract/api-mapping.ts';
 import type { FetchRequest } from '../fetch/http-client.ts';
-import { redactSecrets } from '../keys/redact.ts';
+import { Redactor } from '../keys/redact.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { apiHeaders, NO_TLS_FINGERPRINT_WARNING, parseJson } from './api-request.ts';
 import { requestFor, type PageOutcome, type PageReaderDeps } from './page.ts';
@@ -45,15 +45,16 @@ export function graphqlRequest(source: SourceConfig, token: string | undefined, 
 export async function* readGraphqlPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
   const endpoint = source.graphql?.endpoint ?? '';
   const credential = graphqlToken(source, deps.env ?? {});
-  const secrets = credential ? [credential.token] : [];
+  // The page's own redaction, before the run's: a token is not a key, so none of it is shown.
+  const redactor = new Redactor().addSecret(credential?.token);
   try {
     compileApiMapping('graphql', source.graphql?.field_map, source.graphql?.url_template, DATOCMS_LEGACY_MAPPING);
     const doc = await deps.http.fetchDocument(graphqlRequest(source, credential?.token, deps.signal));
     const { events, warnings } = extractGraphqlResponse(parseJson(doc), source, doc.url);
     if (source.tls_fingerprint) warnings.unshift(NO_TLS_FINGERPRINT_WARNING);
-    yield { ok: true, url: doc.url, events, warnings: warnings.map((w) => redactSecrets(w, secrets)) };
+    yield { ok: true, url: doc.url, events, warnings: warnings.map((w) => redactor.redact(w)) };
   } catch (error) {
-    let reason = redactSecrets(describeError(error), secrets);
+    let reason = redactor.redact(describeError(error));
     if (error instanceof SelScraperError && /^HTTP 40[13] /.test(error.message)) {
       reason += credential ? `; check the token (${credential.from})` : `; the API may need a token: set ${graphqlTokenVariable(source.name)}`;
     }

@@ -4,9 +4,10 @@ import { extractCss } from '../extract/css.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
 import { compileApiMapping, fieldOf, isItem, jsonKind, mapApiItems, type ApiMapping } from '../extract/api-mapping.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
+import { compileConfigRegex, type ConfigMatcher } from '../sources/config-regex.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { USER_AGENT } from '../version.ts';
-import { startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
+import { startUrls, urlPolicyOf, type PageOutcome, type PageReaderDeps } from './page.ts';
 
 /** SEL's defaults (config.go HeadlessConfig, rod.go). */
 const DEFAULT_WAIT_MS = 10_000;
@@ -18,7 +19,7 @@ const DEFAULT_PAGE_TIMEOUT_S = 30;
 type Headless = NonNullable<SourceConfig['headless']>;
 
 interface Intercept {
-  pattern: RegExp;
+  pattern: ConfigMatcher;
   resultsPath: string;
   mapping: ApiMapping;
 }
@@ -107,7 +108,7 @@ interface RenderedPage {
 async function renderPage(page: Page, url: string, source: SourceConfig, headless: Headless, intercept: Intercept | undefined, deps: PageReaderDeps): Promise<RenderedPage> {
   assertNavigable(url);
   // The browser knows neither robots.txt nor the host's spacing: the polite client admits the page first.
-  await deps.http.admit(url, deps.signal);
+  await deps.http.admit(url, deps.signal, urlPolicyOf(source));
 
   const captured: Promise<unknown>[] = [];
   const onResponse = (response: Response) => {
@@ -222,15 +223,13 @@ function compileIntercept(headless: Headless, warnings: string[]): Intercept | u
     warnings.push('headless.intercept needs url_pattern and results_path; nothing is intercepted');
     return undefined;
   }
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(config.url_pattern);
-  } catch (error) {
-    warnings.push(`headless.intercept.url_pattern "${config.url_pattern}" is not a valid regular expression (${(error as Error).message}); nothing is intercepted`);
+  const compiled = compileConfigRegex(config.url_pattern);
+  if (!compiled.ok) {
+    warnings.push(`headless.intercept.url_pattern "${config.url_pattern}" is not a valid regular expression (${compiled.problem}); nothing is intercepted`);
     return undefined;
   }
   try {
-    return { pattern, resultsPath: config.results_path.trim(), mapping: compileApiMapping('rest', config.field_map, undefined, 'identity') };
+    return { pattern: compiled.matcher, resultsPath: config.results_path.trim(), mapping: compileApiMapping('rest', config.field_map, undefined, 'identity') };
   } catch (error) {
     warnings.push(`headless.intercept.field_map: ${describeError(error)}; nothing is intercepted`.replaceAll('rest.field_map', 'headless.intercept.field_map'));
     return undefined;

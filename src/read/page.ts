@@ -1,10 +1,12 @@
 import type { Clock } from '../clock.ts';
 import type { Env } from '../config/run-config.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
+import { UrlPolicy } from '../fetch/address-policy.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { FetchRequest, HttpClient } from '../fetch/http-client.ts';
 import { parseHttpUrl } from '../http-url.ts';
 import type { SourceConfig } from '../sources/types.ts';
+import { namedUrls } from '../sources/url-credentials.ts';
 
 /** What reading one page (or feed, or API page) of a source gave. */
 export type PageOutcome =
@@ -25,14 +27,49 @@ export interface PageReaderDeps {
 const DEFAULT_TIMEOUT_S = 30;
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
+const policies = new WeakMap<SourceConfig, UrlPolicy>();
+
+/** What a source's config names, for credentials and private addresses; the browser's routing asks it too. */
+export function urlPolicyOf(source: SourceConfig): UrlPolicy {
+  let policy = policies.get(source);
+  if (!policy) {
+    policy = new UrlPolicy(namedUrls(source));
+    policies.set(source, policy);
+  }
+  return policy;
+}
+
+/**
+ * A request of the source: its timeout and body cap, its headers (with Basic auth where its URL
+ * carried user information), and its policy, so that every header it configures stays on the
+ * origins it names and only the hosts it names may be private addresses.
+ */
 export function requestFor(source: SourceConfig, url: string, signal?: AbortSignal): FetchRequest {
+  const basic = originAuthFor(source, url);
+  const headers = basic ? { authorization: basic, ...source.headers } : source.headers;
   return {
     url,
     timeoutMs: (source.request_timeout_seconds || DEFAULT_TIMEOUT_S) * 1000,
     maxBodyBytes: source.max_body_bytes || DEFAULT_MAX_BODY,
-    ...(source.headers ? { headers: source.headers } : {}),
+    ...(headers ? { headers } : {}),
     ...(signal ? { signal } : {}),
+    policy: urlPolicyOf(source),
+    credentialHeaders: configuredHeaderNames(source),
   };
+}
+
+function originAuthFor(source: SourceConfig, url: string): string | undefined {
+  if (!source.originAuth) return undefined;
+  try {
+    return source.originAuth[new URL(url).origin];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every header a config sets counts as a credential for where it may go: configs put API keys under any name. */
+function configuredHeaderNames(source: SourceConfig): string[] {
+  return [...Object.keys(source.headers ?? {}), ...Object.keys(source.rest?.headers ?? {}), ...Object.keys(source.headless?.headers ?? {})];
 }
 
 /** The pages a source starts from: `urls` when given (SEL: it wins over `url`), else `url`. */

@@ -3,6 +3,7 @@ import { extractCss } from '../extract/css.ts';
 import { extractJsonLd } from '../extract/jsonld.ts';
 import type { ExtractResult } from '../extract/raw-event.ts';
 import { parseSitemap } from '../extract/sitemap.ts';
+import { compileSitemapFilter } from '../sources/config-regex.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { requestFor, type PageOutcome, type PageReaderDeps } from './page.ts';
 
@@ -36,6 +37,11 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
     yield { ok: false, url: config.url, error: extract.error };
     return;
   }
+  const filter = compileSitemapFilter(config);
+  if (!filter.ok) {
+    yield { ok: false, url: config.url, error: filter.problem };
+    return;
+  }
   const delayMs = config.rate_limit_ms || DEFAULT_DELAY_MS;
   let requests = 0;
   const fetchText = async (url: string, accept?: string) => {
@@ -45,8 +51,6 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
     return deps.http.fetchDocument(request);
   };
 
-  const include = new RegExp(config.filter_pattern ?? '');
-  const exclude = config.exclude_pattern ? new RegExp(config.exclude_pattern) : undefined;
   const maxUrls = config.max_urls || DEFAULT_MAX_URLS;
   const discovery: Discovery = { pages: [], outcomes: [], full: false };
   const listed = new Set<string>();
@@ -85,7 +89,7 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
     }
     for (const { loc } of parsed.urls) {
       listed.add(loc);
-      if (chosen.has(loc) || !include.test(loc) || exclude?.test(loc)) continue;
+      if (chosen.has(loc) || !filter.matcher.test(loc)) continue;
       if (discovery.pages.length >= maxUrls) {
         discovery.full = true;
         warnings.push(`reached sitemap.max_urls (${maxUrls}); the other matching pages were not read`);
@@ -100,7 +104,7 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
   const root = discovery.outcomes[0];
   if (root?.ok && extract.note) root.warnings.unshift(extract.note);
   if (root?.ok && discovery.pages.length === 0 && listed.size > 0) {
-    const excluded = exclude ? ` and not exclude_pattern ${JSON.stringify(config.exclude_pattern)}` : '';
+    const excluded = config.exclude_pattern ? ` and not exclude_pattern ${JSON.stringify(config.exclude_pattern)}` : '';
     root.warnings.push(`none of the ${listed.size} URL(s) in the sitemap match filter_pattern ${JSON.stringify(config.filter_pattern)}${excluded}`);
   }
   yield* discovery.outcomes;
@@ -137,3 +141,4 @@ function pageExtractor(source: SourceConfig): PageExtractor {
       return { error: `sitemap sources with tier ${source.tier} are not supported by this version of sel-scraper` };
   }
 }
+

@@ -22,6 +22,8 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   ERR_FIXTURE_MISSING: EXIT.usage,
   // An unwritable --state-dir or a damaged journal: the user's setup, not a bug.
   ERR_JOURNAL: EXIT.usage,
+  // Another process is running (or resuming) the same run: nothing was done.
+  ERR_RUN_LOCKED: EXIT.usage,
   ERR_KEY_REJECTED: EXIT.keyRejected,
   ERR_KEY_ADMIN_REFUSED: EXIT.keyRejected,
   ERR_SERVER_UNREACHABLE: EXIT.serverUnreachable,
@@ -35,10 +37,14 @@ export function exitCodeForError(code: ErrorCode | undefined): number {
   return (code && BY_CODE[code]) ?? EXIT.internal;
 }
 
-/** A finished run: config errors outrank a revoked key, which outranks lost events. */
-export function exitCodeForRun(input: { sources: readonly SourceReport[]; brokenConfigs: number; stoppedBy?: ErrorCode; interrupted: boolean }): number {
+/**
+ * A finished run: config errors outrank a revoked key, which outranks lost events. State that
+ * could not be saved (journal, failures file) is a partial run too: it cannot be resumed.
+ */
+export function exitCodeForRun(input: { sources: readonly SourceReport[]; brokenConfigs: number; stoppedBy?: ErrorCode; interrupted: boolean; stateLost?: boolean }): number {
   if (input.interrupted) return EXIT.interrupted;
   if (input.brokenConfigs > 0) return EXIT.usage;
   if (input.stoppedBy) return exitCodeForError(input.stoppedBy);
+  if (input.stateLost) return EXIT.partial;
   return input.sources.some((s) => s.status === 'failed' || s.status === 'partial') ? EXIT.partial : EXIT.ok;
 }

@@ -30,6 +30,7 @@ export function renderSummary(report: RunReport): string {
     ...lines,
     ...(details.length ? ['', ...details] : []),
     ...(report.error ? ['', `error: ${report.error}`] : []),
+    ...(report.stateError ? ['', `state not saved: ${report.stateError}`] : []),
     ...followUps(report),
     '',
     `run ${report.runId}${report.resumed ? ' (resumed)' : ''}: ${mode}; exit code ${report.exitCode}`,

@@ -53,6 +53,11 @@ export interface RunReport {
   journal: string | null;
   /** Events that failed or stayed unknown, for `scrape replay`; null when there are none. */
   failures: { file: string; events: number } | null;
+  /**
+   * Why the run's state (journal, failures file) was not saved, e.g. a full disk; null when it
+   * was. Undelivered events that no failures file could take were printed on stderr as NDJSON.
+   */
+  stateError: string | null;
 }
 
 export function emptyCounters(): Counters {
@@ -106,7 +111,7 @@ export function recordDelivery(reports: Map<string, SourceReport>, result: Deliv
   }
 }
 
-export interface FinishedRun extends Pick<RunReport, 'runId' | 'dryRun' | 'server' | 'key' | 'error' | 'resumed' | 'journal' | 'failures'> {
+export interface FinishedRun extends Pick<RunReport, 'runId' | 'dryRun' | 'server' | 'key' | 'error' | 'resumed' | 'journal' | 'failures' | 'stateError'> {
   /** Epoch ms. */
   startedAt: number;
   finishedAt: number;
@@ -117,7 +122,10 @@ export interface FinishedRun extends Pick<RunReport, 'runId' | 'dryRun' | 'serve
   interrupted: boolean;
 }
 
-/** The report of a finished `scrape all` or `scrape replay`: totals and the exit code follow from the rows. */
+/**
+ * The report of a finished `scrape all` or `scrape replay`: totals and the exit code follow from
+ * the rows, and from whether the run's state (journal, failures file) was lost.
+ */
 export function runReport(run: FinishedRun): RunReport {
   const { sources, brokenConfigs, stoppedBy, interrupted } = run;
   return {
@@ -129,10 +137,11 @@ export function runReport(run: FinishedRun): RunReport {
     durationMs: run.finishedAt - run.startedAt,
     sources,
     totals: sumCounters(sources),
-    exitCode: exitCodeForRun({ sources, brokenConfigs, ...(stoppedBy ? { stoppedBy } : {}), interrupted }),
+    exitCode: exitCodeForRun({ sources, brokenConfigs, ...(stoppedBy ? { stoppedBy } : {}), interrupted, stateLost: run.stateError !== null }),
     error: run.error,
     resumed: run.resumed,
     journal: run.journal,
     failures: run.failures,
+    stateError: run.stateError,
   };
 }

@@ -3,7 +3,7 @@ import { SelScraperError, type ErrorCode } from '../errors.ts';
 import { recordDelivery, type SourceReport } from '../report/run-report.ts';
 import { BatchSubmitter, type BatchSettings, type DeliveryResult, type QueuedEvent, type SubmissionJournal } from '../submit/batch-submitter.ts';
 import type { SelClient } from '../submit/sel-client.ts';
-import { failureRecord, writeFailures, type FailureRecord } from './failures.ts';
+import { failureRecord, keepFailures, type FailureRecord, type FailuresOutput } from './failures.ts';
 import type { RunStop } from './run-stop.ts';
 
 /** Batches given up on are queued again this many times before their events count as lost. */
@@ -79,10 +79,13 @@ export class DeliverySession {
     return this.submitter.stoppedBy;
   }
 
-  /** Writes (or removes, when empty) the failures file; the report's `failures` field. */
-  async writeFailures(file: string): Promise<{ file: string; events: number } | null> {
-    await writeFailures(file, this.failures);
-    return this.failures.length > 0 ? { file, events: this.failures.length } : null;
+  /**
+   * Writes (or removes, when empty) the failures file, or spills its lines when it cannot be
+   * written: the report's `failures` field, and why the file was not written.
+   */
+  keepFailures(file: string, spill: (line: string) => void, output: FailuresOutput): { failures: { file: string; events: number } | null; error: string | undefined } {
+    const error = keepFailures(file, this.failures, spill, output);
+    return { failures: !error && this.failures.length > 0 ? { file, events: this.failures.length } : null, error };
   }
 }
 

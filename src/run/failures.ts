@@ -1,8 +1,10 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError, SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import type { DeliveryResult } from '../submit/batch-submitter.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeAllSync, type WriteAll } from './state-dir.ts';
 
 /** One line of a failures file: an event that was not delivered, and why. */
 export interface FailureRecord {
@@ -17,25 +19,87 @@ export function failureRecord(result: DeliveryResult): FailureRecord | undefined
   return { sourceName: result.sourceName, reason: result.reason ?? result.status, status: result.status, event: result.event };
 }
 
+/** How failure lines reach the disk: the writer (injected to play a full disk) and the redactor. */
+export interface FailuresOutput {
+  write?: WriteAll;
+  redact?: (line: string) => string;
+}
+
 /**
- * Writes the failures file whole (a temporary file renamed over it, so a reader never sees half
- * of it), or removes it when nothing failed, so a stale file never outlives a resumed run.
+ * Writes the failures file whole and private (0600), each line through `redact` (a server's
+ * reason may quote a key): a temporary file beside it, renamed over it once complete, so a
+ * reader never sees half of it and a failed write leaves no temporary behind. A file that is
+ * not a regular file (`--failures /dev/stderr`, a FIFO) is written directly. When nothing
+ * failed the file is removed, so a stale one never outlives a resumed run.
+ * Throws ERR_JOURNAL; keepFailures is what a run calls.
  */
-export async function writeFailures(file: string, records: readonly FailureRecord[]): Promise<void> {
+export function writeFailures(file: string, records: readonly FailureRecord[], options: FailuresOutput = {}): void {
+  const write = options.write ?? writeAllSync;
+  const redact = options.redact ?? ((line: string) => line);
   try {
     if (records.length === 0) {
-      await rm(file, { force: true });
+      // Only a file of ours goes: never a device, a FIFO or what a symlink points at.
+      if (lstatSync(file, { throwIfNoEntry: false })?.isFile()) rmSync(file);
       return;
     }
-    await mkdir(path.dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, records.map((r) => JSON.stringify(r) + '\n').join(''));
-    await rename(temporary, file);
+    const text = records.map((r) => redact(JSON.stringify(r)) + '\n').join('');
+    const target = existingTarget(file);
+    if (target && !statSync(target).isFile()) {
+      writeWhole(target, 'w', text, write);
+      return;
+    }
+    const destination = target ?? file;
+    mkdirSync(path.dirname(destination), { recursive: true, mode: PRIVATE_DIR_MODE });
+    const temporary = `${destination}.${process.pid}.tmp`;
+    try {
+      writeWhole(temporary, 'wx', text, write);
+      renameSync(temporary, destination);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
   } catch (error) {
     throw new SelScraperError('ERR_JOURNAL', `cannot write the failures file ${file}: ${describeError(error)}`, {
-      hint: 'check that the directory is writable (--failures or --state-dir)',
+      hint: 'check that the directory is writable and the disk has room (--failures or --state-dir)',
       cause: error,
     });
+  }
+}
+
+/**
+ * Writes the failures file; when it cannot be, every record goes to `spill` as one NDJSON line
+ * instead (the run's stderr), so no undelivered event is recorded nowhere. Returns why the file
+ * could not be written, or undefined when it was.
+ */
+export function keepFailures(file: string, records: readonly FailureRecord[], spill: (line: string) => void, output: FailuresOutput = {}): string | undefined {
+  try {
+    writeFailures(file, records, output);
+    return undefined;
+  } catch (error) {
+    for (const record of records) spill(JSON.stringify(record));
+    const where = records.length > 0 ? `; its ${records.length} event(s) were printed on stderr as NDJSON instead` : '';
+    return `${describeError(error)}${where}`;
+  }
+}
+
+/** Where `file` really is when it exists (a symlink's target is replaced, not the link). */
+function existingTarget(file: string): string | undefined {
+  try {
+    return realpathSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function writeWhole(file: string, flags: 'w' | 'wx', text: string, write: WriteAll): void {
+  const fd = openSync(file, flags, PRIVATE_FILE_MODE);
+  try {
+    if (flags === 'wx') fchmodSync(fd, PRIVATE_FILE_MODE);
+    write(fd, text);
+    if (flags === 'wx') fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

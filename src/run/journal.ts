@@ -1,10 +1,14 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import type { Counters, EventProblem, SourceReport } from '../report/run-report.ts';
 import type { DeliveryResult, DeliveryStatus, SubmissionJournal } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
+import { isRunId } from './run-id.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, runsDirectory, writeAllSync, type WriteAll } from './state-dir.ts';
+
+export { runsDirectory };
 
 /** What a resumed run must repeat to be the same run: which sources, read how, sent where. */
 export interface RunDefinition {
@@ -44,18 +48,25 @@ export type JournalEntry =
   | { type: 'events-settled'; batchId?: string; results: JournalledResult[] }
   | { type: 'run-finished'; at: string; exitCode: number; totals: Counters };
 
-const RUN_FILE = /^([0-9A-HJKMNP-TV-Z]{26})\.ndjson$/;
+const RUN_FILE = /^(.{26})\.ndjson$/;
+const LOCK_FILE = /^(.{26})\.lock$/;
 
-export function runsDirectory(stateDir: string): string {
-  return path.join(stateDir, 'runs');
+/** Every path below comes from a run id checked as a ULID: none can lead out of runs/. */
+export function journalPath(stateDir: string, runId: string): string {
+  return path.join(runsDirectory(stateDir), `${checkedRunId(runId)}.ndjson`);
 }
 
-export function journalPath(stateDir: string, runId: string): string {
-  return path.join(runsDirectory(stateDir), `${runId}.ndjson`);
+export function lockPath(stateDir: string, runId: string): string {
+  return path.join(runsDirectory(stateDir), `${checkedRunId(runId)}.lock`);
 }
 
 export function defaultFailuresPath(stateDir: string, runId: string): string {
-  return path.join(runsDirectory(stateDir), `${runId}.failures.ndjson`);
+  return path.join(runsDirectory(stateDir), `${checkedRunId(runId)}.failures.ndjson`);
+}
+
+function checkedRunId(runId: string): string {
+  if (!isRunId(runId)) throw new SelScraperError('ERR_INTERNAL', `not a run id: ${JSON.stringify(runId)}`);
+  return runId;
 }
 
 /** The most recent run in the state directory (run ids are ULIDs, so they sort by start time). */
@@ -68,7 +79,7 @@ export function latestRunId(stateDir: string): string | undefined {
   }
   return names
     .map((name) => RUN_FILE.exec(name)?.[1])
-    .filter((id): id is string => id !== undefined)
+    .filter(isRunId)
     .sort()
     .at(-1);
 }
@@ -78,32 +89,58 @@ export const JOURNALS_KEPT = 20;
 
 /**
  * Removes all but the newest `keep` journals (a journal holds every event of its run, so an
- * hourly cron job would otherwise fill the disk). Failures files are the user's and stay.
+ * hourly cron job would otherwise fill the disk), with their locks, and the locks that runs
+ * killed before their journal began left behind. A run a live process holds (`isHeld`) keeps
+ * its journal and lock, however old. Failures files are the user's and stay.
  */
-export function pruneJournals(stateDir: string, keep = JOURNALS_KEPT): void {
+export function pruneJournals(stateDir: string, keep = JOURNALS_KEPT, isHeld: (runId: string) => boolean = () => false): void {
   let names: string[];
   try {
     names = readdirSync(runsDirectory(stateDir));
   } catch {
     return;
   }
-  const journals = names.filter((name) => RUN_FILE.test(name)).sort();
-  for (const name of journals.slice(0, Math.max(0, journals.length - keep))) {
-    try {
-      unlinkSync(path.join(runsDirectory(stateDir), name));
-    } catch {
-      // Another run pruned it first, or it is not ours to remove: either way, not worth failing a run.
-    }
+  const runIds = names
+    .map((name) => RUN_FILE.exec(name)?.[1])
+    .filter(isRunId)
+    .sort();
+  const lockOnly = names
+    .map((name) => LOCK_FILE.exec(name)?.[1])
+    .filter(isRunId)
+    .filter((runId) => !runIds.includes(runId));
+  for (const runId of runIds.slice(0, Math.max(0, runIds.length - keep))) {
+    if (isHeld(runId)) continue;
+    removeQuietly(journalPath(stateDir, runId));
+    removeQuietly(lockPath(stateDir, runId));
+  }
+  for (const runId of lockOnly) if (!isHeld(runId)) removeQuietly(lockPath(stateDir, runId));
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Another run pruned it first, or it was never there: not worth failing a run.
   }
 }
 
 /**
  * The run journal: append-only NDJSON, one fact per line, written synchronously so lines never
- * interleave and a line is complete in the file before the step it records goes ahead. `sync`
- * (fsync) is called at batch boundaries: before a POST leaves, the events it carries are on disk.
- * A write failure does not stop the run (its events still count); the journal is then abandoned,
- * reported once through `onError`, and the run cannot be resumed.
+ * interleave and a line is complete in the file before the step it records goes ahead (nothing
+ * is ever rewritten or cut: a line torn by a crash stays, and the next writer starts a line of
+ * its own). `sync` (fsync) is called at batch boundaries: before a POST leaves, the events it
+ * carries are on disk. The file is 0600 whatever the umask. A write failure (a full disk) does
+ * not stop the run (its events still count); the journal is then abandoned, reported once
+ * through `onError`, and the run cannot be resumed.
  */
+/** How journal lines reach the disk: the writer (injected to play a full disk) and the redactor. */
+export interface JournalOutput {
+  write?: WriteAll;
+  redact?: (line: string) => string;
+}
+
+const noRedaction = (line: string) => line;
+
 export class RunJournal {
   private fd: number | undefined;
 
@@ -111,28 +148,44 @@ export class RunJournal {
     readonly path: string,
     fd: number,
     private readonly onError: (error: SelScraperError) => void,
+    private readonly write: WriteAll,
+    /** Each line passes it before it is written: a server's reason or a page may quote a secret. */
+    private readonly redact: (line: string) => string,
   ) {
     this.fd = fd;
   }
 
   /** A new journal for a new run. */
-  static create(stateDir: string, runId: string, onError: (error: SelScraperError) => void): RunJournal {
+  static create(stateDir: string, runId: string, onError: (error: SelScraperError) => void, options: JournalOutput = {}): RunJournal {
     const file = journalPath(stateDir, runId);
     try {
-      mkdirSync(runsDirectory(stateDir), { recursive: true });
-      return new RunJournal(file, openSync(file, 'wx'), onError);
+      mkdirSync(runsDirectory(stateDir), { recursive: true, mode: PRIVATE_DIR_MODE });
+      const fd = openSync(file, 'wx', PRIVATE_FILE_MODE);
+      fchmodSync(fd, PRIVATE_FILE_MODE);
+      return new RunJournal(file, fd, onError, options.write ?? writeAllSync, options.redact ?? noRedaction);
     } catch (error) {
       throw journalError(`cannot create the run journal ${file}`, error);
     }
   }
 
-  /** An existing journal, to continue: a line torn by a crash is cut off first. */
-  static reopen(file: string, onError: (error: SelScraperError) => void): RunJournal {
+  /**
+   * An existing journal, to continue. A line torn by a crash is ended, not cut off: the journal
+   * only grows, and readJournal skips a torn line that a `run-resumed` line follows.
+   */
+  static reopen(file: string, onError: (error: SelScraperError) => void, options: JournalOutput = {}): RunJournal {
+    const write = options.write ?? writeAllSync;
     try {
       const text = readFileSync(file);
-      const end = text.lastIndexOf(0x0a) + 1;
-      if (end < text.length) truncateSync(file, end);
-      return new RunJournal(file, openSync(file, 'a'), onError);
+      const fd = openSync(file, 'a');
+      if (text.length > 0 && text[text.length - 1] !== 0x0a) {
+        try {
+          write(fd, '\n');
+        } catch (error) {
+          closeSync(fd);
+          throw error;
+        }
+      }
+      return new RunJournal(file, fd, onError, write, options.redact ?? noRedaction);
     } catch (error) {
       throw journalError(`cannot reopen the run journal ${file}`, error);
     }
@@ -141,7 +194,7 @@ export class RunJournal {
   append(entry: JournalEntry, options: { sync?: boolean } = {}): void {
     if (this.fd === undefined) return;
     try {
-      writeSync(this.fd, JSON.stringify(entry) + '\n');
+      this.write(this.fd, this.redact(JSON.stringify(entry)) + '\n');
       if (options.sync) fsyncSync(this.fd);
     } catch (error) {
       this.abandon(journalError(`cannot write the run journal ${this.path}; this run cannot be resumed`, error));
@@ -172,8 +225,9 @@ export class RunJournal {
 }
 
 /**
- * Every complete entry of a journal. The last line may be torn (the process died while writing
- * it) and is ignored; any other unreadable line means the file is not a journal we wrote.
+ * Every complete entry of a journal. A line torn by a crash (the process died while writing it)
+ * is ignored: the last line, or one a resumed run closed, which a `run-resumed` line follows.
+ * Any other unreadable line means the file is not a journal we wrote.
  */
 export function readJournal(file: string): JournalEntry[] {
   let text: string;
@@ -190,6 +244,7 @@ export function readJournal(file: string): JournalEntry[] {
     try {
       entries.push(JSON.parse(line) as JournalEntry);
     } catch {
+      if (complete[index + 1]?.startsWith('{"type":"run-resumed"')) return;
       throw new SelScraperError('ERR_JOURNAL', `${file}:${index + 1}: not a journal line`, { hint: 'the run journal was edited or damaged; start a new run instead of resuming this one' });
     }
   });

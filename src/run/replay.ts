@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import type { Clock } from '../clock.ts';
+import type { Redactor } from '../keys/redact.ts';
 import { newReport, runReport, sourceStatus, type RunReport, type SourceReport } from '../report/run-report.ts';
 import type { BatchSettings } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
@@ -25,6 +26,8 @@ export interface ReplayDeps {
   clock: Clock;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** The failures file passes it: a server's reason may quote the key. */
+  redactor?: Redactor;
 }
 
 const newReplayId = monotonicFactory();
@@ -44,7 +47,7 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
     const delivery = new DeliverySession({ client: deps.client, clock: deps.clock, batches: options.batches, runStop, reports });
     await queueRecords(options, reports, delivery);
     await delivery.finish();
-    const failures = await delivery.writeFailures(options.failuresFile(replayId));
+    const kept = delivery.keepFailures(options.failuresFile(replayId), deps.log, { redact: (line) => deps.redactor?.redact(line) ?? line });
     const ended = earlyEnd(delivery, runStop);
     return runReport({
       runId: replayId,
@@ -60,7 +63,8 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
       error: ended?.message ?? null,
       resumed: false,
       journal: null,
-      failures,
+      failures: kept.failures,
+      stateError: kept.error ?? null,
     });
   } finally {
     runStop.dispose();

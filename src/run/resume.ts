@@ -25,11 +25,20 @@ export interface ResumeState {
   sentBefore: Set<string>;
 }
 
-export function loadResumeState(file: string): ResumeState {
+/**
+ * The state of run `runId` from its journal `file`. The run id inside must be the file's own:
+ * it names the failures file and the lock, so a journal cannot point them anywhere else.
+ */
+export function loadResumeState(file: string, runId: string): ResumeState {
   const entries = readJournal(file);
   const start = entries[0];
   if (start?.type !== 'run-started') {
     throw new SelScraperError('ERR_JOURNAL', `${file} does not start with a run-started line`, { hint: 'pass the run id of a journal written by `scrape all`' });
+  }
+  if (start.runId !== runId) {
+    throw new SelScraperError('ERR_JOURNAL', `${file}:1: run id ${JSON.stringify(start.runId)} is not ${runId}, the journal's own`, {
+      hint: 'the run journal was edited or damaged; start a new run instead of resuming this one',
+    });
   }
   const state: ResumeState = {
     file,

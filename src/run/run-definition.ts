@@ -1,23 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { ServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { describeKey } from '../keys/redact.ts';
-import { journalPath, latestRunId, runsDirectory, type RunDefinition } from './journal.ts';
-import { loadResumeState, type ResumeState } from './resume.ts';
-
-/** The journal of the run `--resume` names, or of the latest run when it names none. */
-export function findRunToResume(resume: string | true, stateDir: string, dryRun: boolean): ResumeState {
-  if (dryRun) throw new SelScraperError('ERR_USAGE', '--resume continues a live run; it cannot be combined with --dry-run');
-  const runId = resume === true ? latestRunId(stateDir) : resume;
-  if (!runId) {
-    throw new SelScraperError('ERR_USAGE', `no run to resume in ${runsDirectory(stateDir)}`, { hint: 'runs are journalled under --state-dir (default .sel-scraper in the working directory)' });
-  }
-  const file = journalPath(stateDir, runId);
-  if (!existsSync(file)) {
-    throw new SelScraperError('ERR_USAGE', `no journal for run ${runId} in ${runsDirectory(stateDir)}`, { hint: 'the run id is printed in the last line of a run summary; --state-dir must match the run’s' });
-  }
-  return loadResumeState(file);
-}
+import type { RunDefinition } from './journal.ts';
+import type { ResumeState } from './resume.ts';
 
 export interface NewRun {
   /** Absolute paths: the journal must name the same folders whatever directory a resume runs in. */

@@ -8,8 +8,9 @@ import type { Env } from '../config/run-config.ts';
 import { describeError, SelScraperError } from '../errors.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { HttpClient } from '../fetch/http-client.ts';
+import type { Redactor } from '../keys/redact.ts';
 import type { EventInput } from '../normalize/event-input.ts';
-import { newReport, runReport, sourceStatus, type RunReport, type SourceReport } from '../report/run-report.ts';
+import { newReport, runReport, sourceStatus, type FinishedRun, type RunReport, type SourceReport } from '../report/run-report.ts';
 import { loadSourceDirectory, type LoadedSources } from '../sources/load.ts';
 import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
@@ -18,7 +19,7 @@ import { eventKey } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import { VERSION } from '../version.ts';
 import { checkKey, DEFAULT_DRAIN_MS, DeliverySession, earlyEnd } from './delivery.ts';
-import { defaultFailuresPath, pruneJournals, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
+import { defaultFailuresPath, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
 import { recheckUnconfirmed, type ResumeState } from './resume.ts';
 import { RunStop } from './run-stop.ts';
 import { readSourceEvents } from '../read/source-events.ts';
@@ -49,6 +50,10 @@ export interface ScrapeOptions {
 
 export interface RunState {
   dir: string;
+  /** The run id claimed (and locked) for this run. */
+  runId: string;
+  /** Why the state folder cannot be written at all (the run goes on without state). */
+  unsaved?: string | undefined;
   /** What the journal records so the run can be resumed. */
   definition: RunDefinition;
   /** The journal of the interrupted run to continue. */
@@ -70,6 +75,8 @@ export interface ScrapeDeps {
   signal?: AbortSignal;
   /** The run's Chromium for tier 2 sources, when the machine has one. */
   browser?: HeadlessBrowser | undefined;
+  /** The command's secrets: the sources' are added to it, and the journal, failures file and --out pass it. */
+  redactor?: Redactor;
 }
 
 const newRunId = monotonicFactory();
@@ -87,13 +94,14 @@ type Selected = { kind: 'source'; config: SourceConfig } | { kind: 'broken'; con
 export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promise<RunReport> {
   const resume = options.state?.resume;
   const startedAt = deps.clock.now();
-  const runId = resume?.runId ?? newRunId(startedAt);
-  const selected = await loadSelection(options, deps.log);
+  const runId = options.state?.runId ?? newRunId(startedAt);
+  const selected = await loadSelection(options, deps);
+  const redact = (line: string) => deps.redactor?.redact(line) ?? line;
   await preflight(options, deps, runId);
 
   const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
-  let journalError: string | undefined;
-  const journal = openJournal(options, runId, startedAt, (error) => {
+  let journalError: string | undefined = options.state?.unsaved;
+  const journal = openJournal(options, runId, startedAt, redact, (error) => {
     journalError ??= error.message;
     deps.log(`warning: ${error.message}`);
   });
@@ -112,9 +120,9 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
     await delivery?.finish();
 
     const failuresFile = options.state && !options.dryRun ? (options.state.failuresFile ?? defaultFailuresPath(options.state.dir, runId)) : undefined;
-    const failures = failuresFile && delivery ? await delivery.writeFailures(failuresFile) : null;
+    const kept = failuresFile && delivery ? delivery.keepFailures(failuresFile, deps.log, { redact }) : { failures: null, error: undefined };
     const ended = earlyEnd(delivery, runStop);
-    const report = runReport({
+    const finished: FinishedRun = {
       runId,
       dryRun: options.dryRun,
       server: options.serverUrl ?? null,
@@ -125,13 +133,17 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
       brokenConfigs: selected.filter((entry) => entry.kind === 'broken').length,
       stoppedBy: ended?.code,
       interrupted: deps.signal?.aborted ?? false,
-      error: ended?.message ?? journalError ?? null,
+      error: ended?.message ?? null,
       resumed: resume !== undefined,
-      journal: journal && !journalError ? journal.path : null,
-      failures,
-    });
-    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode: report.exitCode, totals: report.totals }, { sync: true });
-    return report;
+      journal: null,
+      failures: kept.failures,
+      stateError: kept.error ?? null,
+    };
+    const { exitCode, totals } = runReport(finished);
+    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode, totals }, { sync: true });
+    // Known only now: whether the journal took its last line.
+    const stateError = [journalError, kept.error].filter((e) => e !== undefined).join('; ') || null;
+    return runReport({ ...finished, stateError, journal: journal && !journalError ? journal.path : null });
   } finally {
     runStop.dispose();
     journal?.close();
@@ -142,13 +154,17 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   }
 }
 
-/** The configs of the run, their issues logged; a default timezone that is no zone stops the run first. */
-async function loadSelection(options: ScrapeOptions, log: (line: string) => void): Promise<Selected[]> {
+/**
+ * The configs of the run, their secrets known to the redactor and their issues logged; a default
+ * timezone that is no zone stops the run first.
+ */
+async function loadSelection(options: ScrapeOptions, deps: Pick<ScrapeDeps, 'log' | 'redactor'>): Promise<Selected[]> {
   if (!IANAZone.isValidZone(options.defaultTimezone)) {
     throw new SelScraperError('ERR_USAGE', `DEFAULT_TIMEZONE is not an IANA time zone: "${options.defaultTimezone}"`, { hint: 'for example America/Toronto' });
   }
   const loaded = await loadSourceDirectory(options.sourcesDir, { defaultTimezone: options.defaultTimezone });
-  for (const issue of loaded.issues) log(formatConfigIssue(issue));
+  for (const source of loaded.sources) deps.redactor?.addSource(source);
+  for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
   return selectSources(loaded, options.only);
 }
 
@@ -222,16 +238,22 @@ async function readSelected(entry: Selected, reports: Map<string, SourceReport>,
 }
 
 /** The journal of a live run: a new one, or the interrupted run's when resuming. */
-function openJournal(options: ScrapeOptions, runId: string, startedAt: number, onError: (error: SelScraperError) => void): RunJournal | undefined {
+function openJournal(options: ScrapeOptions, runId: string, startedAt: number, redact: (line: string) => string, onError: (error: SelScraperError) => void): RunJournal | undefined {
   const state = options.state;
-  if (!state || options.dryRun) return undefined;
+  if (!state || options.dryRun || state.unsaved) return undefined;
   if (state.resume) {
-    const journal = RunJournal.reopen(state.resume.file, onError);
+    const journal = RunJournal.reopen(state.resume.file, onError, { redact });
     journal.append({ type: 'run-resumed', at: new Date(startedAt).toISOString() }, { sync: true });
     return journal;
   }
-  const journal = RunJournal.create(state.dir, runId, onError);
-  pruneJournals(state.dir);
+  let journal: RunJournal;
+  try {
+    journal = RunJournal.create(state.dir, runId, onError, { redact });
+  } catch (error) {
+    // A new run whose journal cannot be created still delivers; it only cannot be resumed.
+    onError(error as SelScraperError);
+    return undefined;
+  }
   journal.append({ type: 'run-started', at: new Date(startedAt).toISOString(), runId, version: VERSION, run: state.definition }, { sync: true });
   return journal;
 }
@@ -276,7 +298,8 @@ async function scrapeSource(source: SourceConfig, report: SourceReport, deps: So
     deps.sentKeys.add(key);
     for (const warning of outcome.warnings) report.warnings.push(`${outcome.event.name}: ${warning}`);
     report.submitted++;
-    if (deps.out && !deps.out.write(JSON.stringify(outcome.event) + '\n')) await once(deps.out, 'drain');
+    const line = JSON.stringify(outcome.event);
+    if (deps.out && !deps.out.write((deps.redactor?.redact(line) ?? line) + '\n')) await once(deps.out, 'drain');
     await deliver(source.name, key, outcome.event, deps);
   }
   if (report.extracted === 0 && report.pages.fetched > 0) report.warnings.push('no events found on any page');

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
@@ -7,6 +7,7 @@ import { sourceFileSchema } from './schema.ts';
 import { closestMatch } from './suggest.ts';
 import type { ConfigIssue, SourceConfig } from './types.ts';
 import { applyDefaults, checkSourceRules, type ConfigPath } from './validate.ts';
+import { checkYamlDocument, MAX_CONFIG_BYTES } from './yaml-guards.ts';
 
 export interface LoadedSources {
   /** Valid configs in file-name order, enabled or not. */
@@ -46,7 +47,14 @@ export async function loadSourceDirectory(dir: string, options: LoadOptions): Pr
       continue;
     }
     if (!entry.endsWith('.yaml')) continue;
-    const loaded = parseSourceFile(file, await readFile(file, 'utf8'), options);
+    const read = await readSourceFile(file);
+    if ('problem' in read) {
+      const issue: ConfigIssue = { file, line: 1, col: 1, severity: 'error', ...read.problem };
+      result.issues.push(issue);
+      result.broken.push({ name: path.basename(entry, '.yaml'), file, issues: [issue] });
+      continue;
+    }
+    const loaded = parseSourceFile(file, read.text, options);
     if (loaded.config) {
       const previous = firstFileByName.get(loaded.config.name.toLowerCase());
       if (previous) {
@@ -67,6 +75,20 @@ export async function loadSourceDirectory(dir: string, options: LoadOptions): Pr
   return result;
 }
 
+/** The file's text, or why it is not read: over the size cap (checked before reading), not a file, unreadable. */
+async function readSourceFile(file: string): Promise<{ text: string } | { problem: { message: string; hint?: string } }> {
+  try {
+    const stats = await stat(file);
+    if (!stats.isFile()) return { problem: { message: 'not a regular file' } };
+    if (stats.size > MAX_CONFIG_BYTES) {
+      return { problem: { message: `file is ${stats.size} bytes, over the ${MAX_CONFIG_BYTES}-byte (1 MiB) limit for a source config; not read`, hint: 'a source config is a few KB; check that this is the right file' } };
+    }
+    return { text: await readFile(file, 'utf8') };
+  } catch (error) {
+    return { problem: { message: `cannot read: ${describeError(error)}` } };
+  }
+}
+
 interface ParsedFile {
   config: SourceConfig | undefined;
   issues: ConfigIssue[];
@@ -75,50 +97,100 @@ interface ParsedFile {
 
 export function parseSourceFile(file: string, text: string, options: LoadOptions): ParsedFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found by checkYamlDocument in one pass; yaml's own check is quadratic.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const positionAt = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
   };
   const positionOf = (configPath: ConfigPath) => positionAt(nodeOffset(doc, configPath));
-  const issues: ConfigIssue[] = [];
+  const issues = new FileIssues();
+  const failed = () => ({ config: undefined, issues: issues.list(), positionOf });
 
-  for (const error of doc.errors) {
-    issues.push({ ...positionAt(error.pos[0]), severity: 'error', message: `YAML: ${firstLine(error.message)}` });
+  for (const error of doc.errors) issues.add('error', () => ({ ...positionAt(error.pos[0]), message: `YAML: ${firstLine(error.message)}` }));
+  if (issues.count > 0) return failed();
+  for (const problem of checkYamlDocument(doc, (offset) => lineCounter.linePos(offset).line)) {
+    issues.add('error', () => ({ ...positionAt(problem.offset), message: problem.message, ...(problem.hint ? { hint: problem.hint } : {}) }));
   }
-  if (issues.length > 0) return { config: undefined, issues, positionOf };
+  if (issues.count > 0) return failed();
 
-  const data: unknown = doc.toJS() ?? {};
+  // Aliases were bounded above, in linear time; yaml's own count re-walks the document per alias.
+  const data: unknown = doc.toJS({ maxAliasCount: -1 }) ?? {};
   const parsed = sourceFileSchema.safeParse(data);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) issues.push(...describeSchemaIssue(issue, doc, positionOf, positionAt));
-    return { config: undefined, issues, positionOf };
+    const reported = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      // A value can break two checks (not a safe integer, and too big): one message is enough.
+      const where = issue.path.map(String).join('.');
+      if (issue.code !== 'unrecognized_keys' && reported.has(where)) continue;
+      reported.add(where);
+      addSchemaIssue(issue, doc, positionOf, positionAt, issues);
+    }
+    return failed();
   }
   for (const rule of checkSourceRules(parsed.data)) {
-    issues.push({ ...positionOf(rule.path), severity: rule.severity, message: rule.message, ...(rule.hint ? { hint: rule.hint } : {}) });
+    issues.add(rule.severity, () => ({ ...positionOf(rule.path), message: rule.message, ...(rule.hint ? { hint: rule.hint } : {}) }));
   }
-  return { config: applyDefaults(parsed.data, file, options.defaultTimezone), issues, positionOf };
+  return { config: applyDefaults(parsed.data, file, options.defaultTimezone), issues: issues.list(), positionOf };
 }
 
-function describeSchemaIssue(
+/** Enough to fix a file by; a hostile file could otherwise print a line for each key of a 1 MiB map. */
+const MAX_ISSUES_PER_FILE = 20;
+
+/**
+ * The issues of one file, the first MAX_ISSUES_PER_FILE in full and the rest counted. Each is
+ * built only when shown, since finding a key's position scans its mapping.
+ */
+class FileIssues {
+  private readonly shown: ConfigIssue[] = [];
+  private hidden: { first: Omit<ConfigIssue, 'severity'>; errors: number; total: number } | undefined;
+
+  get count(): number {
+    return this.shown.length + (this.hidden?.total ?? 0);
+  }
+
+  add(severity: ConfigIssue['severity'], build: () => Omit<ConfigIssue, 'severity'>): void {
+    if (this.shown.length < MAX_ISSUES_PER_FILE) {
+      this.shown.push({ ...build(), severity });
+      return;
+    }
+    this.hidden ??= { first: build(), errors: 0, total: 0 };
+    this.hidden.total++;
+    if (severity === 'error') this.hidden.errors++;
+  }
+
+  list(): ConfigIssue[] {
+    if (!this.hidden) return this.shown;
+    const { first, errors, total } = this.hidden;
+    return [
+      ...this.shown,
+      { file: first.file, line: first.line, col: first.col, severity: errors > 0 ? 'error' : 'warning', message: `${total} more issue(s) in this file (${errors} error(s)) not shown`, hint: 'fix the ones above and validate again' },
+    ];
+  }
+}
+
+function addSchemaIssue(
   issue: z.core.$ZodIssue,
   doc: Document,
   positionOf: (p: ConfigPath) => { file: string; line: number; col: number },
   positionAt: (offset: number) => { file: string; line: number; col: number },
-): ConfigIssue[] {
+  issues: FileIssues,
+): void {
   const dotted = (p: readonly PropertyKey[]) => p.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(issue.path);
-    return issue.keys.map((key) => {
-      const suggestion = closestMatch(key, known);
-      const where = issue.path.length ? `${dotted(issue.path)}.${key}` : key;
-      return {
-        ...positionAt(keyOffset(doc, issue.path as ConfigPath, key)),
-        severity: 'error' as const,
-        message: `unknown key "${where}"`,
-        hint: suggestion ? `did you mean \`${suggestion}\`?` : `known keys here: ${known.join(', ')}`,
-      };
-    });
+    for (const key of issue.keys) {
+      issues.add('error', () => {
+        const suggestion = closestMatch(key, known);
+        const where = issue.path.length ? `${dotted(issue.path)}.${key}` : key;
+        return {
+          ...positionAt(keyOffset(doc, issue.path as ConfigPath, key)),
+          message: `unknown key "${where}"`,
+          hint: suggestion ? `did you mean \`${suggestion}\`?` : `known keys here: ${known.join(', ')}`,
+        };
+      });
+    }
+    return;
   }
   const where = dotted(issue.path) || '(top level)';
   let message = `${where}: ${issue.message}`;
@@ -126,13 +198,14 @@ function describeSchemaIssue(
     const got = describeValue(doc.getIn(issue.path as ConfigPath));
     message = `${where}: expected ${issue.expected}, got ${got}`;
   }
-  return [{ ...positionOf(issue.path as ConfigPath), severity: 'error', message }];
+  issues.add('error', () => ({ ...positionOf(issue.path as ConfigPath), message }));
 }
 
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number') return `number ${value}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

@@ -16,6 +16,8 @@ export type SourceConfig = Omit<SourceFile, 'name' | 'enabled' | 'tier' | 'trust
   method: ExtractionMethod;
   /** Path of the YAML file it came from, for messages. */
   file: string;
+  /** Authorization (Basic) per origin, from user information the config's URLs carried; the URLs no longer do. */
+  originAuth?: Record<string, string>;
 };
 
 /** Where in a config file something is, 1-based like an editor. */

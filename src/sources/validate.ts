@@ -4,7 +4,9 @@ import { isFieldTemplate, parseFieldTemplate } from '../extract/field-template.t
 import { parseHttpUrl } from '../http-url.ts';
 import { parseGoDuration } from '../normalize/go-duration.ts';
 import { isCc0 } from '../normalize/license.ts';
+import { compileConfigRegex, compileEventUrlPattern, invalidRegexMessage, type CompiledPattern } from './config-regex.ts';
 import type { SourceFile } from './schema.ts';
+import { splitUserinfo } from './url-credentials.ts';
 import type { ExtractionMethod, SourceConfig } from './types.ts';
 
 export type ConfigPath = readonly (string | number)[];
@@ -18,24 +20,17 @@ export interface RuleIssue {
 
 const DOMAINS = ['arts', 'music', 'culture', 'sports', 'community', 'education', 'general'];
 const FIELD_MAP_KEYS = ['name', 'start_date', 'end_date', 'url', 'image', 'location', 'description'];
+
 function isHttpUrl(value: string | undefined): boolean {
   const url = value ? parseHttpUrl(value) : undefined;
   return url !== undefined && url.hostname !== '';
 }
 
-function regexError(pattern: string): string | undefined {
-  try {
-    new RegExp(pattern);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 /**
- * SEL's validation rules (config.go ValidateConfig), plus the checks SEL skips and then pays for
- * at run time: an unknown timezone (SEL silently uses UTC) and a bad duration (SEL fails every
- * event). Messages keep SEL's wording so people can search SEL's docs for them.
+ * SEL's validation rules (config.go ValidateConfig; number ranges are in schema.ts), plus the
+ * checks SEL skips and then pays for at run time: an unknown timezone (SEL silently uses UTC) and
+ * a bad duration (SEL fails every event). Messages keep SEL's wording so people can search SEL's
+ * docs for them.
  */
 export function checkSourceRules(file: SourceFile): RuleIssue[] {
   const issues: RuleIssue[] = [];
@@ -59,9 +54,6 @@ export function checkSourceRules(file: SourceFile): RuleIssue[] {
   if (tier < 0 || tier > 3) error(['tier'], `tier: must be 0, 1, 2, or 3, got ${tier}`);
   if (file.trust_level !== undefined && file.trust_level !== 0 && (file.trust_level < 1 || file.trust_level > 10)) {
     error(['trust_level'], `trust_level: must be 1-10, got ${file.trust_level}`);
-  }
-  if (file.max_pages !== undefined && file.max_pages < 0) {
-    error(['max_pages'], `max_pages: must be > 0, got ${file.max_pages}`);
   }
   if (file.schedule !== undefined && file.schedule !== '' && !['daily', 'weekly', 'manual'].includes(file.schedule)) {
     error(['schedule'], `schedule: must be daily, weekly, or manual, got "${file.schedule}"`);
@@ -108,10 +100,7 @@ export function checkSourceRules(file: SourceFile): RuleIssue[] {
   const intercept = file.headless?.intercept;
   if (intercept) {
     if (!intercept.url_pattern) error(['headless', 'intercept'], 'headless.intercept.url_pattern: required when intercept block is set');
-    else {
-      const problem = regexError(intercept.url_pattern);
-      if (problem) error(['headless', 'intercept', 'url_pattern'], `headless.intercept.url_pattern: invalid regex: ${problem}`);
-    }
+    else checkPattern(compileConfigRegex(intercept.url_pattern), ['headless', 'intercept', 'url_pattern'], error);
     if (intercept.response_format && intercept.response_format !== 'json') {
       error(['headless', 'intercept', 'response_format'], `headless.intercept.response_format: only "json" is supported, got "${intercept.response_format}"`);
     }
@@ -156,26 +145,24 @@ export function checkSourceRules(file: SourceFile): RuleIssue[] {
     if (!sitemap.url) error(['sitemap'], 'sitemap.url: required when sitemap block is set');
     else if (!isHttpUrl(sitemap.url)) error(['sitemap', 'url'], `sitemap.url: must be a valid http/https URL, got "${sitemap.url}"`);
     if (!sitemap.filter_pattern) error(['sitemap'], 'sitemap.filter_pattern: required when sitemap block is set');
-    else {
-      const problem = regexError(sitemap.filter_pattern);
-      if (problem) error(['sitemap', 'filter_pattern'], `sitemap.filter_pattern: invalid regex: ${problem}`);
-    }
-    if (sitemap.exclude_pattern) {
-      const problem = regexError(sitemap.exclude_pattern);
-      if (problem) error(['sitemap', 'exclude_pattern'], `sitemap.exclude_pattern: invalid regex: ${problem}`);
-    }
-    if (sitemap.max_urls !== undefined && sitemap.max_urls < 0) error(['sitemap', 'max_urls'], `sitemap.max_urls: must be >= 0, got ${sitemap.max_urls}`);
+    else checkPattern(compileConfigRegex(sitemap.filter_pattern), ['sitemap', 'filter_pattern'], error);
+    if (sitemap.exclude_pattern) checkPattern(compileConfigRegex(sitemap.exclude_pattern), ['sitemap', 'exclude_pattern'], error);
     if ((sitemap.max_urls ?? 0) > 10000) warn(['sitemap', 'max_urls'], `sitemap.max_urls: ${sitemap.max_urls} is very high; consider a lower value to avoid overwhelming the target site`);
-    if (sitemap.rate_limit_ms !== undefined && sitemap.rate_limit_ms < 0) error(['sitemap', 'rate_limit_ms'], `sitemap.rate_limit_ms: must be >= 0, got ${sitemap.rate_limit_ms}`);
     if (sitemap.rate_limit_ms === 0) {
       warn(['sitemap', 'rate_limit_ms'], 'sitemap.rate_limit_ms: 0 means use default (500 ms), not no delay; set to 1 for minimal delay');
     }
     if (!file.url) warn(['sitemap'], 'url: recommended for sitemap sources (used as display/tracking identifier in scraper_run records)');
   }
+  // SEL never reads event_url_pattern; we do (follow_event_urls), so a pattern we cannot use is an error here.
+  if (file.event_url_pattern?.trim()) checkPattern(compileEventUrlPattern(file.event_url_pattern), ['event_url_pattern'], error);
   if (file.selectors?.description) {
     warn(['selectors', 'description'], 'selectors.description is deprecated; use description_selectors (a list)');
   }
   return issues;
+}
+
+function checkPattern(compiled: CompiledPattern, path: ConfigPath, error: (path: ConfigPath, message: string, hint?: string) => void): void {
+  if (!compiled.ok) error(path, invalidRegexMessage(path.join('.'), compiled.problem), compiled.hint);
 }
 
 function checkFieldMap(
@@ -221,7 +208,8 @@ function methodOf(file: SourceFile, tier: number): ExtractionMethod {
 }
 
 /** SEL's defaults (config.go LoadSourceConfigs), applied after the rules pass. */
-export function applyDefaults(file: SourceFile, path: string, defaultTimezone: string): SourceConfig {
+export function applyDefaults(written: SourceFile, path: string, defaultTimezone: string): SourceConfig {
+  const { file, originAuth } = splitUserinfo(written);
   const tier = (file.tier ?? 0) as 0 | 1 | 2 | 3;
   const selectors = file.selectors?.description
     ? { ...file.selectors, description_selectors: [file.selectors.description] }
@@ -247,5 +235,6 @@ export function applyDefaults(file: SourceFile, path: string, defaultTimezone: s
     timezone: file.timezone || defaultTimezone,
     method: methodOf(file, tier),
     file: path,
+    ...(Object.keys(originAuth).length ? { originAuth } : {}),
   };
 }

@@ -116,6 +116,36 @@ describe('sel-scraper scrape all', () => {
     expect(json.sources.find((s) => s.name === 'hall')).toMatchObject({ status: 'ok', created: 2 });
   });
 
+  it('fails only the hostile configs (alias bomb, oversized file, backtracking filter) and delivers the others (exit 2)', async () => {
+    const sitemapSite = await new FixtureSite({
+      '/sitemap.xml': {
+        body: `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${site.origin}/${'a'.repeat(5_000)}!</loc></url></urlset>`,
+        headers: { 'content-type': 'application/xml' },
+      },
+    }).start();
+    try {
+      const laughs = ['name: bomb', `url: "${site.origin}/club"`, 'l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+      for (let level = 1; level <= 9; level++) laughs.push(`l${level}: &l${level} [${Array(9).fill(`*l${level - 1}`).join(', ')}]`);
+      await writeSource('bomb', laughs.join('\n') + '\n');
+      await writeSource('huge', `name: huge\nurl: "${site.origin}/club"\nnotes: "${'x'.repeat(1_100_000)}"\n`);
+      await writeSource('regex', `name: regex\nurl: "${site.origin}/club"\nsitemap:\n  url: "${sitemapSite.origin}/sitemap.xml"\n  filter_pattern: "/(a+)+$"\n  rate_limit_ms: 1\n`);
+      const result = await run(['--json']);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/bomb\.yaml:\d+:\d+: error: YAML: document contains excessive aliasing/);
+      expect(result.stderr).toMatch(/huge\.yaml:1:1: error: file is \d+ bytes, over the 1048576-byte \(1 MiB\) limit/);
+      const json = report(result);
+      expect(json.sources.map((s) => [s.name, s.status])).toEqual([
+        ['bomb', 'failed'],
+        ['hall', 'ok'],
+        ['huge', 'failed'],
+        ['regex', 'ok'],
+      ]);
+      expect(json.sources.find((s) => s.name === 'hall')).toMatchObject({ created: 2 });
+    } finally {
+      await sitemapSite.stop();
+    }
+  });
+
   it('reports one failing source and delivers the others (exit 3)', async () => {
     await writeSource('gone', `name: gone\nurl: "${site.origin}/missing-page"\n`);
     await writeSource('club', `name: club\nurl: "${site.origin}/club"\ndefault_location:\n  name: The Club\n`);

@@ -15,7 +15,7 @@ export const FROZEN_NOW = Date.parse('2026-11-25T12:00:00Z');
 export const transcript: CapturedRun[] = [];
 
 /** Runs the CLI in-process in an empty directory (no stray .env), with a frozen clock. */
-export async function runInProcess(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CapturedRun> {
+export async function runInProcess(args: string[], options: { env?: Record<string, string>; cwd?: string; stdin?: string } = {}): Promise<CapturedRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -24,6 +24,7 @@ export async function runInProcess(args: string[], options: { env?: Record<strin
     stdout: { write: (s) => void (stdout += s) },
     stderr: { write: (s) => void (stderr += s) },
     clock: { now: () => FROZEN_NOW, sleep: async () => undefined },
+    readStdin: async () => options.stdin ?? '',
   });
   const run = { code, stdout, stderr };
   transcript.push(run);

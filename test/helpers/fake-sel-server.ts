@@ -34,6 +34,8 @@ export interface FakeSelOptions {
   latencyMs?: number;
   /** A per-item failure the server's pipeline would add (e.g. a geographic boundary). */
   rejectItem?: (event: Record<string, unknown>) => string | undefined;
+  /** Batch POSTs answered 400 with a detail that repeats the request's headers, as some proxies do. */
+  echoHeadersOnPost?: boolean;
 }
 
 /**
@@ -145,6 +147,10 @@ export class FakeSelServer {
   private batch(req: IncomingMessage, res: ServerResponse, body: string): void {
     const postNumber = this.counts.posts++;
     if (!this.roleOf(req)) return unauthorized(res, '/api/v1/events:batch');
+    if (this.options.echoHeadersOnPost) {
+      const echoed = Object.entries(req.headers).map(([name, value]) => `${name}: ${String(value)}`).join('\n');
+      return problem(res, 400, 'validation-error', 'Invalid request', `\u001b[31mrejected headers\u001b[0m\n${echoed}`);
+    }
     if (this.options.failPost?.(postNumber)) {
       this.counts.failedPosts++;
       const retryAfter = this.options.failPostRetryAfterSeconds;

@@ -1,37 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import bcrypt from 'bcryptjs';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FROZEN_NOW, runInProcess } from '../helpers/cli-capture.ts';
 import { startTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
-
-/**
- * SEL's server-side key validation written again from sel-api-contract.md §2.1 and §2.3, without
- * any of src/keys, so that a key `api-key create` writes is judged by SEL's rules, not ours.
- */
-async function selAccepts(pool: pg.Pool, authorization: string, nowMs: number): Promise<{ role: string } | 'invalid'> {
-  const fields = authorization.trim().split(/\s+/);
-  if (fields.length !== 2 || fields[0]!.toLowerCase() !== 'bearer') return 'invalid';
-  const key = fields[1]!;
-  const bytes = Buffer.from(key, 'utf8');
-  if (bytes.length < 8) return 'invalid';
-  const prefix = bytes.subarray(0, 8).toString('utf8');
-  const { rows } = await pool.query(
-    'SELECT id, prefix, key_hash, hash_version, name, source_id, role, rate_limit_tier, is_active, expires_at FROM api_keys WHERE prefix=$1 LIMIT 1',
-    [prefix],
-  );
-  const row = rows[0] as { key_hash: string; hash_version: number; role: string; is_active: boolean; expires_at: Date | null } | undefined;
-  if (!row) return 'invalid';
-  if (!row.is_active) return 'invalid';
-  if (row.expires_at && nowMs > row.expires_at.getTime()) return 'invalid';
-  if (row.hash_version === 1) {
-    const hex = Buffer.from(createHash('sha256').update(key).digest('hex'));
-    const stored = Buffer.from(row.key_hash);
-    return hex.length === stored.length && timingSafeEqual(hex, stored) ? { role: row.role } : 'invalid';
-  }
-  if (row.hash_version === 2) return bcrypt.compareSync(key, row.key_hash) ? { role: row.role } : 'invalid';
-  return 'invalid';
-}
+import { selAccepts } from '../helpers/sel-key-auth.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {

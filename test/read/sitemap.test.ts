@@ -134,6 +134,24 @@ describe('readSitemapPages', () => {
     expect(names(await read(source({ exclude_pattern: '/archive/' })))).toEqual(['A', 'B']);
   });
 
+  it('filters with (a+)+$ against a 10,000-character URL in one pass, as Go does', async () => {
+    serve('/sitemap.xml', urlset(`/${'a'.repeat(10_000)}!`, '/aaa'), xml);
+    serve('/aaa', eventPage('A'));
+    expect(names(await read(source({ filter_pattern: '/(a+)+$' })))).toEqual(['A']);
+  });
+
+  it('reads filter_pattern with (?i) as Go does', async () => {
+    serve('/sitemap.xml', urlset('/Events/a', '/news/x'), xml);
+    serve('/Events/a', eventPage('A'));
+    expect(names(await read(source({ filter_pattern: '(?i)/events/' })))).toEqual(['A']);
+  });
+
+  it('fails the source with SEL’s message when a pattern is not Go syntax', async () => {
+    expect(await read(source({ exclude_pattern: '(?<=x)' }))).toEqual([
+      { ok: false, url: `${SITE}/sitemap.xml`, error: 'sitemap.exclude_pattern: invalid Go regex: error parsing regexp: invalid named capture: `(?<=x)`' },
+    ]);
+  });
+
   it('reads no more than max_urls pages and says so', async () => {
     serve('/sitemap.xml', urlset('/events/a', '/events/b', '/events/c'), xml);
     serve('/events/a', eventPage('A'));

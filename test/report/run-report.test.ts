@@ -25,7 +25,7 @@ describe('report building', () => {
     row.pages.fetched = 1;
     recordDelivery(reports, { sourceName: 'a', event: event(1), status: 'failed', reason: 'HTTP 400' });
     const sources = [{ ...row, status: sourceStatus(row, true) }];
-    const base = { runId: 'R', dryRun: false, server: 'https://sel.test', key: 'Abcdefgh…', startedAt: 1_000, finishedAt: 3_500, sources, error: null, resumed: false, journal: null, failures: null };
+    const base = { runId: 'R', dryRun: false, server: 'https://sel.test', key: 'Abcdefgh…', startedAt: 1_000, finishedAt: 3_500, sources, error: null, resumed: false, journal: null, failures: null, stateError: null };
     expect(runReport({ ...base, brokenConfigs: 0, stoppedBy: undefined, interrupted: false })).toMatchObject({
       startedAt: new Date(1_000).toISOString(),
       durationMs: 2_500,
@@ -35,5 +35,6 @@ describe('report building', () => {
     expect(runReport({ ...base, brokenConfigs: 0, stoppedBy: 'ERR_KEY_REJECTED', interrupted: false }).exitCode).toBe(4);
     expect(runReport({ ...base, brokenConfigs: 1, stoppedBy: 'ERR_KEY_REJECTED', interrupted: false }).exitCode).toBe(2);
     expect(runReport({ ...base, brokenConfigs: 1, stoppedBy: undefined, interrupted: true }).exitCode).toBe(130);
+    expect(runReport({ ...base, sources: [], brokenConfigs: 0, stoppedBy: undefined, interrupted: false, stateError: 'disk full' })).toMatchObject({ exitCode: 3, stateError: 'disk full' });
   });
 });

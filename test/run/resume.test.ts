@@ -22,7 +22,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file: string }> {
+async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file: string; runId: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sel-resume-'));
   const runId = ulid(STARTED_AT);
   const journal = RunJournal.create(dir, runId, (e) => {
@@ -31,7 +31,7 @@ async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file
   journal.append({ type: 'run-started', at: '2026-11-25T12:00:00.000Z', runId, version: '0.1.0', run: { sourcesDir: '/s', only: [], fixtures: null, serverUrl: 'http://sel.test', keyLabel: 'k…', batchSize: 100, defaultTimezone: 'America/Toronto' } });
   for (const entry of entries) journal.append(entry);
   journal.close();
-  return { dir, file: journalPath(dir, runId) };
+  return { dir, file: journalPath(dir, runId), runId };
 }
 
 function client(url: string): SelClient {
@@ -40,7 +40,7 @@ function client(url: string): SelClient {
 
 describe('loadResumeState', () => {
   it('takes the server’s verdicts as final, and everything else as still to send', async () => {
-    const { file } = await journalWith([
+    const { file, runId } = await journalWith([
       { type: 'event', source: 'hall', key: key(1), event: event(1) },
       { type: 'event', source: 'hall', key: key(2), event: event(2) },
       { type: 'event', source: 'hall', key: key(3), event: event(3) },
@@ -51,7 +51,7 @@ describe('loadResumeState', () => {
       { type: 'batch-sending', keys: [key(3)] },
       { type: 'events-settled', results: [{ key: key(3), status: 'unknown', reason: 'batch not accepted: reset' }] },
     ]);
-    const state = loadResumeState(file);
+    const state = loadResumeState(file, runId);
     expect([...state.finals.keys()]).toEqual([key(1), key(2)]);
     expect(state.unconfirmed.size).toBe(0);
     expect(state.sentBefore).toEqual(new Set([key(1), key(2), key(3)]));
@@ -60,17 +60,17 @@ describe('loadResumeState', () => {
   });
 
   it('remembers batches the server accepted but never confirmed', async () => {
-    const { file } = await journalWith([
+    const { file, runId } = await journalWith([
       { type: 'batch-posted', batchId: 'B1', keys: [key(1)] },
       { type: 'batch-posted', batchId: 'B2', keys: [key(2)] },
       { type: 'batch-confirmed', batchId: 'B2', results: [{ key: key(2), status: 'created', final: true }] },
     ]);
-    expect([...loadResumeState(file).unconfirmed]).toEqual([['B1', [key(1)]]]);
+    expect([...loadResumeState(file, runId).unconfirmed]).toEqual([['B1', [key(1)]]]);
   });
 
   it('reads the run’s start time from its id (a ULID)', async () => {
-    const { file } = await journalWith([]);
-    expect(loadResumeState(file).startedAt).toBe(STARTED_AT);
+    const { file, runId } = await journalWith([]);
+    expect(loadResumeState(file, runId).startedAt).toBe(STARTED_AT);
   });
 });
 
@@ -81,8 +81,8 @@ describe('recheckUnconfirmed', () => {
     const accepted = await sel.submitBatch([event(1), event(2)]);
     if (accepted.kind !== 'accepted') throw new Error('not accepted');
     await new Promise((resolve) => setTimeout(resolve, 30));
-    const { file } = await journalWith([{ type: 'batch-posted', batchId: accepted.batchId, keys: [key(1), key(2)] }]);
-    const state = loadResumeState(file);
+    const { file, runId } = await journalWith([{ type: 'batch-posted', batchId: accepted.batchId, keys: [key(1), key(2)] }]);
+    const state = loadResumeState(file, runId);
     const journal = RunJournal.reopen(file, (e) => {
       throw e;
     });
@@ -97,8 +97,8 @@ describe('recheckUnconfirmed', () => {
     const sel = client(server.url);
     const accepted = await sel.submitBatch([event(1)]);
     if (accepted.kind !== 'accepted') throw new Error('not accepted');
-    const { file } = await journalWith([{ type: 'batch-posted', batchId: accepted.batchId, keys: [key(1)] }]);
-    const state = loadResumeState(file);
+    const { file, runId } = await journalWith([{ type: 'batch-posted', batchId: accepted.batchId, keys: [key(1)] }]);
+    const state = loadResumeState(file, runId);
     const journal = RunJournal.reopen(file, (e) => {
       throw e;
     });

@@ -1,24 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResumeState } from '../../src/run/resume.ts';
-import { findRunToResume, runDefinition } from '../../src/run/run-definition.ts';
+import { runDefinition } from '../../src/run/run-definition.ts';
 
 const KEY = 'Abcdefgh_0123456789abcdefghijklmnopqrstuvwx';
 const newRun = { sourcesDir: '/srv/sources', only: ['a'], fixtures: null, batchSize: 50, defaultTimezone: 'America/Toronto' };
-
-describe('the run to resume', () => {
-  it('refuses --resume with --dry-run', () => {
-    expect(() => findRunToResume(true, tmpdir(), true)).toThrow('cannot be combined with --dry-run');
-  });
-
-  it('says where it looked when there is no run to resume', () => {
-    const stateDir = mkdtempSync(path.join(tmpdir(), 'sel-state-'));
-    expect(() => findRunToResume(true, stateDir, false)).toThrow(`no run to resume in ${path.join(stateDir, 'runs')}`);
-    expect(() => findRunToResume('01J0000000000000000000000', stateDir, false)).toThrow('no journal for run 01J0000000000000000000000');
-  });
-});
 
 describe('the run definition', () => {
   it('is what the command line says for a new run, with the key described, never whole', () => {

@@ -93,3 +93,94 @@ describe('template checks at load time', () => {
     expect(issuesOf(yaml)[0]).toMatch(/^src\.yaml:6:17: error: .*url_template/);
   });
 });
+
+describe('config regexes at load time (Go RE2 dialect)', () => {
+  const sitemap = (pattern: string) => `name: a\nurl: https://a.test/\nsitemap:\n  url: https://a.test/sitemap.xml\n  filter_pattern: "${pattern}"\n`;
+
+  it('refuses a lookbehind in filter_pattern at its position, in SEL’s words, with a hint', () => {
+    expect(issuesOf(sitemap('(?<=/events/)gala'))).toEqual([
+      'src.yaml:5:19: error: sitemap.filter_pattern: invalid Go regex: error parsing regexp: invalid named capture: `(?<=/events/)gala` ' +
+        "(SEL reads this with Go's regexp (RE2): no lookahead, lookbehind or backreferences; (?i) sets case-insensitive)",
+    ]);
+  });
+
+  it('accepts (?i), which SEL’s Go reads and JavaScript does not', () => {
+    expect(issuesOf(sitemap('(?i)/EVENTS/'))).toEqual([]);
+  });
+
+  it('refuses a backreference in exclude_pattern at its position', () => {
+    const yaml = `${sitemap('/events/')}  exclude_pattern: '/(\\w+)/\\1'\n`;
+    expect(issuesOf(yaml)).toEqual([expect.stringMatching(/^src\.yaml:6:20: error: sitemap\.exclude_pattern: invalid Go regex: error parsing regexp: invalid escape sequence: `\\1`/)]);
+  });
+
+  it('refuses a lookahead in headless.intercept.url_pattern at its position', () => {
+    const yaml = 'name: a\nurl: https://a.test/\ntier: 2\nselectors:\n  event_list: .e\nheadless:\n  intercept:\n    url_pattern: "api(?=/v2)"\n    results_path: data\n';
+    expect(issuesOf(yaml)).toEqual([expect.stringMatching(/^src\.yaml:8:18: error: headless\.intercept\.url_pattern: invalid Go regex: .*`\(\?=`/)]);
+  });
+
+  it('refuses an event_url_pattern regex that Go cannot read, which would otherwise follow no event page', () => {
+    const yaml = 'name: a\nurl: https://a.test/\nfollow_event_urls: true\nevent_url_pattern: "^https://a\\\\.test/(?!shop)"\n';
+    expect(issuesOf(yaml)).toEqual([expect.stringMatching(/^src\.yaml:4:20: error: event_url_pattern: invalid Go regex: /)]);
+  });
+});
+
+describe('number ranges at load time', () => {
+  const base = 'name: a\nurl: https://a.test/\n';
+
+  it('refuses a negative request_timeout_seconds and max_body_bytes at their values, in SEL’s words', () => {
+    expect(issuesOf(`${base}request_timeout_seconds: -5\nmax_body_bytes: -1\n`)).toEqual([
+      'src.yaml:3:26: error: request_timeout_seconds: must be >= 0, got -5',
+      'src.yaml:4:17: error: max_body_bytes: must be >= 0, got -1',
+    ]);
+  });
+
+  it('keeps SEL’s own wording for max_pages, sitemap.max_urls and sitemap.rate_limit_ms', () => {
+    const yaml = `${base}max_pages: -1\nsitemap:\n  url: https://a.test/s.xml\n  filter_pattern: x\n  max_urls: -2\n  rate_limit_ms: -3\n`;
+    expect(issuesOf(yaml)).toEqual([
+      'src.yaml:3:12: error: max_pages: must be > 0, got -1',
+      'src.yaml:7:13: error: sitemap.max_urls: must be >= 0, got -2',
+      'src.yaml:8:18: error: sitemap.rate_limit_ms: must be >= 0, got -3',
+    ]);
+  });
+
+  it('refuses a time in milliseconds that a Node timer cannot hold (it would fire after 1 ms)', () => {
+    const yaml = `${base}tier: 3\nrest:\n  endpoint: https://a.test/api\n  timeout_ms: 2147483648\n`;
+    expect(issuesOf(yaml)).toEqual(['src.yaml:6:15: error: rest.timeout_ms: must be at most 2147483647 (about 24 days), got 2147483648']);
+  });
+
+  it('refuses timeouts and waits that are negative or too long, wherever they are', () => {
+    const yaml =
+      `${base}tier: 2\nselectors:\n  event_list: .e\nrequest_timeout_seconds: 3000000\n` +
+      'headless:\n  wait_timeout_ms: -1\n  rate_limit_ms: -1\n  iframe:\n    selector: iframe\n    wait_selector: .e\n    wait_timeout_ms: -1\n';
+    expect(issuesOf(yaml)).toEqual([
+      'src.yaml:6:26: error: request_timeout_seconds: must be at most 2147483 (about 24 days), got 3000000',
+      'src.yaml:8:20: error: headless.wait_timeout_ms: must be >= 0, got -1',
+      'src.yaml:9:18: error: headless.rate_limit_ms: must be >= 0, got -1',
+      'src.yaml:13:22: error: headless.iframe.wait_timeout_ms: must be >= 0, got -1',
+    ]);
+  });
+
+  it('refuses a body cap larger than a page can be held in memory', () => {
+    expect(issuesOf(`${base}max_body_bytes: 1073741824\n`)).toEqual(['src.yaml:3:17: error: max_body_bytes: must be at most 268435456 (256 MiB), got 1073741824']);
+  });
+
+  it('refuses a fractional count and reports a number too large for an integer once', () => {
+    expect(issuesOf(`${base}max_pages: 1.5\nrequest_timeout_seconds: 1e20\n`)).toEqual([
+      'src.yaml:3:12: error: max_pages: expected int, got number 1.5',
+      'src.yaml:4:26: error: request_timeout_seconds: must be at most 2147483 (about 24 days), got 100000000000000000000',
+    ]);
+  });
+
+  it('refuses coordinates off the globe in default_location', () => {
+    expect(issuesOf(`${base}default_location:\n  latitude: 91\n  longitude: -181\n`)).toEqual([
+      'src.yaml:4:13: error: default_location.latitude: must be between -90 and 90, got 91',
+      'src.yaml:5:14: error: default_location.longitude: must be between -180 and 180, got -181',
+    ]);
+  });
+
+  it('still reads 0 as SEL’s default, not as a range error', () => {
+    const { config, issues } = parseSourceFile('a.yaml', `${base}request_timeout_seconds: 0\nmax_body_bytes: 0\nmax_pages: 0\n`, options);
+    expect(issues).toEqual([]);
+    expect(config).toMatchObject({ max_pages: 10, request_timeout_seconds: 0, max_body_bytes: 0 });
+  });
+});
