@@ -51,8 +51,8 @@ async function scrapeClaimed(
   const network = createNetwork({ dispatcher: deps.dispatcher, connections: 8 });
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
-    const http = await network.sources({ fixturesDir: definition.fixtures, clock: deps.clock, maxRetryAfterMs: flags.maxRetryAfter * 1000, hostDelayMs: flags.hostDelay * 1000 });
-    const browser = network.browser(env, { fixtures: definition.fixtures !== null });
+    const { http, admit } = await network.sources({ fixturesDir: definition.fixtures, clock: deps.clock, maxRetryAfterMs: flags.maxRetryAfter * 1000, hostDelayMs: flags.hostDelay * 1000 });
+    const browser = network.browser(env, { fixtures: definition.fixtures !== null, admit, pages: flags.browserPages });
     const client = settings
       ? runSelClient({ baseUrl: settings.serverUrl, apiKey: settings.apiKey, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT, ratePerMinute: flags.rateLimit, maxRetryAfterMs: flags.maxRetryAfter * 1000 })
       : undefined;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { defaultTimezone, loadEnvironment, type Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
+import { DEFAULT_BROWSER_PAGES } from '../fetch/browser.ts';
 import { createNetwork } from '../fetch/network.ts';
 import { parseHttpUrl } from '../http-url.ts';
 import { EXIT } from '../report/exit-codes.ts';
@@ -17,6 +18,8 @@ export interface PreviewFlags {
   json?: boolean;
   fixtures?: string;
   timezone?: string;
+  /** --browser-pages (scrape source). */
+  browserPages?: number;
 }
 
 /** `scrape source <name>`: one configured source, previewed, nothing submitted. */
@@ -53,8 +56,8 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
   const network = createNetwork({ dispatcher: deps.dispatcher });
   try {
     const fixturesDir = flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined;
-    const http = await network.sources({ fixturesDir, clock: deps.clock, maxRetryAfterMs: 120_000, hostDelayMs: 1_000 });
-    const browser = network.browser(env, { fixtures: fixturesDir !== undefined });
+    const { http, admit } = await network.sources({ fixturesDir, clock: deps.clock, maxRetryAfterMs: 120_000, hostDelayMs: 1_000 });
+    const browser = network.browser(env, { fixtures: fixturesDir !== undefined, admit, pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES });
     const result = await previewSource(source, {
       http,
       clock: deps.clock,

@@ -2,6 +2,9 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { CliDeps } from './io.ts';
 import type { PreviewFlags } from './scrape-preview.ts';
 import { intOption } from './options.ts';
+import { DEFAULT_BROWSER_PAGES } from '../fetch/browser.ts';
+
+const BROWSER_PAGES_HELP = 'tier 2 pages rendering in Chromium at once, whatever --source-concurrency is (each holds a renderer process)';
 
 export interface ScrapeAllFlags {
   sources: string;
@@ -28,6 +31,7 @@ export interface ScrapeAllFlags {
   timeout: number;
   sourceTimeout: number;
   hostDelay: number;
+  browserPages: number;
 }
 
 export interface ScrapeReplayFlags {
@@ -54,6 +58,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
     .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
     .option('--json', 'print the result as JSON on stdout')
+    .option('--browser-pages <n>', BROWSER_PAGES_HELP, intOption(1, 64), DEFAULT_BROWSER_PAGES)
     .action(async (name: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewNamedSource(name, flags, deps)));
   scrape
     .command('url <url>')
@@ -87,6 +92,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--timeout <seconds>', 'stop the whole run after this long, confirming what is in flight (0 = none)', intOption(0, 7 * 86_400), 0)
     .option('--source-timeout <seconds>', 'stop reading one source after this long (0 = none)', intOption(0, 86_400), 0)
     .option('--host-delay <seconds>', 'least time between two requests to one site (robots.txt Crawl-delay wins when longer)', secondsOption(0, 3600), 1)
+    .option('--browser-pages <n>', BROWSER_PAGES_HELP, intOption(1, 64), DEFAULT_BROWSER_PAGES)
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
   scrape
     .command('replay <file>')

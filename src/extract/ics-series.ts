@@ -307,13 +307,15 @@ function geoOf(value: unknown, id: string, run: IcsRun): { latitude: number; lon
   return undefined;
 }
 
+/** ORGANIZER: CN names it; without CN, as SEL does, the local part of its mailto: address. */
 function organizerOf(value: unknown): RawEvent['organizer'] {
   const item: unknown = Array.isArray(value) ? value[0] : value;
   const params = typeof item === 'object' && item !== null && 'params' in item ? (item as { params: Record<string, unknown> }).params : {};
-  const name = typeof params.CN === 'string' ? params.CN.replace(/^"(.*)"$/, '$1').trim() : undefined;
-  if (!name) return undefined;
   const address = textOf(item)?.trim() ?? '';
-  const email = /^mailto:(.+)$/i.exec(address)?.[1];
+  const email = /^mailto:(.+)$/i.exec(address)?.[1]?.trim();
+  const cn = typeof params.CN === 'string' ? params.CN.replace(/^"(.*)"$/, '$1').trim() : undefined;
+  const name = cn || email?.split('@')[0]?.trim();
+  if (!name) return undefined;
   return { name, ...(email ? { email } : {}), ...(/^https?:\/\//i.test(address) ? { url: address } : {}) };
 }
 

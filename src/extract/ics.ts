@@ -79,7 +79,7 @@ export function extractIcs(text: string, feedUrl: string, options: IcsOptions): 
     lines: block.lines.map((line) => {
       const localized = localizeDate(line, zoneFor, options.zone);
       if (localized !== line && param(line, 'TZID') === undefined) floating = true;
-      return localized;
+      return caseFolded(localized);
     }),
   });
 
@@ -123,6 +123,16 @@ function localizeDate(line: ContentLine, zoneFor: (tzid: string) => string, fall
   if (tzid !== undefined) return { ...line, params: [...others, `TZID=${zoneFor(tzid)}`] };
   const floating = line.value.split(',').some((v) => FLOATING.test(v.split('/')[0]?.trim() ?? ''));
   return floating ? { ...line, params: [...others, `TZID=${fallbackZone}`] } : line;
+}
+
+/**
+ * RFC 5545 reads DURATION ("pt2h") and RRULE ("freq=weekly;byday=mo") case-insensitively;
+ * node-ical expects upper case and reads anything else as zero or as no rule.
+ */
+function caseFolded(line: ContentLine): ContentLine {
+  if (line.name !== 'DURATION' && line.name !== 'RRULE' && line.name !== 'EXRULE') return line;
+  const value = line.value.toUpperCase();
+  return value === line.value ? line : { ...line, value };
 }
 
 /**

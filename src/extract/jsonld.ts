@@ -99,7 +99,12 @@ function inherit(child: RawEvent, parent: RawEvent): RawEvent {
 
 function toRawEvent(node: Node, pageUrl: string): RawEvent {
   const event: RawEvent = { pageUrl, types: typesOf(node) };
-  assign(event, 'id', text(node['@id']) ?? identifier(node.identifier));
+  // @id is an IRI (a relative one resolves against the page); identifier is the site's own
+  // token ("ext-id-123"), the same on every page that lists the event, so it is sent verbatim.
+  const iri = text(node['@id'])?.trim();
+  const token = iri ? undefined : identifier(node.identifier);
+  if (iri) event.id = iri;
+  else if (token) Object.assign(event, { id: token, opaqueId: true });
   assign(event, 'name', cleanLine(text(node.name)));
   assign(event, 'description', cleanText(text(node.description)));
   assign(event, 'startDate', text(node.startDate)?.trim());
@@ -207,10 +212,12 @@ function link(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The first usable schema.org identifier: text, a number, {"@value": …} or a PropertyValue's value. */
 function identifier(value: unknown): string | undefined {
-  const first = asArray(value)[0];
-  if (typeof first === 'string' || typeof first === 'number') return String(first);
-  if (isNode(first)) return text(first.value) ?? text(first['@id']);
+  for (const item of asArray(value)) {
+    const found = isNode(item) && item['@value'] === undefined ? text(item.value) ?? text(item['@id']) : text(item);
+    if (found?.trim()) return found.trim();
+  }
   return undefined;
 }
 

@@ -4,13 +4,15 @@ import iconv from 'iconv-lite';
 const WINDOWS_1252_LABELS = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii', 'cp1252', 'windows-1252', 'x-cp1252']);
 
 /**
- * Decodes a page to text: charset from Content-Type, else a byte-order mark, else a <meta>
- * declaration in the first 1024 bytes (as browsers do), else UTF-8. Legacy charsets go through
- * iconv-lite because Node's own TextDecoder decodes windows-1252 as Latin-1 (curly quotes and
- * dashes come out as control characters).
+ * Decodes a page to text in the WHATWG encoding-sniffing order browsers use: a byte-order mark,
+ * else the charset from Content-Type, else a <meta> declaration in the first 1024 bytes, else
+ * UTF-8. The mark comes first because it is in the bytes themselves: a server that labels a
+ * UTF-8 file with a BOM as iso-8859-1 is wrong, and believing it gives "ï»¿CafÃ©". Legacy
+ * charsets go through iconv-lite because Node's own TextDecoder decodes windows-1252 as Latin-1
+ * (curly quotes and dashes come out as control characters).
  */
 export function decodeBody(bytes: Uint8Array, contentType: string | undefined): { text: string; charset: string } {
-  const declared = charsetFromContentType(contentType) ?? charsetFromBom(bytes) ?? charsetFromMeta(bytes, contentType) ?? 'utf-8';
+  const declared = charsetFromBom(bytes) ?? charsetFromContentType(contentType) ?? charsetFromMeta(bytes, contentType) ?? 'utf-8';
   const charset = WINDOWS_1252_LABELS.has(declared) ? 'windows-1252' : declared;
   if (charset === 'utf-8' || charset === 'utf8' || !iconv.encodingExists(charset)) {
     return { text: new TextDecoder('utf-8').decode(bytes), charset: 'utf-8' };

@@ -5,6 +5,7 @@ import type { UrlPolicy } from './address-policy.ts';
 import { forbiddenAddressError } from './address-guard.ts';
 import { decodeBody } from './charset.ts';
 import { followRedirects, REDIRECT_STATUSES } from './redirects.ts';
+import type { SourceCookieJar } from './cookie-jar.ts';
 
 export interface FetchRequest {
   url: string;
@@ -32,6 +33,8 @@ export interface FetchRequest {
   credentialHeaders?: readonly string[];
   /** 'manual': a redirect is answered as a document with `location`, for a caller that admits each hop. */
   redirect?: 'follow' | 'manual';
+  /** The source's cookie jar: its cookies go with the request, Set-Cookie answers (redirects too) go into it. */
+  cookies?: SourceCookieJar;
 }
 
 export interface FetchedDocument {
@@ -48,12 +51,6 @@ export interface FetchedDocument {
 
 export interface HttpClient {
   fetchDocument(req: FetchRequest): Promise<FetchedDocument>;
-  /**
-   * Resolves once `url` may be fetched by other means (the browser renders tier 2 pages itself):
-   * its address is allowed by the source's `policy`, robots.txt allows it and the host's turn has
-   * come. A client without politeness admits at once.
-   */
-  admit(url: string, signal?: AbortSignal, policy?: UrlPolicy): Promise<void>;
 }
 
 export interface HttpClientOptions {
@@ -83,6 +80,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs);
     const url = req.url;
     const response = await send(options, req, signal);
+    req.cookies?.store(url, response.headers['set-cookie']);
     const location = header(response.headers, 'location');
     if (REDIRECT_STATUSES.has(response.statusCode) && location) {
       await response.body.dump();
@@ -102,7 +100,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return { url, status: response.statusCode, contentType, text, bytes: decoded.byteLength, charset };
   };
   return {
-    admit: () => Promise.resolve(),
     fetchDocument: (req) => (req.redirect === 'manual' ? fetchHop(req) : followRedirects(req, fetchHop)),
   };
 }
@@ -111,16 +108,20 @@ async function send(options: HttpClientOptions, req: FetchRequest, signal: Abort
   const guarded = req.policy !== undefined && !req.policy.namesHost(req.url);
   const refusal = guarded ? req.policy?.literalRefusal(req.url) : undefined;
   if (refusal) throw forbiddenAddressError(refusal);
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent,
+    accept: 'text/html,application/xhtml+xml,application/ld+json;q=0.9,*/*;q=0.8',
+    'accept-encoding': 'gzip, deflate, br',
+    ...lowerCaseKeys(req.headers ?? {}),
+  };
+  // The jar applies its own domain and path rules, so its cookies are right for every hop.
+  const jarCookies = req.cookies?.cookieHeader(req.url);
+  if (jarCookies) headers.cookie = headers.cookie ? `${headers.cookie}; ${jarCookies}` : jarCookies;
   try {
     return await request(req.url, {
       dispatcher: guarded && options.guardedDispatcher ? options.guardedDispatcher(req.insecureTls ?? false) : req.insecureTls ? insecureDispatcher(options, req.url) : options.dispatcher,
       method: req.method ?? 'GET',
-      headers: {
-        'user-agent': options.userAgent,
-        accept: 'text/html,application/xhtml+xml,application/ld+json;q=0.9,*/*;q=0.8',
-        'accept-encoding': 'gzip, deflate, br',
-        ...lowerCaseKeys(req.headers ?? {}),
-      },
+      headers,
       ...(req.body === undefined ? {} : { body: req.body }),
       signal,
     });

@@ -40,8 +40,6 @@ export function createRetryingHttpClient(inner: HttpClient, options: RetryingHtt
   const { retry, clock } = options;
   const random = options.random ?? Math.random;
   return {
-    // Admission fetches only robots.txt, which the robots policy retries itself.
-    admit: (url, signal, policy) => inner.admit(url, signal, policy),
     async fetchDocument(req: FetchRequest) {
       const attempts = (req.method ?? 'GET') === 'GET' ? retry.attempts : 1;
       for (let attempt = 1; ; attempt++) {

@@ -17,12 +17,18 @@ const parseRobotsTxt = createRequire(import.meta.url)('robots-parser') as (url: 
 /** Our product token in robots.txt `User-agent` lines (RFC 9309 §2.2.1), from USER_AGENT. */
 export const ROBOTS_TOKEN = 'sel-scraper';
 
+/**
+ * The product token of SEL's own Go scraper (`Togather-SEL-Scraper/0.1 (+https://togather.foundation; …)`),
+ * which sel-scraper replaces: a site that blocked it by name did not mean to let its successor in.
+ */
+export const SEL_ROBOTS_TOKEN = 'Togather-SEL-Scraper';
+
 export type RobotsVerdict = { allowed: true; crawlDelayMs?: number } | { allowed: false; reason: string };
 
 type OriginRules =
   | { kind: 'allow-all' }
   | { kind: 'disallow-all'; reason: string }
-  | { kind: 'rules'; robotsUrl: string; robot: RobotsTxt };
+  | { kind: 'rules'; robotsUrl: string; robot: RobotsTxt; groups: ReadonlySet<string> };
 
 export interface RobotsPolicyOptions {
   /** Fetches robots.txt files; retries belong to it, not to the policy. */
@@ -36,7 +42,8 @@ const MAX_ROBOTS_BYTES = 512 * 1024;
 
 /**
  * robots.txt per origin, fetched once per run and shared by every source on that origin
- * (RFC 9309): rules for our token (else `*`) decide each URL; a missing file (4xx) allows
+ * (RFC 9309): the groups naming our token or SEL's scraper's (else `*`) decide each URL, the
+ * most restrictive of them winning (see `decide`); a missing file (4xx) allows
  * everything; a file that cannot be read (5xx, 429, network, timeout) disallows everything,
  * since we cannot know what it says. With --fixtures, an unrecorded robots.txt counts as
  * missing: fixture sets record the pages a source reads, not necessarily the site's robots.txt.
@@ -63,12 +70,7 @@ export class RobotsPolicy {
     const rules = await untilAborted(pending, signal);
     if (rules.kind === 'allow-all') return { allowed: true };
     if (rules.kind === 'disallow-all') return { allowed: false, reason: rules.reason };
-    if (rules.robot.isAllowed(url, this.token) === false) {
-      const path = new URL(url).pathname;
-      return { allowed: false, reason: `${rules.robotsUrl} disallows "${this.token}" from ${path}` };
-    }
-    const delaySeconds = rules.robot.getCrawlDelay(this.token);
-    return typeof delaySeconds === 'number' && delaySeconds > 0 ? { allowed: true, crawlDelayMs: delaySeconds * 1000 } : { allowed: true };
+    return decide(rules, url, this.token);
   }
 
   /** Never rejects: whatever happens fetching robots.txt maps to a verdict for the origin. */
@@ -84,7 +86,7 @@ export class RobotsPolicy {
         ...(policy ? { policy } : {}),
       });
       // Rules apply to the origin asked about, even when robots.txt redirected elsewhere.
-      return { kind: 'rules', robotsUrl, robot: parseRobotsTxt(robotsUrl, doc.text) };
+      return { kind: 'rules', robotsUrl, robot: parseRobotsTxt(robotsUrl, doc.text), groups: namedGroups(doc.text) };
     } catch (error) {
       if (error instanceof SelScraperError && error.code === 'ERR_FIXTURE_MISSING') return { kind: 'allow-all' };
       const status = failedStatus(error);
@@ -92,6 +94,34 @@ export class RobotsPolicy {
       return { kind: 'disallow-all', reason: `${robotsUrl} could not be read (${describeError(error)}), so every page of ${origin} counts as disallowed (RFC 9309)` };
     }
   }
+}
+
+/**
+ * The verdict of the groups that name us: ours and SEL's scraper's (a site that wrote rules for
+ * either meant them for this crawler), else `*`. A named group is more specific than `*`, so it
+ * wins over it either way; between the two named groups the more restrictive wins: a path
+ * either disallows is refused, and the longer Crawl-delay applies.
+ */
+function decide(rules: Extract<OriginRules, { kind: 'rules' }>, url: string, token: string): RobotsVerdict {
+  const named = [token, SEL_ROBOTS_TOKEN].filter((t) => rules.groups.has(t.toLowerCase()));
+  const deciding = named.length > 0 ? named : [token];
+  const refusing = deciding.find((t) => rules.robot.isAllowed(url, t) === false);
+  if (refusing) {
+    const whose = refusing === SEL_ROBOTS_TOKEN ? " (SEL's own scraper, which sel-scraper replaces)" : '';
+    return { allowed: false, reason: `${rules.robotsUrl} disallows "${refusing}"${whose} from ${new URL(url).pathname}` };
+  }
+  const delaySeconds = Math.max(0, ...deciding.map((t) => rules.robot.getCrawlDelay(t) ?? 0));
+  return delaySeconds > 0 ? { allowed: true, crawlDelayMs: delaySeconds * 1000 } : { allowed: true };
+}
+
+/** User-agent names that have a group in the file, lower-cased and cut at "/", as robots-parser keys them. */
+function namedGroups(text: string): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(/^\s*user-agent\s*:\s*([^#\r\n]*)/gim)) {
+    const name = (match[1] ?? '').toLowerCase().split('/')[0]?.trim();
+    if (name) names.add(name);
+  }
+  return names;
 }
 
 /** Waits for `promise`, unless `signal` aborts first: the shared fetch goes on for other sources. */

@@ -5,7 +5,7 @@ import { createGuardedAgent, systemResolve, type ResolveHost } from './address-g
 import { createFixtureDispatcher } from './fixtures.ts';
 import { HostGate } from './host-gate.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
-import { createPoliteHttpClient } from './polite-http-client.ts';
+import { createAdmit, createPoliteHttpClient, type Admit } from './polite-http-client.ts';
 import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from './retrying-http-client.ts';
 import { RobotsPolicy } from './robots.ts';
 
@@ -29,6 +29,8 @@ export interface SourceFetchingOptions {
 
 export interface SourceFetching {
   http: HttpClient;
+  /** robots.txt and the per-host gate for requests the browser makes. */
+  admit: Admit;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs });
   return {
     http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), { retry, clock: options.clock }),
+    admit: createAdmit({ robots, hostGate }),
     async close() {
       await replay?.close();
       await insecure?.close();

@@ -20,6 +20,11 @@ function canonicalIso(value: string): string | undefined {
   return `${date}T${hour.padStart(2, '0')}:${minute}${second ? `:${second}` : ''}${fraction ? `.${fraction}` : ''}${offset ?? ''}`;
 }
 
+/** Whether the text is an ISO 8601 date or date-time that toRfc3339 reads (valid or not as a date). */
+export function isIso8601(input: string): boolean {
+  return canonicalIso(input.trim()) !== undefined;
+}
+
 /**
  * An ISO 8601 date or date-time as SEL's server wants it: RFC 3339 with an offset.
  * - With an offset: the same instant, written the way Go's RFC 3339 parser accepts.

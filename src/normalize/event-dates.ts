@@ -1,4 +1,4 @@
-import { toRfc3339 } from './dates.ts';
+import { isIso8601, toRfc3339 } from './dates.ts';
 import { assembleDates } from './human-dates.ts';
 
 export interface RawDates {
@@ -18,14 +18,14 @@ export interface ResolvedDates {
 
 export type DatesOutcome = { ok: true; dates: ResolvedDates } | { ok: false; reason: string };
 
-/** Text that starts like an ISO date is held to ISO rules; anything else is human text. */
-const STARTS_ISO = /^\s*\d{4}-\d{2}-\d{2}/;
-
 /**
  * Start, end and door time of one event or occurrence as RFC 3339 in `zone`. A start is
  * required; a bad end or door time is dropped with a warning rather than losing the event.
- * ISO values go through toRfc3339; free text (CSS date_selectors parts, "Tue, Dec 8 · 7:30pm"
- * in a start_date) goes through the human-date assembler, with the year inferred from `now`.
+ * ISO 8601 values go through toRfc3339, so "2026-02-30" is an error, not a guess; free text
+ * (CSS date_selectors parts, "Tue, Dec 8 · 7:30pm" in a start_date, and an ISO date followed by
+ * a 12-hour time, "2026-03-05 7:30 PM", as an API field_map "{{.date}} {{.time}}" writes it) goes
+ * through the human-date assembler, with the year inferred from `now`, as SEL falls through to
+ * its fuzzy parser.
  */
 export function resolveDates(raw: RawDates, zone: string, now: Date): DatesOutcome {
   const parts = (raw.dateParts ?? []).filter((part) => part.trim() !== '');
@@ -36,7 +36,7 @@ export function resolveDates(raw: RawDates, zone: string, now: Date): DatesOutco
   const warnings: string[] = [];
   let dates: ResolvedDates;
   let endFromText: string | undefined;
-  if (parts.length > 0 || !STARTS_ISO.test(raw.startDate ?? '')) {
+  if (parts.length > 0 || !isIso8601(raw.startDate ?? '')) {
     const assembled = assembleDates(parts.length > 0 ? parts : [raw.startDate ?? ''], zone, now);
     if ('error' in assembled) return { ok: false, reason: `start date: ${assembled.error}` };
     warnings.push(...assembled.warnings);
@@ -58,7 +58,7 @@ export function resolveDates(raw: RawDates, zone: string, now: Date): DatesOutco
 
 /** A human end ("9:00 PM", "Mar 8") is read after the start: its date and year come from it. */
 function resolveEnd(text: string, dates: ResolvedDates, zone: string, now: Date): void {
-  if (STARTS_ISO.test(text)) {
+  if (isIso8601(text)) {
     const parsed = toRfc3339(text, zone);
     if (!parsed.ok) {
       dates.warnings.push(`endDate dropped: ${parsed.reason}`);
@@ -80,7 +80,7 @@ function resolveEnd(text: string, dates: ResolvedDates, zone: string, now: Date)
 
 /** Doors open before the start, so a time-only door time ("18:30") takes the start's day. */
 function resolveDoorTime(text: string, dates: ResolvedDates, zone: string, now: Date): void {
-  const parsed = STARTS_ISO.test(text) ? toRfc3339(text, zone) : undefined;
+  const parsed = isIso8601(text) ? toRfc3339(text, zone) : undefined;
   if (parsed?.ok) {
     dates.doorTime = parsed.value;
     if (parsed.warning) dates.warnings.push(parsed.warning);

@@ -38,11 +38,19 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
   if (longerThan(name, MAX_NAME)) return invalid(`name is longer than ${MAX_NAME} characters`);
 
   const zone = raw.timezone ?? source.timezone;
-  const occurrences: (ResolvedDates & { raw: number })[] = [];
+  const occurrences: ResolvedDates[] = [];
+  // Occurrences are a set: the same performance listed on two pages of a source is one.
+  const seen = new Set<string>();
   for (const [index, occurrence] of (raw.occurrences ?? []).entries()) {
     const resolved = resolveDates(occurrence, zone, ctx.now);
-    if (resolved.ok) occurrences.push({ ...resolved.dates, raw: index });
-    else warnings.push(`occurrence ${index + 1} dropped: ${resolved.reason}`);
+    if (!resolved.ok) {
+      warnings.push(`occurrence ${index + 1} dropped: ${resolved.reason}`);
+      continue;
+    }
+    const key = `${instantOf(resolved.dates.startDate)}|${resolved.dates.endDate ? instantOf(resolved.dates.endDate) : ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    occurrences.push(resolved.dates);
   }
   occurrences.sort((a, b) => instantOf(a.startDate) - instantOf(b.startDate));
   let main: ResolvedDates;
@@ -51,6 +59,12 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
   else if (occurrences[0]) main = { ...occurrences[0], warnings: [] };
   else return invalid(own.reason);
   warnings.push(...main.warnings, ...occurrences.flatMap((o) => o.warnings));
+  const only = occurrences.length === 1 ? occurrences[0] : undefined;
+  if (only && instantOf(only.startDate) === instantOf(main.startDate)) {
+    // A lone sub-event at the event's own start is the event itself: its end and door time are the event's.
+    if (!main.endDate && only.endDate) main.endDate = only.endDate;
+    if (!main.doorTime && only.doorTime) main.doorTime = only.doorTime;
+  }
   if (main.endDate && instantOf(main.endDate) < instantOf(main.startDate)) {
     warnings.push(`end ${main.endDate} is before start ${main.startDate}; SEL will hold it for review`);
   }
@@ -130,9 +144,7 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
   if (threshold !== undefined) event.multi_session_duration_threshold = threshold;
 
   if (raw.recurrence) event.recurrence = raw.recurrence;
-  if (occurrences.length > 1 || (occurrences.length === 1 && occurrences[0]?.startDate !== main.startDate)) {
-    event.occurrences = occurrences.map(toOccurrence);
-  }
+  if (occurrences.length > 1 || (only && !sameDates(only, main))) event.occurrences = occurrences.map(toOccurrence);
   const sourceUrl = source.url && !source.urls?.length ? source.url : raw.pageUrl;
   event.source = {
     url: sourceUrl,
@@ -149,6 +161,10 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
  */
 function longerThan(text: string, max: number): boolean {
   return text.length > max && Array.from(text).length > max;
+}
+
+function sameDates(a: ResolvedDates, b: ResolvedDates): boolean {
+  return a.startDate === b.startDate && a.endDate === b.endDate && a.doorTime === b.doorTime;
 }
 
 function toOccurrence(dates: ResolvedDates): OccurrenceInput {

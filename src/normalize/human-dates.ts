@@ -58,6 +58,8 @@ type Token =
   | { kind: 'time'; time: TimeText }
   | { kind: 'date'; date: DayDate; time?: TimeText }
   | { kind: 'relative'; days: number }
+  /** "next" / "prochain": the weekday beside it is not this week's when that is today. */
+  | { kind: 'next' }
   | { kind: 'sep' };
 
 const MONTHS: Record<string, number> = {
@@ -77,6 +79,7 @@ const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'Ju
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const RANGE_WORDS = new Set(['to', 'through', 'thru', 'until', 'till', 'au']);
 const RELATIVE_DAYS: Record<string, number> = { today: 0, tonight: 0, tomorrow: 1, "aujourd'hui": 0, demain: 1 };
+const NEXT_WORDS = new Set(['next', 'prochain', 'prochaine']);
 
 /**
  * One pass over the text, first alternative wins: ISO and numeric dates before times, times
@@ -84,12 +87,14 @@ const RELATIVE_DAYS: Record<string, number> = { today: 0, tonight: 0, tomorrow: 
  */
 const TOKEN = new RegExp(
   [
-    String.raw`(?<iso>(?<isoY>\d{4})-(?<isoM>\d{2})-(?<isoD>\d{2})(?:[T ](?<isoH>\d{1,2}):(?<isoMin>\d{2})(?::(?<isoS>\d{2}))?)?)`,
+    // An ISO date's time may carry a meridiem ("2026-03-05 7:30 PM", as API templates such as
+    // "{{.date}} {{.time}}" write it): it belongs to the time, not left over as a word.
+    String.raw`(?<iso>(?<isoY>\d{4})-(?<isoM>\d{2})-(?<isoD>\d{2})(?:[T ](?<isoH>\d{1,2}):(?<isoMin>\d{2})(?::(?<isoS>\d{2}))?(?:\s*(?<isoAP>[ap])\.?\s?m\.?(?![a-z]))?)?)`,
     String.raw`(?<ymd>(?<ymdY>\d{4})\/(?<ymdM>\d{1,2})\/(?<ymdD>\d{1,2}))`,
     String.raw`(?<mdy>(?<mdyA>\d{1,2})\/(?<mdyB>\d{1,2})\/(?<mdyY>\d{4}))`,
     String.raw`(?<mer>(?<merH>\d{1,2})(?:[:.](?<merMin>\d{2}))?\s*(?<merAP>[ap])\.?\s?m\.?(?![a-z]))`,
     String.raw`(?<clock>(?<clockH>\d{1,2}):(?<clockMin>\d{2})(?::(?<clockS>\d{2}))?)`,
-    String.raw`(?<fr>(?<frH>\d{1,2})\s?h\s?(?<frMin>\d{2}))`,
+    String.raw`(?<fr>(?<frH>\d{1,2})\s?h(?:\s?(?<frMin>\d{2}))?(?![a-zà-ÿ]))`,
     String.raw`(?<num>(?<numV>\d+)(?:st|nd|rd|th|er|e)?)`,
     String.raw`(?<word>aujourd['’]hui|[a-zà-ÿ]+)`,
     String.raw`(?<sep>[-–—~])`,
@@ -121,15 +126,23 @@ export function assembleDates(parts: readonly string[], zone: string, now: Date,
   const dates: DayDate[] = [];
   const times: WallTime[] = [];
   const looseYears: number[] = [];
+  const looseWeekdays: LooseWeekday[] = [];
   for (const fragment of fragments) {
     const found = readFragment(fragment, zone, now);
     dates.push(...found.dates);
     times.push(...found.times);
     looseYears.push(...found.looseYears);
+    looseWeekdays.push(...found.looseWeekdays);
   }
 
   const warnings: string[] = [];
   const anchor = options.anchor ? DateTime.fromISO(options.anchor, { setZone: true }).setZone(zone) : undefined;
+  // "Friday 8 pm", "this Friday", "next Saturday": a weekday alone is the coming one, counted
+  // from the run's clock (or from the start, for an end date). Two ("Mon - Fri") name no day.
+  const [onlyWeekday] = looseWeekdays;
+  if (dates.length === 0 && onlyWeekday && looseWeekdays.length === 1) {
+    dates.push(comingWeekday(onlyWeekday, anchor?.isValid ? anchor : DateTime.fromJSDate(now, { zone })));
+  }
   const dateFromAnchor = dates.length === 0;
   if (dateFromAnchor) {
     if (!anchor?.isValid || times.length === 0) return { error: `no date found in ${shown}` };
@@ -204,6 +217,14 @@ interface FragmentReading {
   times: WallTime[];
   /** Four-digit years not attached to any date, e.g. a year in its own element. */
   looseYears: number[];
+  /** Weekdays written with no date to belong to ("this Friday"). */
+  looseWeekdays: LooseWeekday[];
+}
+
+interface LooseWeekday {
+  weekday: number;
+  /** Written with "next": on that weekday itself, it means a week later. */
+  next: boolean;
 }
 
 function readFragment(fragment: string, zone: string, now: Date): FragmentReading {
@@ -220,7 +241,9 @@ function readFragment(fragment: string, zone: string, now: Date): FragmentReadin
   const dates: DayDate[] = [];
   const times: WallTime[] = [];
   const looseYears: number[] = [];
+  const looseWeekdays: LooseWeekday[] = [];
   let weekday: number | undefined;
+  let weekdayNext = false;
   const pushDates = (found: DayDate[], year: number | undefined) => {
     for (const date of found) {
       if (year !== undefined) date.year = year;
@@ -234,12 +257,20 @@ function readFragment(fragment: string, zone: string, now: Date): FragmentReadin
     const token = tokens[i] as Token;
     switch (token.kind) {
       case 'weekday':
+        if (weekday !== undefined) looseWeekdays.push({ weekday, next: weekdayNext });
         weekday = token.weekday;
+        weekdayNext = at(i - 1)?.kind === 'next' || at(i + 1)?.kind === 'next';
         break;
-      case 'date':
+      case 'date': {
         pushDates([token.date], undefined);
-        if (token.time) times.push(to24h(token.time));
+        const to = at(i + 2);
+        if (token.time && at(i + 1)?.kind === 'sep' && to?.kind === 'time') {
+          // "2026-03-05 7:30 - 9:30 PM": the ISO date's time starts a time range.
+          times.push(...timeRange(token.time, to.time));
+          i += 2;
+        } else if (token.time) times.push(to24h(token.time));
         break;
+      }
       case 'relative': {
         const day = DateTime.fromJSDate(now, { zone }).plus({ days: token.days });
         pushDates([{ year: day.year, month: day.month, day: day.day }], undefined);
@@ -304,6 +335,7 @@ function readFragment(fragment: string, zone: string, now: Date): FragmentReadin
       case 'year':
         looseYears.push(token.year);
         break;
+      case 'next':
       case 'sep':
         break;
     }
@@ -311,7 +343,8 @@ function readFragment(fragment: string, zone: string, now: Date): FragmentReadin
   // "March 5 (Thursday)": a weekday with no date after it belongs to the date before it.
   const last = dates.at(-1);
   if (weekday !== undefined && last && last.weekday === undefined) last.weekday = weekday;
-  return { dates, times, looseYears };
+  else if (weekday !== undefined && !last) looseWeekdays.push({ weekday, next: weekdayNext });
+  return { dates, times, looseYears, looseWeekdays };
 }
 
 function tokenize(text: string): Token[] {
@@ -320,8 +353,12 @@ function tokenize(text: string): Token[] {
     const g = match.groups ?? {};
     if (g.iso) {
       const date: DayDate = { year: Number(g.isoY), month: Number(g.isoM), day: Number(g.isoD) };
-      if (g.isoH !== undefined) tokens.push({ kind: 'date', date, time: { hour: Number(g.isoH), minute: Number(g.isoMin), second: Number(g.isoS ?? 0) } });
-      else tokens.push({ kind: 'date', date });
+      if (g.isoH === undefined) tokens.push({ kind: 'date', date });
+      else {
+        const time: TimeText = { hour: Number(g.isoH), minute: Number(g.isoMin), second: Number(g.isoS ?? 0) };
+        if (g.isoAP && time.hour >= 1 && time.hour <= 12) time.meridiem = g.isoAP.toLowerCase() === 'a' ? 'am' : 'pm';
+        tokens.push({ kind: 'date', date, time });
+      }
     } else if (g.ymd) {
       tokens.push({ kind: 'date', date: { year: Number(g.ymdY), month: Number(g.ymdM), day: Number(g.ymdD) } });
     } else if (g.mdy) {
@@ -338,7 +375,7 @@ function tokenize(text: string): Token[] {
       const time = { hour: Number(g.clockH), minute: Number(g.clockMin), second: Number(g.clockS ?? 0) };
       if (time.hour < 24 && time.minute < 60 && time.second < 60) tokens.push({ kind: 'time', time });
     } else if (g.fr) {
-      const time = { hour: Number(g.frH), minute: Number(g.frMin), second: 0 };
+      const time = { hour: Number(g.frH), minute: Number(g.frMin ?? 0), second: 0 };
       if (time.hour < 24 && time.minute < 60) tokens.push({ kind: 'time', time });
     } else if (g.num) {
       const value = Number(g.numV);
@@ -350,6 +387,7 @@ function tokenize(text: string): Token[] {
       else if (WEEKDAYS[word] !== undefined) tokens.push({ kind: 'weekday', weekday: WEEKDAYS[word] });
       else if (RANGE_WORDS.has(word)) tokens.push({ kind: 'sep' });
       else if (RELATIVE_DAYS[word] !== undefined) tokens.push({ kind: 'relative', days: RELATIVE_DAYS[word] });
+      else if (NEXT_WORDS.has(word)) tokens.push({ kind: 'next' });
       else if (word === 'noon' || word === 'midi') tokens.push({ kind: 'time', time: { hour: 12, minute: 0, second: 0 } });
       else if (word === 'midnight' || word === 'minuit') tokens.push({ kind: 'time', time: { hour: 0, minute: 0, second: 0 } });
     } else if (g.sep) {
@@ -432,6 +470,14 @@ function inferYear(date: DayDate, zone: string, now: Date): { year: number; warn
   const named = WEEKDAY_NAMES[date.weekday - 1] ?? '';
   const shown = `${MONTH_NAMES[date.month - 1] ?? date.month} ${date.day}`;
   return { year, warning: `${shown} is not a ${named} in ${today.year - 1}, ${today.year} or ${today.year + 1}; assumed ${year}` };
+}
+
+/** The first such weekday on or after `from`'s day; with "next", a week later when `from` is that weekday. */
+function comingWeekday(loose: LooseWeekday, from: DateTime): DayDate {
+  let days = (loose.weekday - from.weekday + 7) % 7;
+  if (days === 0 && loose.next) days = 7;
+  const day = from.plus({ days });
+  return { year: day.year, month: day.month, day: day.day };
 }
 
 function yearOnOrAfter(date: DayDate, anchor: DateTime): { year: number; warning?: string } {

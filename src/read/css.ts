@@ -3,7 +3,6 @@ import { extractCss, nextPageUrls } from '../extract/css.ts';
 import { extractEventDetail, type EventDetail } from '../extract/css-detail.ts';
 import { selectorProblem } from '../extract/css-selector.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
-import { ENABLE_RENDERING_HINT } from '../fetch/browser.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
 import { allMidnight } from '../normalize/quality.ts';
 import { compileEventUrlPattern } from '../sources/config-regex.ts';
@@ -12,28 +11,22 @@ import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './
 
 /** SEL waits this long between detail pages (scraper.go follow_event_urls). */
 const DETAIL_DELAY_MS = 500;
-const HEADLESS_WARNING = `headless rendering is not available (no Chromium found, or the pages are replayed); read the server-rendered HTML. To render: ${ENABLE_RENDERING_HINT}`;
 
 /**
- * Tier 1 (and tier 2 without a browser): each start URL, then the pages its
+ * Tier 1 (and tier 2 without a browser, see read/headless.ts): each start URL, then the pages its
  * `selectors.pagination` links lead to, up to `max_pages` per start URL, each page read once.
  * With `follow_event_urls`, event pages fill in what the listing left out.
  */
 export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
   const selectors = source.selectors ?? {};
-  const headless = source.method === 'headless';
   const pagination = paginationSelector(source);
   const sourceWarnings: string[] = [];
-  if (headless) sourceWarnings.push(HEADLESS_WARNING);
   if (pagination && selectorProblem(pagination)) {
     sourceWarnings.push(`pagination selector "${pagination}" is not a usable CSS selector (${selectorProblem(pagination)}); only the first page is read`);
   }
   const followDetails = source.follow_event_urls ? detailFilter(source, sourceWarnings) : undefined;
   const enrich = detailReader(source, deps);
   const visited = new Set<string>();
-  let eventsFound = 0;
-  let pagesRead = 0;
-  let lastUrl = source.url ?? '';
 
   for (const start of startUrls(source)) {
     const queue = [start];
@@ -42,7 +35,6 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
       if (visited.has(url)) continue;
       visited.add(url);
       read++;
-      lastUrl = url;
       let doc: FetchedDocument;
       try {
         doc = await deps.http.fetchDocument(withHeadlessHeaders(source, requestFor(source, url, deps.signal)));
@@ -52,7 +44,6 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
         continue;
       }
       visited.add(doc.url);
-      pagesRead++;
       const warnings = sourceWarnings.splice(0);
       const extracted = extractCss(doc.text, doc.url, selectors);
       warnings.push(...extracted.warnings);
@@ -67,24 +58,14 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
       }
       if (followDetails) warnings.push(...(await enrich(extracted.events, followDetails)));
       warnings.push(...allMidnight(extracted.events, source.timezone, new Date(deps.clock.now()), doc.url));
-      eventsFound += extracted.events.length;
       yield { ok: true, url: doc.url, events: extracted.events, warnings };
     }
   }
-
-  if (headless && eventsFound === 0 && pagesRead > 0) {
-    yield {
-      ok: false,
-      url: lastUrl,
-      error: `no events in the server-rendered HTML: this tier 2 site most likely builds its event list with JavaScript, which needs a browser (${ENABLE_RENDERING_HINT}); or look for a JSON-LD, ICS or JSON API alternative`,
-    };
-  }
 }
 
-/** Tier 2 configs name a button to click; when it is a link, its href is the next page. */
+/** Tier 2's pagination_button is clicked in a browser only (read/headless.ts). */
 function paginationSelector(source: SourceConfig): string | undefined {
-  const selector = source.selectors?.pagination ?? (source.method === 'headless' ? source.headless?.pagination_button : undefined);
-  return selector?.trim() || undefined;
+  return source.selectors?.pagination?.trim() || undefined;
 }
 
 function withHeadlessHeaders(source: SourceConfig, request: ReturnType<typeof requestFor>): ReturnType<typeof requestFor> {

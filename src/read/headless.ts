@@ -1,20 +1,31 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { describeError, SelScraperError } from '../errors.ts';
 import { extractCss } from '../extract/css.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
 import { compileApiMapping, fieldOf, isItem, jsonKind, mapApiItems, type ApiMapping } from '../extract/api-mapping.ts';
-import type { HeadlessBrowser } from '../fetch/browser.ts';
+import { describeBrowserError, renderingHint, type HeadlessBrowser } from '../fetch/browser.ts';
+import { BrowserGuard } from '../fetch/browser-guard.ts';
+import { isHttpUrl } from '../http-url.ts';
 import { compileConfigRegex, type ConfigMatcher } from '../sources/config-regex.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { USER_AGENT } from '../version.ts';
-import { startUrls, urlPolicyOf, type PageOutcome, type PageReaderDeps } from './page.ts';
+import { PageDeadline } from './browser-deadline.ts';
+import { startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
 
 /** SEL's defaults (config.go HeadlessConfig, rod.go). */
 const DEFAULT_WAIT_MS = 10_000;
 const DEFAULT_RATE_LIMIT_MS = 1_000;
 const IFRAME_FIND_MS = 5_000;
 const CLICK_MS = 3_000;
-const DEFAULT_PAGE_TIMEOUT_S = 30;
+/** Loading a page when request_timeout_seconds is not set; the configured waits come on top. */
+const DEFAULT_LOAD_MS = 30_000;
+/** How often a clicked page is looked at for what the click changed. */
+const CLICK_POLL_MS = 100;
+/** Closing a context whose renderer hangs may itself hang; the source does not wait longer. */
+const CLOSE_MS = 5_000;
+/** wait_selector values that wait for nothing a script builds. */
+const TRIVIAL_WAITS = new Set(['', 'body', 'html']);
 
 type Headless = NonNullable<SourceConfig['headless']>;
 
@@ -24,188 +35,401 @@ interface Intercept {
   mapping: ApiMapping;
 }
 
+interface PageLimits {
+  /** Soft waits (wait_selector, network idle, a click's effect). */
+  waitMs: number;
+  /** Hard: one page, from navigation to its events (or one "load more" click to its events). */
+  deadlineMs: number;
+}
+
 /**
- * Tier 2: each start URL rendered in the run's Chromium, then the pages `pagination_button`
- * leads to, up to `max_pages`, read with the same CSS selectors as tier 1 on the rendered DOM.
- * Without a browser (none on the machine, or a fixture replay) the server-rendered HTML is read.
+ * Tier 2: each start URL rendered in the run's Chromium, then what `pagination_button` leads to
+ * (a next page, or more events appended in place), up to `max_pages`, read with the same CSS
+ * selectors as tier 1 on the rendered DOM. Without a browser, a source whose events only a
+ * browser reaches fails as needing one; the others are read from the server-rendered HTML.
  */
 export async function* readHeadlessPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
-  const browserSource = deps.browser;
-  if (!browserSource) {
-    yield* (await import('./css.ts')).readCssPages(source, deps);
+  if (deps.browser) yield* renderPages(source, startUrls(source), deps.browser, deps);
+  else yield* readWithoutBrowser(source, deps);
+}
+
+/**
+ * Why a tier 2 source cannot be read without a browser, or undefined when its server-rendered
+ * HTML is what the config reads: extracting from the parent of an iframe or from HTML a script
+ * replaces would submit events the site does not show.
+ */
+export function needsBrowser(source: SourceConfig, env: PageReaderDeps['env']): string | undefined {
+  const headless: Headless = source.headless ?? {};
+  const reasons: string[] = [];
+  if (headless.iframe?.selector?.trim()) reasons.push(`headless.iframe: the events are inside the frame "${headless.iframe.selector.trim()}", which only a browser loads`);
+  const wait = headless.wait_selector?.trim() ?? '';
+  if (!TRIVIAL_WAITS.has(wait.toLowerCase())) reasons.push(`headless.wait_selector "${wait}" waits for content the page's scripts build`);
+  if (headless.pagination_button?.trim()) reasons.push(`headless.pagination_button "${headless.pagination_button.trim()}" is clicked in the page`);
+  if (headless.intercept) reasons.push('headless.intercept reads the responses the page requests while it renders');
+  return reasons.length === 0 ? undefined : `needs a browser: ${reasons.join('; ')}; ${renderingHint(env)}`;
+}
+
+/**
+ * Without a browser: a source that needs one fails at once, nothing fetched; the others are read
+ * like tier 1. Pages are held back until one has events, so a site whose HTML has none fails
+ * as a whole (status failed, not partial) with the reason.
+ */
+async function* readWithoutBrowser(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
+  const refusal = needsBrowser(source, deps.env);
+  if (refusal) {
+    yield { ok: false, url: startUrls(source)[0] ?? '', error: refusal };
     return;
   }
+  const notice = `headless rendering is not available, so the server-rendered HTML was read: ${renderingHint(deps.env)}`;
+  const held: PageOutcome[] = [];
+  let found = false;
+  let read = 0;
+  let lastUrl = startUrls(source)[0] ?? '';
+  for await (const page of (await import('./css.ts')).readCssPages(source, deps)) {
+    if (page.ok) {
+      if (read++ === 0) page.warnings.unshift(notice);
+      lastUrl = page.url;
+      if (!found && page.events.length > 0) {
+        found = true;
+        yield* held.splice(0);
+      }
+    }
+    if (found) yield page;
+    else held.push(page);
+  }
+  if (found) return;
+  yield* held.filter((page) => !page.ok);
+  if (read > 0) {
+    yield {
+      ok: false,
+      url: lastUrl,
+      error: `needs a browser: no events in the server-rendered HTML of ${read} page(s); the site most likely builds its event list with JavaScript; ${renderingHint(deps.env)}; or look for a JSON-LD, ICS or JSON API alternative`,
+    };
+  }
+}
+
+/** A source's pages in its own browser context, one page (tab) reused for every URL. */
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  guard: BrowserGuard;
+  /** Bodies of intercepted responses, read once per document or click. */
+  captured: Promise<InterceptedBody>[];
+  /** Closed on a deadline or a stop: no page of the source can be read any more. */
+  abandoned: boolean;
+  abandon(): void;
+  close(): Promise<void>;
+}
+
+type InterceptedBody = { url: string; body: unknown } | { url: string; error: unknown };
+
+type Step = { kind: 'goto'; url: string } | { kind: 'click' };
+
+/**
+ * Renders `urls` (start URLs, or the pages of a sitemap) and what each leads to. Every page has
+ * a hard deadline; when one passes, the context is closed and the source ends with that failure.
+ */
+export async function* renderPages(source: SourceConfig, urls: readonly string[], browser: HeadlessBrowser, deps: PageReaderDeps, options: { rateLimitMs?: number } = {}): AsyncGenerator<PageOutcome> {
+  const first = urls[0];
+  if (first === undefined) return;
   const headless: Headless = source.headless ?? {};
   const sourceWarnings: string[] = [];
   if (headless.undetected) sourceWarnings.push('headless.undetected (stealth mode) is not supported; the pages are rendered by plain headless Chromium, which some sites block');
   const intercept = compileIntercept(headless, sourceWarnings);
+  const limits = pageLimits(source, headless);
+  const rateLimitMs = options.rateLimitMs ?? (headless.rate_limit_ms || DEFAULT_RATE_LIMIT_MS);
 
-  let context: BrowserContext;
+  let session: Session;
   try {
-    context = await openContext(browserSource, source);
+    session = await openSession(browser, source, intercept, limits, deps);
   } catch (error) {
-    for (const url of startUrls(source)) yield { ok: false, url, error: `Chromium (${browserSource.executablePath}) could not render the page: ${describeError(error)}` };
+    yield { ok: false, url: first, error: deps.signal?.aborted ? describeError(deps.signal.reason) : `Chromium (${browser.executablePath}) could not render the page: ${describeBrowserError(error)}` };
     return;
   }
-  const closeOnAbort = () => void context.close().catch(() => undefined);
-  deps.signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {
-    const page = await context.newPage();
-    page.setDefaultTimeout(pageTimeoutMs(source));
     const visited = new Set<string>();
     let loads = 0;
-    for (const start of startUrls(source)) {
-      let next: string | undefined = start;
-      for (let read = 0; next && read < source.max_pages && !visited.has(next); read++) {
-        const url: string = next;
-        next = undefined;
-        visited.add(url);
-        if (loads > 0) await deps.clock.sleep(headless.rate_limit_ms || DEFAULT_RATE_LIMIT_MS, deps.signal);
-        loads++;
+    for (const start of urls) {
+      let step: Step | undefined = { kind: 'goto', url: start };
+      let seen = new Set<string>();
+      for (let batches = 0; step && batches < source.max_pages; ) {
+        if (step.kind === 'goto' && visited.has(step.url)) break;
+        if (loads++ > 0) await deps.clock.sleep(rateLimitMs, deps.signal);
+        const current: Step = step;
+        const deadline = new PageDeadline(limits.deadlineMs, current.kind === 'goto' ? current.url : `the page after clicking headless.pagination_button on ${session.page.url()}`, () => session.abandon(), deps.signal);
+        let outcome: PageOutcome | undefined;
         try {
-          const rendered = await renderPage(page, url, source, headless, intercept, deps);
-          next = rendered.next;
-          if (next && read + 1 === source.max_pages && !visited.has(next)) rendered.warnings.push(`stopped after max_pages (${source.max_pages}) pages from ${start}; the page has a next button`);
-          yield { ok: true, url: rendered.url, events: rendered.events, warnings: [...sourceWarnings.splice(0), ...rendered.warnings] };
+          const loaded = await loadStep(session, current, headless, source, limits, deadline, visited, seen);
+          if (loaded.kind === 'refused') outcome = { ok: false, url: loaded.url, error: loaded.reason };
+          else if (loaded.kind !== 'done') {
+            if (loaded.kind === 'document') seen = new Set();
+            const warnings = loaded.kind === 'document' ? await settle(session.page, headless, limits, deadline) : [];
+            const read = await readDocument(session, source, headless, intercept, deadline, warnings, loaded.kind === 'document');
+            const events = read.filter((event) => unseen(seen, event));
+            if (loaded.kind === 'document' || events.length > 0) {
+              batches++;
+              step = await nextStep(session.page, headless, deadline, warnings, visited);
+              if (step && batches === source.max_pages) {
+                warnings.push(`stopped after max_pages (${source.max_pages}) pages from ${start}; headless.pagination_button "${headless.pagination_button?.trim() ?? ''}" was still there`);
+              }
+              outcome = { ok: true, url: session.page.url(), events, warnings: [...sourceWarnings.splice(0), ...warnings] };
+            }
+          }
         } catch (error) {
-          yield { ok: false, url, error: describeError(error) };
+          const url = current.kind === 'goto' ? current.url : session.page.url();
+          outcome = { ok: false, url, error: describeBrowserError(deadline.reason ?? error) };
+        } finally {
+          deadline.dispose();
         }
+        // Yielded with no deadline running: the consumer may take its time.
+        if (outcome) yield outcome;
+        if (session.abandoned) return;
+        if (!outcome?.ok) break;
       }
     }
   } finally {
-    deps.signal?.removeEventListener('abort', closeOnAbort);
-    await context.close().catch(() => undefined);
+    await session.close();
   }
 }
 
-function pageTimeoutMs(source: SourceConfig): number {
-  return (source.request_timeout_seconds || DEFAULT_PAGE_TIMEOUT_S) * 1000;
+function pageLimits(source: SourceConfig, headless: Headless): PageLimits {
+  const waitMs = headless.wait_timeout_ms || DEFAULT_WAIT_MS;
+  if (source.request_timeout_seconds) return { waitMs, deadlineMs: source.request_timeout_seconds * 1000 };
+  const frameMs = headless.iframe?.selector ? IFRAME_FIND_MS + (headless.iframe.wait_timeout_ms || DEFAULT_WAIT_MS) : 0;
+  return { waitMs, deadlineMs: DEFAULT_LOAD_MS + waitMs * (headless.wait_network_idle ? 2 : 1) + frameMs };
 }
 
-async function openContext(browserSource: HeadlessBrowser, source: SourceConfig): Promise<BrowserContext> {
-  const browser = await browserSource.browser();
+/** The hosts a config names: pages there may be on a private network (a staging site on the LAN). */
+function namedHosts(source: SourceConfig): string[] {
+  const hosts: string[] = [];
+  for (const url of [...startUrls(source), source.sitemap?.url]) {
+    if (!url) continue;
+    try {
+      hosts.push(new URL(url).hostname);
+    } catch {
+      // Not a URL: nothing is opened there either.
+    }
+  }
+  return hosts;
+}
+
+async function openSession(browser: HeadlessBrowser, source: SourceConfig, intercept: Intercept | undefined, limits: PageLimits, deps: PageReaderDeps): Promise<Session> {
   const headers = { ...source.headers, ...source.headless?.headers };
-  return browser.newContext({
-    userAgent: USER_AGENT,
-    ...(Object.keys(headers).length > 0 ? { extraHTTPHeaders: headers } : {}),
-    ignoreHTTPSErrors: source.insecure_skip_verify ?? false,
-    serviceWorkers: 'block',
-  });
+  // Waiting for one of the run's page slots is not part of any page's time.
+  const context = await browser.openContext(
+    {
+      userAgent: USER_AGENT,
+      ...(Object.keys(headers).length > 0 ? { extraHTTPHeaders: headers } : {}),
+      ignoreHTTPSErrors: source.insecure_skip_verify ?? false,
+      serviceWorkers: 'block',
+    },
+    deps.signal,
+  );
+  const closing = { promise: undefined as Promise<void> | undefined };
+  const closeContext = () => (closing.promise ??= context.close().catch(() => undefined));
+  const onAbort = () => void closeContext();
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  const setup = new PageDeadline(limits.deadlineMs, 'opening a browser page', () => void closeContext(), deps.signal);
+  try {
+    const guard = new BrowserGuard({ namedHosts: namedHosts(source), admit: browser.admit, signal: deps.signal });
+    await setup.run(guard.install(context));
+    const page = await setup.run(context.newPage());
+    const session: Session = {
+      context,
+      page,
+      guard,
+      captured: [],
+      abandoned: false,
+      abandon() {
+        session.abandoned = true;
+        void closeContext();
+      },
+      async close() {
+        deps.signal?.removeEventListener('abort', onAbort);
+        const bound = new AbortController();
+        await Promise.race([closeContext(), delay(CLOSE_MS, undefined, { signal: bound.signal }).catch(() => undefined)]);
+        bound.abort();
+      },
+    };
+    if (intercept) {
+      page.on('response', (response: Response) => {
+        if (!intercept.pattern.test(response.url())) return;
+        session.captured.push(response.json().then((body: unknown) => ({ url: response.url(), body }), (error: unknown) => ({ url: response.url(), error })));
+      });
+    }
+    return session;
+  } catch (error) {
+    deps.signal?.removeEventListener('abort', onAbort);
+    void closeContext();
+    throw setup.reason ?? error;
+  } finally {
+    setup.dispose();
+  }
 }
 
-interface RenderedPage {
-  url: string;
-  events: RawEvent[];
-  warnings: string[];
-  next?: string;
-}
+type Loaded = { kind: 'document' } | { kind: 'appended' } | { kind: 'done' } | { kind: 'refused'; url: string; reason: string };
 
 /**
- * One page: robots.txt and the host's politeness first, then navigation, the soft waits, the
- * rendered DOM (or the iframe's) through the CSS selectors, intercepted JSON appended, and the
- * next page the pagination button leads to.
+ * Carries out one step: opens a URL, or clicks the pagination button and finds out what that
+ * did — a new document (the URL changed), events appended in place ("load more"), a navigation
+ * the guard refused, or nothing within the wait (the end).
  */
-async function renderPage(page: Page, url: string, source: SourceConfig, headless: Headless, intercept: Intercept | undefined, deps: PageReaderDeps): Promise<RenderedPage> {
-  assertNavigable(url);
-  // The browser knows neither robots.txt nor the host's spacing: the polite client admits the page first.
-  await deps.http.admit(url, deps.signal, urlPolicyOf(source));
-
-  const captured: Promise<unknown>[] = [];
-  const onResponse = (response: Response) => {
-    if (intercept?.pattern.test(response.url())) captured.push(response.json().then((body: unknown) => ({ url: response.url(), body }), (error: unknown) => ({ url: response.url(), error })));
-  };
-  if (intercept) page.on('response', onResponse);
-  try {
-    const warnings: string[] = [];
-    const waitMs = headless.wait_timeout_ms || DEFAULT_WAIT_MS;
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: pageTimeoutMs(source) });
-    await page.waitForLoadState('load', { timeout: waitMs }).catch(() => undefined);
-    const waitSelector = headless.wait_selector?.trim() || 'body';
-    const found = await page.waitForSelector(waitSelector, { state: 'attached', timeout: waitMs }).then(
-      () => true,
-      () => false,
-    );
-    if (!found) warnings.push(`headless.wait_selector "${waitSelector}" did not appear within ${waitMs} ms on ${url}; read the page as it was`);
-    if (headless.wait_network_idle) await page.waitForLoadState('networkidle', { timeout: waitMs }).catch(() => undefined);
-
-    const { html, pageUrl } = await documentToRead(page, headless, warnings);
-    const extracted = extractCss(html, pageUrl, source.selectors ?? {});
-    const events = [...extracted.events];
-    warnings.push(...extracted.warnings);
-    if (intercept) {
-      const bodies = (await Promise.all(captured.splice(0))) as ({ url: string; body: unknown } | { url: string; error: unknown })[];
-      if (bodies.length === 0) warnings.push(`headless.intercept: no response matched url_pattern "${intercept.pattern.source}" on ${url}`);
-      for (const answer of bodies) {
-        const read = 'error' in answer ? { events: [], warnings: [`headless.intercept: ${answer.url} is not JSON (${describeError(answer.error)})`] } : interceptedEvents(answer.body, answer.url, intercept, page.url());
-        events.push(...read.events);
-        warnings.push(...read.warnings);
-      }
+async function loadStep(session: Session, step: Step, headless: Headless, source: SourceConfig, limits: PageLimits, deadline: PageDeadline, visited: Set<string>, seen: Set<string>): Promise<Loaded> {
+  const page = session.page;
+  if (step.kind === 'goto') {
+    assertNavigable(step.url);
+    visited.add(step.url);
+    session.guard.takeRefusal();
+    try {
+      await deadline.run(page.goto(step.url, { waitUntil: 'domcontentloaded', timeout: limits.deadlineMs }));
+    } catch (error) {
+      const refusal = session.guard.takeRefusal();
+      if (refusal && !deadline.reason) return { kind: 'refused', url: refusal.url, reason: refusal.reason };
+      throw error;
     }
-    const next = await nextPage(page, headless, warnings);
-    return { url: page.url(), events, warnings, ...(next ? { next } : {}) };
-  } finally {
-    if (intercept) page.off('response', onResponse);
+    return landed(session, deadline);
   }
+  const before = page.url();
+  const watch = session.guard.watchRefusals();
+  let refusal: { url: string; reason: string } | undefined;
+  void watch.next.then((refused) => (refusal = refused));
+  try {
+    const capturedBefore = session.captured.length;
+    const clicked = await deadline.soft(page.locator(headless.pagination_button ?? '').first().click({ timeout: deadline.softTimeout(CLICK_MS) }));
+    if (!clicked) return { kind: 'done' };
+    for (const until = Date.now() + limits.waitMs; ; ) {
+      if (refusal) return { kind: 'refused', ...refusal };
+      if (page.url() !== before) {
+        await deadline.soft(page.waitForLoadState('domcontentloaded', { timeout: deadline.softTimeout(limits.waitMs) }));
+        if (visited.has(page.url())) return { kind: 'done' };
+        visited.add(page.url());
+        return await landed(session, deadline);
+      }
+      if (session.captured.length > capturedBefore) return { kind: 'appended' };
+      // A document that is navigating away has no content to read yet; the next look decides.
+      const html = await deadline.run(page.content()).catch((error: unknown) => {
+        if (deadline.reason) throw error;
+        return undefined;
+      });
+      if (html !== undefined && extractCss(html, page.url(), source.selectors ?? {}).events.some((event) => !seen.has(eventKey(event)))) return { kind: 'appended' };
+      if (Date.now() >= until) return { kind: 'done' };
+      await deadline.run(delay(CLICK_POLL_MS));
+    }
+  } finally {
+    watch.stop();
+  }
+}
+
+/** A new document, unless a redirect took the page where the guard would not have let it go. */
+async function landed(session: Session, deadline: PageDeadline): Promise<Loaded> {
+  const refusal = await deadline.run(session.guard.vetLanding(session.page.url()));
+  return refusal ? { kind: 'refused', url: refusal.url, reason: refusal.reason } : { kind: 'document' };
+}
+
+/** The soft waits of a freshly loaded document, as SEL makes them: each may time out with a warning. */
+async function settle(page: Page, headless: Headless, limits: PageLimits, deadline: PageDeadline): Promise<string[]> {
+  const warnings: string[] = [];
+  await deadline.soft(page.waitForLoadState('load', { timeout: deadline.softTimeout(limits.waitMs) }));
+  const waitSelector = headless.wait_selector?.trim() || 'body';
+  const found = await deadline.soft(page.waitForSelector(waitSelector, { state: 'attached', timeout: deadline.softTimeout(limits.waitMs) }));
+  if (!found) warnings.push(`headless.wait_selector "${waitSelector}" did not appear within ${limits.waitMs} ms on ${page.url()}; read the page as it was`);
+  if (headless.wait_network_idle) await deadline.soft(page.waitForLoadState('networkidle', { timeout: deadline.softTimeout(limits.waitMs) }));
+  return warnings;
+}
+
+/** The document's events (the iframe's when configured), then those of the JSON responses intercepted since the last read. */
+async function readDocument(session: Session, source: SourceConfig, headless: Headless, intercept: Intercept | undefined, deadline: PageDeadline, warnings: string[], fresh: boolean): Promise<RawEvent[]> {
+  const { html, pageUrl } = await documentToRead(session.page, headless, deadline, warnings);
+  const extracted = extractCss(html, pageUrl, source.selectors ?? {});
+  const events = [...extracted.events];
+  warnings.push(...extracted.warnings);
+  if (!intercept) return events;
+  const bodies = await deadline.run(Promise.all(session.captured.splice(0)));
+  if (bodies.length === 0 && fresh) warnings.push(`headless.intercept: no response matched url_pattern "${intercept.pattern.source}" on ${session.page.url()}`);
+  for (const answer of bodies) {
+    const read = 'error' in answer ? { events: [], warnings: [`headless.intercept: ${answer.url} is not JSON (${describeError(answer.error)})`] } : interceptedEvents(answer.body, answer.url, intercept, session.page.url());
+    events.push(...read.events);
+    warnings.push(...read.warnings);
+  }
+  return events;
+}
+
+/** Events read before in the same document are not yielded again when "load more" re-renders the list. */
+function unseen(seen: Set<string>, event: RawEvent): boolean {
+  const key = eventKey(event);
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
+function eventKey(event: RawEvent): string {
+  return JSON.stringify(event);
 }
 
 /** Only web pages are opened: a config or a page must not point the browser at file: or chrome: URLs. */
 function assertNavigable(url: string): void {
-  let protocol: string;
+  let parsed: URL;
   try {
-    protocol = new URL(url).protocol;
+    parsed = new URL(url);
   } catch {
     throw new SelScraperError('ERR_FETCH', `not a URL: "${url}"`);
   }
-  if (protocol !== 'http:' && protocol !== 'https:') {
+  if (!isHttpUrl(parsed)) {
     throw new SelScraperError('ERR_FETCH', `refused to open ${url} in the browser: only http(s) pages are rendered`);
   }
 }
 
 /** The iframe's document when one is configured and found, else the page's. */
-async function documentToRead(page: Page, headless: Headless, warnings: string[]): Promise<{ html: string; pageUrl: string }> {
+async function documentToRead(page: Page, headless: Headless, deadline: PageDeadline, warnings: string[]): Promise<{ html: string; pageUrl: string }> {
   const iframe = headless.iframe;
   if (iframe?.selector?.trim()) {
-    const element = await page.waitForSelector(iframe.selector, { state: 'attached', timeout: IFRAME_FIND_MS }).catch(() => null);
-    const frame = await element?.contentFrame();
+    const element = await deadline.run(page.waitForSelector(iframe.selector, { state: 'attached', timeout: deadline.softTimeout(IFRAME_FIND_MS) })).catch((error: unknown) => {
+      if (deadline.reason) throw error;
+      return null;
+    });
+    const frame = element ? await deadline.run(element.contentFrame()) : null;
     if (frame) {
       const waitMs = iframe.wait_timeout_ms || DEFAULT_WAIT_MS;
       if (iframe.wait_selector?.trim()) {
-        await frame.waitForSelector(iframe.wait_selector, { state: 'attached', timeout: waitMs }).catch(() => {
-          warnings.push(`headless.iframe.wait_selector "${iframe.wait_selector ?? ''}" did not appear within ${waitMs} ms; read the frame as it was`);
-        });
+        const found = await deadline.soft(frame.waitForSelector(iframe.wait_selector, { state: 'attached', timeout: deadline.softTimeout(waitMs) }));
+        if (!found) warnings.push(`headless.iframe.wait_selector "${iframe.wait_selector}" did not appear within ${waitMs} ms; read the frame as it was`);
       }
-      return { html: await frame.content(), pageUrl: frame.url() };
+      return { html: await deadline.run(frame.content()), pageUrl: frame.url() };
     }
     warnings.push(`headless.iframe.selector "${iframe.selector}" found no frame on ${page.url()}; read the page itself`);
   }
-  return { html: await page.content(), pageUrl: page.url() };
+  return { html: await deadline.run(page.content()), pageUrl: page.url() };
 }
 
 /**
- * The page the pagination button leads to: its href when it is a link, else wherever clicking
- * it takes the page. A button that changes nothing (a "load more") ends the source, as in SEL.
+ * What the pagination button offers after this page: its href when it is a link (opened once,
+ * by the browser), else a click. None when there is no visible button or it leads back.
  */
-async function nextPage(page: Page, headless: Headless, warnings: string[]): Promise<string | undefined> {
+async function nextStep(page: Page, headless: Headless, deadline: PageDeadline, warnings: string[], visited: Set<string>): Promise<Step | undefined> {
   const selector = headless.pagination_button?.trim();
   if (!selector) return undefined;
   // The page has had its waits already; a last page simply has no button, so none is waited for.
   const button = page.locator(selector).first();
-  if ((await button.count()) === 0) return undefined;
-  const href = (await button.getAttribute('href'))?.trim();
-  if (href && !/^javascript:/i.test(href)) return webUrl(href, page.url(), warnings);
-  const before = page.url();
+  let count: number;
   try {
-    await button.click({ timeout: CLICK_MS });
-    await page.waitForURL((current) => current.href !== before, { timeout: CLICK_MS, waitUntil: 'commit' });
-  } catch {
+    count = await deadline.run(button.count());
+  } catch (error) {
+    if (deadline.reason) throw error;
+    warnings.push(`headless.pagination_button "${selector}" is not a selector Chromium understands (${describeBrowserError(error)}); pagination stopped`);
     return undefined;
   }
-  return webUrl(page.url(), before, warnings);
+  if (count === 0) return undefined;
+  const href = (await deadline.run(button.getAttribute('href')))?.trim();
+  if (href && !/^javascript:/i.test(href)) {
+    const url = webUrl(href, page.url(), warnings);
+    return url && !visited.has(url) ? { kind: 'goto', url } : undefined;
+  }
+  return (await deadline.run(button.isVisible())) ? { kind: 'click' } : undefined;
 }
 
 function webUrl(link: string, base: string, warnings: string[]): string | undefined {
   const url = new URL(link, base);
-  if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+  if (isHttpUrl(url)) return url.href;
   warnings.push(`headless.pagination_button leads to ${url.href}, which is not an http(s) page; pagination stopped`);
   return undefined;
 }

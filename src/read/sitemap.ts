@@ -23,8 +23,9 @@ interface Discovery {
 /**
  * A sitemap source: read the sitemap (following sitemap indexes), keep the URLs that match
  * filter_pattern and not exclude_pattern, up to max_urls, then read each page with the source's
- * tier. Every request after the first waits rate_limit_ms, sitemap files included (SEL waits
- * only between pages). A page that fails is reported and the others are still read.
+ * tier (tier 2 pages rendered in the run's browser, as SEL does). Every request after the first
+ * waits rate_limit_ms, sitemap files included (SEL waits only between pages). A page that fails
+ * is reported and the others are still read.
  */
 export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
   const config = source.sitemap;
@@ -40,6 +41,12 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
   const filter = compileSitemapFilter(config);
   if (!filter.ok) {
     yield { ok: false, url: config.url, error: filter.problem };
+    return;
+  }
+  const browser = source.tier === 2 ? deps.browser : undefined;
+  const refusal = source.tier === 2 && !browser ? (await import('./headless.ts')).needsBrowser(source, deps.env) : undefined;
+  if (refusal) {
+    yield { ok: false, url: config.url, error: refusal };
     return;
   }
   const delayMs = config.rate_limit_ms || DEFAULT_DELAY_MS;
@@ -102,12 +109,16 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
 
   await walk(config.url, 0);
   const root = discovery.outcomes[0];
-  if (root?.ok && extract.note) root.warnings.unshift(extract.note);
+  if (root?.ok && extract.note && !browser) root.warnings.unshift(extract.note);
   if (root?.ok && discovery.pages.length === 0 && listed.size > 0) {
     const excluded = config.exclude_pattern ? ` and not exclude_pattern ${JSON.stringify(config.exclude_pattern)}` : '';
     root.warnings.push(`none of the ${listed.size} URL(s) in the sitemap match filter_pattern ${JSON.stringify(config.filter_pattern)}${excluded}`);
   }
   yield* discovery.outcomes;
+  if (browser) {
+    yield* (await import('./headless.ts')).renderPages(source, discovery.pages, browser, deps, { rateLimitMs: delayMs });
+    return;
+  }
 
   for (const url of discovery.pages) {
     try {
@@ -124,8 +135,9 @@ export async function* readSitemapPages(source: SourceConfig, deps: PageReaderDe
 type PageExtractor = { run: (html: string, pageUrl: string) => ExtractResult; note?: string } | { error: string };
 
 /**
- * How each page is read: the source's tier, as SEL does for sitemap sources. Tier 2 pages are
- * read as served, with the CSS selectors, as tier 2 sources without a sitemap are here.
+ * How each page is read without a browser: the source's tier, as SEL does for sitemap sources.
+ * Tier 2 pages are then read as served, with the CSS selectors, when the config asks for
+ * nothing only a browser does.
  */
 function pageExtractor(source: SourceConfig): PageExtractor {
   const selectors = source.selectors ?? {};

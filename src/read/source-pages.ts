@@ -1,11 +1,14 @@
+import { SourceCookieJar, withCookieJar } from '../fetch/cookie-jar.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import type { PageOutcome, PageReaderDeps } from './page.ts';
 
 /**
  * Reads a source page by page, whatever its method, and yields what each page gave. A page
- * that fails is yielded as a failure and the next one is still read.
+ * that fails is yielded as a failure and the next one is still read. The source's pages share
+ * one cookie jar, as SEL's crawler keeps one per source; no other source sees it.
  */
-export async function* readSourcePages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
+export async function* readSourcePages(source: SourceConfig, sharedDeps: PageReaderDeps): AsyncGenerator<PageOutcome> {
+  const deps: PageReaderDeps = { ...sharedDeps, http: withCookieJar(sharedDeps.http, new SourceCookieJar()) };
   // Readers are imported when a source needs them: a JSON-LD run never loads cheerio or node-ical.
   if (source.sitemap && source.method !== 'ics') {
     yield* (await import('./sitemap.ts')).readSitemapPages(source, deps);

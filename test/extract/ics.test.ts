@@ -460,3 +460,26 @@ describe('extractIcs text and structure', () => {
     expect(only(extract(calendar(['UID:w', 'SUMMARY:W', 'URL:webcal://example.org/e/1', 'DTSTART:20270301T190000Z'])).events).url).toBe('https://example.org/e/1');
   });
 });
+
+describe('extractIcs: RFC 5545 details SEL reads', () => {
+  const event = (...lines: string[]) => only(extract(calendar(['UID:x', 'SUMMARY:X', 'DTSTART:20270301T190000Z', ...lines])).events);
+
+  it('names an ORGANIZER without CN by the local part of its address and keeps the email', () => {
+    expect(event('ORGANIZER:mailto:jane@host.test').organizer).toEqual({ name: 'jane', email: 'jane@host.test' });
+  });
+
+  it('reads a MAILTO: scheme in any case', () => {
+    expect(event('ORGANIZER;CN=Jane Doe:MAILTO:jane@host.test').organizer).toEqual({ name: 'Jane Doe', email: 'jane@host.test' });
+  });
+
+  it.each(['pt2h', 'Pt2H', 'PT2h'])('reads DURATION:%s in any case (RFC 5545 values are case-insensitive)', (value) => {
+    const { events, warnings } = extract(calendar(['UID:x', 'SUMMARY:X', 'DTSTART:20270301T190000Z', `DURATION:${value}`]));
+    expect(only(events).endDate).toBe('2027-03-01T21:00:00Z');
+    expect(warnings).toEqual([]);
+  });
+
+  it('expands an RRULE written in lower case', () => {
+    const { events } = extract(calendar(['UID:r', 'SUMMARY:Weekly', 'DTSTART:20270104T190000Z', 'rrule:freq=weekly;count=3']));
+    expect(starts(events)).toEqual(['2027-01-04T19:00:00Z', '2027-01-11T19:00:00Z', '2027-01-18T19:00:00Z']);
+  });
+});

@@ -22,7 +22,7 @@ describe('createNetwork', () => {
     pool.intercept({ path: '/events' }).reply(200, '<html></html>', { headers: { 'content-type': 'text/html' } });
     pool.intercept({ path: '/later' }).reply(200, 'still open');
     const network = createNetwork({ dispatcher: agent() });
-    const http = await network.sources({ clock: new FakeClock(), maxRetryAfterMs: 0, hostDelayMs: 0 });
+    const { http } = await network.sources({ clock: new FakeClock(), maxRetryAfterMs: 0, hostDelayMs: 0 });
     expect((await http.fetchDocument({ url: 'https://site.test/events', timeoutMs: 5_000, maxBodyBytes: 1_000 })).text).toBe('<html></html>');
     await network.close();
     const after = createNetwork({ dispatcher: agent() });
@@ -31,8 +31,9 @@ describe('createNetwork', () => {
 
   it('has no browser when pages are replayed or the dispatcher is injected: Chromium could go through neither', () => {
     const env = { SEL_CHROMIUM_PATH: process.execPath };
-    expect(createNetwork({ dispatcher: agent() }).browser(env, { fixtures: false })).toBeUndefined();
-    expect(createNetwork().browser(env, { fixtures: true })).toBeUndefined();
-    expect(createNetwork().browser(env, { fixtures: false })?.executablePath).toBe(process.execPath);
+    const options = { admit: () => Promise.resolve(), pages: 1 };
+    expect(createNetwork({ dispatcher: agent() }).browser(env, { ...options, fixtures: false })).toBeUndefined();
+    expect(createNetwork().browser(env, { ...options, fixtures: true })).toBeUndefined();
+    expect(createNetwork().browser(env, { ...options, fixtures: false })?.executablePath).toBe(process.execPath);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpStatusError, SelScraperError } from '../../src/errors.ts';
 import { HostGate } from '../../src/fetch/host-gate.ts';
 import type { FetchedDocument, FetchRequest, HttpClient } from '../../src/fetch/http-client.ts';
-import { createPoliteHttpClient } from '../../src/fetch/polite-http-client.ts';
+import { createAdmit, createPoliteHttpClient } from '../../src/fetch/polite-http-client.ts';
 import { RobotsPolicy } from '../../src/fetch/robots.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
@@ -12,7 +12,6 @@ function fakeSite(clock: FakeClock, robots: Record<string, string> = {}) {
   let inFlight = 0;
   let maxInFlight = 0;
   const http: HttpClient = {
-    admit: async () => undefined,
     async fetchDocument(req: FetchRequest): Promise<FetchedDocument> {
       const url = new URL(req.url);
       if (url.pathname === '/robots.txt') {
@@ -89,10 +88,12 @@ describe('createPoliteHttpClient', () => {
   it('admits a URL for the browser without fetching it, its start spaced from the host’s other requests', async () => {
     const clock = new FakeClock();
     const site = fakeSite(clock);
-    const http = polite(clock, site);
+    const options = { robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock, concurrency: 1, delayMs: 1_000 }) };
+    const http = createPoliteHttpClient(site.http, options);
+    const admit = createAdmit(options);
     await http.fetchDocument(get('https://a.test/1'));
     const fetched = site.starts[0]!.at;
-    await http.admit('https://a.test/2');
+    await admit('https://a.test/2');
     const admittedAt = clock.now();
     await http.fetchDocument(get('https://a.test/3'));
     expect(site.starts.map((s) => s.url)).toEqual(['https://a.test/1', 'https://a.test/3']);
@@ -103,9 +104,8 @@ describe('createPoliteHttpClient', () => {
   it('refuses to admit a URL robots.txt disallows', async () => {
     const clock = new FakeClock();
     const site = fakeSite(clock, { 'https://a.test': 'User-agent: *\nDisallow: /private\n' });
-    const error = await polite(clock, site)
-      .admit('https://a.test/private/events')
-      .catch((e: unknown) => e as SelScraperError);
+    const admit = createAdmit({ robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock }) });
+    const error = await admit('https://a.test/private/events').catch((e: unknown) => e as SelScraperError);
     expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED' });
     expect(site.starts).toEqual([]);
   });

@@ -12,7 +12,6 @@ const page: FetchedDocument = { url: URL_, status: 200, contentType: 'text/html'
 function flaky(...failures: Error[]) {
   let calls = 0;
   const http: HttpClient = {
-    admit: async () => undefined,
     async fetchDocument() {
       const failure = failures[calls++];
       if (failure) throw failure;
@@ -93,7 +92,6 @@ describe('createRetryingHttpClient', () => {
   it('stops retrying once the source’s signal has aborted', async () => {
     const controller = new AbortController();
     const inner: HttpClient = {
-      admit: async () => undefined,
       async fetchDocument() {
         controller.abort(new Error('source timed out'));
         throw statusError(503);

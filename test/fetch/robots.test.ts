@@ -11,7 +11,6 @@ import { RobotsPolicy } from '../../src/fetch/robots.ts';
 function robotsSite(answers: Record<string, string | Error>) {
   const fetched: string[] = [];
   const http: HttpClient = {
-    admit: async () => undefined,
     async fetchDocument(req): Promise<FetchedDocument> {
       fetched.push(req.url);
       const answer = answers[new URL(req.url).origin];
@@ -40,6 +39,39 @@ describe('RobotsPolicy', () => {
   it('refuses a page disallowed for sel-scraper alone, naming the robots.txt and the path', async () => {
     const { policy } = robotsSite({ [ORIGIN]: 'User-agent: sel-scraper\nDisallow: /calendar\n' });
     await expect(policy.check(`${ORIGIN}/calendar?page=2`)).resolves.toEqual({ allowed: false, reason: `${ORIGIN}/robots.txt disallows "sel-scraper" from /calendar` });
+  });
+
+  describe('the group for SEL\'s own crawler (Togather-SEL-Scraper), which sel-scraper replaces', () => {
+    it('refuses what a site disallowed to SEL\'s scraper by name, saying so', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'User-agent: Togather-SEL-Scraper\nDisallow: /\n\nUser-agent: *\nAllow: /\n' });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({
+        allowed: false,
+        reason: `${ORIGIN}/robots.txt disallows "Togather-SEL-Scraper" (SEL's own scraper, which sel-scraper replaces) from /events`,
+      });
+    });
+
+    it('matches the token case-insensitively', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'user-agent: togather-sel-scraper\ndisallow: /private\n' });
+      await expect(policy.check(`${ORIGIN}/private/x`)).resolves.toMatchObject({ allowed: false });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true });
+    });
+
+    it('lets a group naming SEL\'s scraper win over the * group, as a group naming ours does', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'User-agent: *\nDisallow: /\n\nUser-agent: Togather-SEL-Scraper\nAllow: /\n' });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true });
+    });
+
+    it('refuses a path either named group disallows when both are present', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'User-agent: sel-scraper\nDisallow: /tickets\n\nUser-agent: Togather-SEL-Scraper\nDisallow: /members\n' });
+      await expect(policy.check(`${ORIGIN}/tickets/1`)).resolves.toMatchObject({ allowed: false, reason: expect.stringContaining('"sel-scraper"') });
+      await expect(policy.check(`${ORIGIN}/members/1`)).resolves.toMatchObject({ allowed: false, reason: expect.stringContaining('"Togather-SEL-Scraper"') });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true });
+    });
+
+    it('takes the longer Crawl-delay of the two named groups', async () => {
+      const { policy } = robotsSite({ [ORIGIN]: 'User-agent: sel-scraper\nCrawl-delay: 2\n\nUser-agent: Togather-SEL-Scraper\nCrawl-delay: 7\n\nUser-agent: *\nCrawl-delay: 30\n' });
+      await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true, crawlDelayMs: 7000 });
+    });
   });
 
   it('allows everything when robots.txt is missing (404)', async () => {
@@ -107,7 +139,6 @@ describe('robots.txt of a source without certificate checks', () => {
     const seen: boolean[] = [];
     const policy = new RobotsPolicy({
       http: {
-        admit: async () => undefined,
         fetchDocument: (req) => {
           seen.push(req.insecureTls ?? false);
           return Promise.resolve({ url: req.url, status: 200, contentType: 'text/plain', text: 'User-agent: *\nAllow: /\n', bytes: 10, charset: 'utf-8' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHeadlessBrowser, locateChromium, type HeadlessBrowser } from '../../src/fetch/browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchChromium, locateChromium } from '../../src/fetch/browser.ts';
 import { renderHealthPage } from '../../src/health/html.ts';
 import { summarizeHealth } from '../../src/health/summary.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/health/verdict.ts';
@@ -27,16 +28,16 @@ function page(): string {
 }
 
 describe.skipIf(!chromium)('the health page in Chromium (skipped: no Chromium; install chromium or set SEL_CHROMIUM_PATH)', () => {
-  let browser: HeadlessBrowser;
-  beforeAll(() => {
-    browser = createHeadlessBrowser(process.env)!;
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium(chromium!);
   });
   afterAll(async () => {
     await browser?.close();
   });
 
   it('shows the table with broken sources first, draws sparklines, sorts on click, runs no injected script, fetches nothing', async () => {
-    const context = await (await browser.browser()).newContext();
+    const context = await browser.newContext();
     const requests: string[] = [];
     const errors: string[] = [];
     // Offline: any request the page made would be recorded and refused.

@@ -47,4 +47,15 @@ describe('resolveDates', () => {
   it('drops an unreadable end date with a warning and keeps the event', () => {
     expect(resolveDates({ startDate: '2026-12-12', endDate: 'late' }, zone, now)).toMatchObject({ ok: true, dates: { startDate: '2026-12-12T00:00:00-05:00', warnings: ['endDate dropped: no date found in "late"'] } });
   });
+
+  it.each(['2026-12-05 7:30 PM', '2026-12-05 7:30pm', '2026-12-05 7:30 p.m.'])('reads a start_date "%s" (an API template "{{.date}} {{.time}}") as 19:30', (text) => {
+    expect(resolveDates({ startDate: text }, zone, now)).toEqual({ ok: true, dates: { startDate: '2026-12-05T19:30:00-05:00', warnings: [] } });
+  });
+
+  it('reads an end_date and a door time with a meridiem after an ISO date', () => {
+    expect(resolveDates({ startDate: '2026-12-05 7:30 PM', endDate: '2026-12-05 10 PM', doorTime: '2026-12-05 6:45 pm' }, zone, now)).toMatchObject({
+      ok: true,
+      dates: { startDate: '2026-12-05T19:30:00-05:00', endDate: '2026-12-05T22:00:00-05:00', doorTime: '2026-12-05T18:45:00-05:00' },
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawEvent } from '../../src/extract/raw-event.ts';
+import { extractJsonLd } from '../../src/extract/jsonld.ts';
 import { normalizeEvent, type NormalizeOutcome } from '../../src/normalize/event.ts';
 import { groupOccurrences } from '../../src/normalize/group.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
@@ -125,5 +126,75 @@ describe('groupOccurrences', () => {
   it('never merges rows that carry their own identity, such as ICS occurrences', () => {
     const rows = [raw({ url: '/yoga', id: 'uid-1:2027-01-04', opaqueId: true }), raw({ url: '/yoga', id: 'uid-1:2027-01-11', opaqueId: true })];
     expect(groupOccurrences(rows)).toHaveLength(2);
+  });
+});
+
+describe('JSON-LD events through normalisation', () => {
+  const jsonLdPage = (node: object, url = page) => extractJsonLd(`<script type="application/ld+json">${JSON.stringify(node)}</script>`, url).events;
+  const one = (node: object, url = page) => {
+    const [first] = groupOccurrences(jsonLdPage(node, url));
+    if (!first) throw new Error('no event extracted');
+    return valid(normalizeEvent(first, { source: source(), now })).event;
+  };
+  const base = { '@type': 'Event', name: 'Workshop', location: { name: 'Hall' }, description: 'Hands on.' };
+
+  it('keeps the end and door time of a single subEvent at the event’s own start', () => {
+    const event = one({ ...base, startDate: '2027-03-05T10:00', subEvent: { startDate: '2027-03-05T10:00', endDate: '2027-03-05T12:00', doorTime: '2027-03-05T09:30' } });
+    expect(event).toMatchObject({ startDate: '2027-03-05T10:00:00-05:00', endDate: '2027-03-05T12:00:00-05:00', doorTime: '2027-03-05T09:30:00-05:00' });
+    expect(event.occurrences).toBeUndefined();
+  });
+
+  it('keeps a single subEvent at the start as an occurrence when its end differs from the event’s', () => {
+    const event = one({ ...base, startDate: '2027-03-05T10:00', endDate: '2027-03-07T17:00', subEvent: { startDate: '2027-03-05T10:00', endDate: '2027-03-05T12:00' } });
+    expect(event.endDate).toBe('2027-03-07T17:00:00-05:00');
+    expect(event.occurrences).toEqual([{ startDate: '2027-03-05T10:00:00-05:00', endDate: '2027-03-05T12:00:00-05:00' }]);
+  });
+
+  it.each([
+    ['a plain string', 'ext-id-123', 'ext-id-123'],
+    ['a number', 42, '42'],
+    ['an {"@value"} object', { '@value': 'ext-id-123' }, 'ext-id-123'],
+    ['a PropertyValue', { '@type': 'PropertyValue', propertyID: 'ticketing', value: 'T-77' }, 'T-77'],
+    ['a PropertyValue whose value is an {"@value"}', { '@type': 'PropertyValue', value: { '@value': 'T-78' } }, 'T-78'],
+    ['an array of PropertyValues', [{ '@type': 'PropertyValue', propertyID: 'x' }, { '@type': 'PropertyValue', value: 'T-79' }], 'T-79'],
+  ])('sends an identifier given as %s verbatim as the eventId, whatever page it is read on', (_shape, identifier, eventId) => {
+    const node = { ...base, url: 'https://venue.test/workshop', startDate: '2027-03-05T10:00', identifier };
+    expect(one(node, 'https://venue.test/page-1').source.eventId).toBe(eventId);
+    expect(one(node, 'https://venue.test/page-2').source.eventId).toBe(eventId);
+  });
+
+  it('still resolves a relative @id against the page, as JSON-LD defines it', () => {
+    expect(one({ ...base, '@id': '/events/9#event', startDate: '2027-03-05T10:00' }).source.eventId).toBe('https://venue.test/events/9#event');
+  });
+
+  it('merges the same identified event read on two pages into one event', () => {
+    const node = { ...base, url: 'https://venue.test/workshop', startDate: '2027-03-05T10:00', identifier: 'ext-1' };
+    const rows = [...jsonLdPage(node, 'https://venue.test/page-1'), ...jsonLdPage(node, 'https://venue.test/page-2')];
+    expect(groupOccurrences(rows)).toHaveLength(1);
+  });
+});
+
+describe('occurrences are a set', () => {
+  it('sends the same event listed on two pages once, with no duplicate occurrence', () => {
+    const row = raw({ url: '/hamlet', name: 'Hamlet', startDate: '2027-06-01T20:00', endDate: '2027-06-01T22:00' });
+    const [grouped] = groupOccurrences([row, { ...row, pageUrl: `${page}?page=2` }]);
+    const { event } = valid(normalizeEvent(grouped as RawEvent, { source: source(), now }));
+    expect(event).toMatchObject({ startDate: '2027-06-01T20:00:00-04:00', endDate: '2027-06-01T22:00:00-04:00' });
+    expect(event.occurrences).toBeUndefined();
+  });
+
+  it('keeps one occurrence per distinct start and end, whatever way the time was written', () => {
+    const rows = [
+      raw({ url: '/hamlet', name: 'Hamlet', startDate: '2027-06-01T20:00' }),
+      raw({ url: '/hamlet', name: 'Hamlet', startDate: '2027-06-02T20:00' }),
+      raw({ url: '/hamlet', name: 'Hamlet', startDate: '2027-06-01T20:00:00-04:00' }),
+      raw({ url: '/hamlet', name: 'Hamlet', startDate: '2027-06-02T20:00', endDate: '2027-06-02T23:00' }),
+    ];
+    const { event } = valid(normalizeEvent(groupOccurrences(rows)[0] as RawEvent, { source: source(), now }));
+    expect(event.occurrences).toEqual([
+      { startDate: '2027-06-01T20:00:00-04:00' },
+      { startDate: '2027-06-02T20:00:00-04:00' },
+      { startDate: '2027-06-02T20:00:00-04:00', endDate: '2027-06-02T23:00:00-04:00' },
+    ]);
   });
 });

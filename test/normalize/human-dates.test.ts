@@ -289,6 +289,25 @@ describe('assembleDates: other shapes', () => {
   });
 });
 
+describe('assembleDates: an ISO date followed by a 12-hour time', () => {
+  it.each([
+    ['2026-03-05 7:30 PM', '2026-03-05T19:30:00-05:00'],
+    ['2026-03-05 7:30pm', '2026-03-05T19:30:00-05:00'],
+    ['2026-03-05 7:30 p.m.', '2026-03-05T19:30:00-05:00'],
+    ['2026-03-05T7:30 PM', '2026-03-05T19:30:00-05:00'],
+    ['2026-03-05 12:15 AM', '2026-03-05T00:15:00-05:00'],
+    ['2026-03-05 12:00 PM', '2026-03-05T12:00:00-05:00'],
+    ['2026-03-05 7:30 AM', '2026-03-05T07:30:00-05:00'],
+    ['2026-03-05 7 PM', '2026-03-05T19:00:00-05:00'],
+  ])('reads "%s" with its meridiem', (text, start) => {
+    expect(assemble([text]).start).toBe(start);
+  });
+
+  it('reads a 12-hour range after an ISO date', () => {
+    expect(assemble(['2026-03-05 7:30 PM - 9:30 PM'])).toMatchObject({ start: '2026-03-05T19:30:00-05:00', end: '2026-03-05T21:30:00-05:00' });
+  });
+});
+
 describe('assembleDates with an anchor (an end date read after its start)', () => {
   const anchor = '2026-03-05T19:00:00-05:00';
 

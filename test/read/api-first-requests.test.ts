@@ -29,7 +29,6 @@ function corpus(): SourceConfig[] {
 async function firstRequest(source: SourceConfig): Promise<{ request: FetchRequest | undefined; outcome: PageOutcome | undefined }> {
   let request: FetchRequest | undefined;
   const http: HttpClient = {
-    admit: async () => undefined,
     fetchDocument: (req) => {
       request ??= req;
       return Promise.reject(new Error(STUB_FAILURE));

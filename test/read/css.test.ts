@@ -163,29 +163,10 @@ describe('reading CSS sources: follow_event_urls', () => {
   });
 });
 
-describe('reading CSS sources: quality and tier 2', () => {
+describe('reading CSS sources: quality', () => {
   it('warns when at least 80 % of three or more events start at midnight', async () => {
     serve('/events', listing([{ name: 'A', when: 'Dec 8' }, { name: 'B', when: 'Dec 9' }, { name: 'C', when: 'Dec 10' }]));
     const [page] = await read(source());
     expect(page).toMatchObject({ warnings: [`all_midnight: 3/3 events have T00:00:00 start times on ${SITE}/events — possible time extraction failure`] });
-  });
-
-  it('reads a tier 2 source from its server-rendered HTML and says so', async () => {
-    serve('/events', listing([{ name: 'A' }]));
-    const pages = await read(source({ tier: 2 }));
-    expect(pages).toMatchObject([{ ok: true, events: [{ name: 'A' }], warnings: [expect.stringMatching(/^headless rendering is not available .*; read the server-rendered HTML\. To render: set SEL_CHROMIUM_PATH/)] }]);
-  });
-
-  it('fails a tier 2 source whose HTML has no events, pointing at the missing browser', async () => {
-    serve('/events', '<html><body><div id="app"></div></body></html>');
-    const pages = await read(source({ tier: 2 }));
-    expect(pages.at(-1)).toMatchObject({ ok: false, error: expect.stringContaining('needs a browser') });
-  });
-
-  it('follows a tier 2 pagination_button that is a link', async () => {
-    serve('/events', listing([{ name: 'A' }]).replace('</body>', '<a class="more" href="/events/2">More</a></body>'));
-    serve('/events/2', listing([{ name: 'B' }]));
-    const config = source({ tier: 2, headless: { pagination_button: 'a.more' }, selectors: { ...selectors, pagination: undefined } });
-    expect(names(await read(config))).toEqual([['A'], ['B']]);
   });
 });

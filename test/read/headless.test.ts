@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { Browser } from 'playwright-core';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHeadlessBrowser, locateChromium, type HeadlessBrowser } from '../../src/fetch/browser.ts';
+import { createHeadlessBrowser, launchChromium, locateChromium, type HeadlessBrowser } from '../../src/fetch/browser.ts';
 import { createSourceFetching, type SourceFetching } from '../../src/fetch/source-fetching.ts';
 import type { PageOutcome } from '../../src/read/page.ts';
 import { readSourcePages } from '../../src/read/source-pages.ts';
@@ -45,7 +46,30 @@ const ROUTES: Record<string, { type: string; body: string }> = {
   },
   '/framed': { type: 'text/html', body: '<html><body><h1>Box office</h1><iframe id="tickets" src="/inner"></iframe></body></html>' },
   '/inner': { type: 'text/html', body: lateCards(['In frame']) },
+  '/spin': { type: 'text/html', body: '<html><body><div class="event"><h2>Never read</h2></div><script>addEventListener("load", () => { for (;;) {} });</script></body></html>' },
+  '/more': { type: 'text/html', body: loadMore([['A', 'B'], ['B', 'C'], ['D']]) },
+  '/to-private': { type: 'text/html', body: lateCards(['Listing'], '<button class="next" onclick="location.href=\'/private\'">Next</button>') },
+  '/peek': {
+    type: 'text/html',
+    body: `<html><body><script>
+      Promise.allSettled([fetch('/app.js'), fetch('http://localhost:' + location.port + '/secret')]).then(() => { document.body.className = 'done'; });
+    </script></body></html>`,
+  },
+  '/secret': { type: 'text/plain', body: 'internal' },
 };
+
+/** A listing whose "Load more" button appends the next batch of cards in place (no navigation). */
+function loadMore(batches: string[][]): string {
+  const card = (name: string) => `<div class="event"><h2>${name}</h2><span class="when">Dec 8 2026 7:30pm</span></div>`;
+  const [first = [], ...rest] = batches;
+  return `<html><body><div id="list">${first.map(card).join('')}</div><button class="more">Load more</button><script>
+    const batches = ${JSON.stringify(rest.map((names) => names.map(card).join('')))};
+    document.querySelector('.more').addEventListener('click', () => setTimeout(() => {
+      document.getElementById('list').insertAdjacentHTML('beforeend', batches.shift());
+      if (batches.length === 0) document.querySelector('.more').remove();
+    }, 30));
+  </script></body></html>`;
+}
 
 let server: Server;
 let origin: string;
@@ -59,6 +83,14 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     requests.push({ path, headers: req.headers });
+    if (path === '/moved') {
+      res.writeHead(302, { location: '/private' }).end();
+      return;
+    }
+    if (path === '/sitemap.xml') {
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${origin}/events</loc></url><url><loc>${origin}/mixed</loc></url></urlset>`);
+      return;
+    }
     const route = ROUTES[path];
     if (!route) {
       res.writeHead(404).end();
@@ -68,7 +100,8 @@ beforeAll(async () => {
   });
   origin = await listenOnLoopback(server);
   network = new Agent();
-  browser = createHeadlessBrowser(process.env);
+  fetching = await createSourceFetching({ network, clock: new FakeClock(), maxRetryAfterMs: 0, hostDelayMs: 0, realNetwork: false });
+  browser = createHeadlessBrowser(process.env, { admit: fetching.admit, pages: 4 });
 });
 
 afterAll(async () => {
@@ -77,10 +110,9 @@ afterAll(async () => {
   await closeServer(server);
 });
 
-beforeEach(async () => {
+beforeEach(() => {
   requests = [];
   clock = new FakeClock();
-  fetching = await createSourceFetching({ network, clock, maxRetryAfterMs: 0, hostDelayMs: 0, realNetwork: false });
 });
 
 const selectors = { event_list: '.event', name: 'h2', date_selectors: ['.when'] };
@@ -89,11 +121,14 @@ function source(file: Partial<SourceFile> = {}) {
   return applyDefaults({ name: 'venue', tier: 2, url: `${origin}/events`, selectors, ...file }, 'venue.yaml', 'America/Toronto');
 }
 
-async function read(config: ReturnType<typeof source>): Promise<PageOutcome[]> {
+/** `using`: null reads without a browser. */
+async function read(config: ReturnType<typeof source>, using: HeadlessBrowser | null | undefined = browser, env: Record<string, string | undefined> = {}): Promise<PageOutcome[]> {
   const pages: PageOutcome[] = [];
-  for await (const page of readSourcePages(config, { http: fetching.http, clock, ...(browser ? { browser } : {}) })) pages.push(page);
+  for await (const page of readSourcePages(config, { http: fetching.http, clock, env, ...(using ? { browser: using } : {}) })) pages.push(page);
   return pages;
 }
+
+const paths = (path: string) => requests.filter((r) => r.path === path);
 
 const names = (pages: PageOutcome[]) => pages.map((p) => (p.ok ? p.events.map((e) => e.name) : `failed: ${p.error}`));
 
@@ -108,12 +143,34 @@ describe('locating Chromium', () => {
 });
 
 describe('reading tier 2 sources without a browser', () => {
-  it('reads the server-rendered HTML and says how to enable rendering when SEL_CHROMIUM_PATH points nowhere', async () => {
-    const none = createHeadlessBrowser({ SEL_CHROMIUM_PATH: '/nonexistent/chromium' });
-    expect(none).toBeUndefined();
-    const pages: PageOutcome[] = [];
-    for await (const page of readSourcePages(source({ url: `${origin}/mixed` }), { http: fetching.http, clock, ...(none ? { browser: none } : {}) })) pages.push(page);
+  it('reads the server-rendered HTML of a source that asks for nothing only a browser does, and says how to enable rendering', async () => {
+    const pages = await read(source({ url: `${origin}/mixed` }), null);
     expect(pages).toMatchObject([{ ok: true, events: [{ name: 'Static' }], warnings: [expect.stringContaining('set SEL_CHROMIUM_PATH')] }]);
+  });
+
+  it('fails a source whose events are in an iframe as needing a browser, without reading the parent page', async () => {
+    const pages = await read(source({ url: `${origin}/framed`, headless: { iframe: { selector: '#tickets', wait_selector: '.event' } } }), null);
+    expect(pages).toEqual([{ ok: false, url: `${origin}/framed`, error: expect.stringMatching(/^needs a browser: headless\.iframe: .*install chromium/) }]);
+    expect(requests).toEqual([]);
+  });
+
+  it('fails a source that waits for script-rendered content, clicks a button or intercepts responses as needing a browser', async () => {
+    for (const headless of [{ wait_selector: '.event' }, { pagination_button: 'button.next' }, { intercept: { url_pattern: 'api', results_path: 'items' } }]) {
+      const pages = await read(source({ url: `${origin}/mixed`, headless }), null);
+      expect(pages).toMatchObject([{ ok: false, error: expect.stringContaining('needs a browser') }]);
+    }
+    expect(requests).toEqual([]);
+  });
+
+  it('names a configured SEL_CHROMIUM_PATH that does not exist', async () => {
+    expect(createHeadlessBrowser({ SEL_CHROMIUM_PATH: '/nonexistent/chromium' }, { admit: fetching.admit, pages: 1 })).toBeUndefined();
+    const pages = await read(source({ url: `${origin}/framed`, headless: { iframe: { selector: '#tickets', wait_selector: '.event' } } }), null, { SEL_CHROMIUM_PATH: '/nonexistent/chromium' });
+    expect(pages).toMatchObject([{ ok: false, error: expect.stringContaining('SEL_CHROMIUM_PATH is "/nonexistent/chromium", which does not exist') }]);
+  });
+
+  it('fails the source, with no page counted as read, when the server-rendered HTML has no events', async () => {
+    const pages = await read(source({ url: `${origin}/events` }), null);
+    expect(pages).toEqual([{ ok: false, url: `${origin}/events`, error: expect.stringContaining('needs a browser') }]);
   });
 });
 
@@ -155,6 +212,82 @@ describe('reading tier 2 sources in Chromium', () => {
     const pages = await read(source({ url: `${origin}/paged`, headless: { wait_selector: '.event', pagination_button: 'button.next', rate_limit_ms: 250 } }));
     expect(names(pages)).toEqual([['Page 1'], ['Page 2']]);
     expect(clock.sleeps).toContain(250);
+  });
+
+  it.skipIf(!browserAvailable)('loads each page it follows once', { timeout: 15_000 }, async () => {
+    await read(source({ url: `${origin}/paged`, headless: { wait_selector: '.event', pagination_button: 'button.next' } }));
+    expect([paths('/paged').length, paths('/paged-2').length]).toEqual([1, 1]);
+  });
+
+  it.skipIf(!browserAvailable)('aborts a navigation robots.txt disallows before it reaches the site', { timeout: 15_000 }, async () => {
+    const pages = await read(source({ url: `${origin}/to-private`, headless: { wait_selector: '.event', pagination_button: 'button.next' } }));
+    expect(pages).toMatchObject([{ ok: true, events: [{ name: 'Listing' }] }, { ok: false, url: `${origin}/private`, error: expect.stringContaining('robots.txt') }]);
+    expect(paths('/private')).toEqual([]);
+  });
+
+  it.skipIf(!browserAvailable)('does not read a page a redirect took it to when robots.txt disallows that page', { timeout: 15_000 }, async () => {
+    const pages = await read(source({ url: `${origin}/moved`, headless: { wait_selector: '.event' } }));
+    expect(pages).toEqual([{ ok: false, url: `${origin}/private`, error: expect.stringContaining('skipped by robots.txt') }]);
+  });
+
+  it.skipIf(!browserAvailable)('clicks a "Load more" button until no new events come, each event read once', { timeout: 15_000 }, async () => {
+    const pages = await read(source({ url: `${origin}/more`, headless: { pagination_button: 'button.more' } }));
+    expect(names(pages)).toEqual([['A', 'B'], ['C'], ['D']]);
+    expect(pages.flatMap((p) => (p.ok ? p.warnings : []))).toEqual([]);
+  });
+
+  it.skipIf(!browserAvailable)('stops clicking "Load more" at max_pages and says so', { timeout: 15_000 }, async () => {
+    const pages = await read(source({ url: `${origin}/more`, max_pages: 2, headless: { pagination_button: 'button.more' } }));
+    expect(names(pages)).toEqual([['A', 'B'], ['C']]);
+    expect(pages.at(-1)).toMatchObject({ warnings: [expect.stringContaining('stopped after max_pages (2)')] });
+  });
+
+  it.skipIf(!browserAvailable)('fails a page that never finishes rendering within request_timeout_seconds, in one clean line', { timeout: 15_000 }, async () => {
+    const pages = await read(source({ url: `${origin}/spin`, request_timeout_seconds: 1 }));
+    expect(pages).toEqual([{ ok: false, url: `${origin}/spin`, error: expect.stringContaining('within 1 s') }]);
+    const error = pages[0]?.ok === false ? pages[0].error : '';
+    expect(error).not.toContain('\n');
+    expect(error).not.toContain('\u001b');
+    // The browser is still usable by the next source.
+    expect(names(await read(source({ headless: { wait_selector: '.event' } })))).toEqual([['Late A', 'Late B']]);
+  });
+
+  it.skipIf(!browserAvailable)('aborts requests a page makes to private addresses on hosts the config does not name', { timeout: 15_000 }, async () => {
+    await read(source({ url: `${origin}/peek`, selectors: { event_list: 'body', name: 'h1' }, headless: { wait_selector: 'body.done' } }));
+    expect(paths('/app.js')).toHaveLength(1);
+    expect(paths('/secret')).toEqual([]);
+  });
+
+  it.skipIf(!browserAvailable)('renders the pages of a tier 2 sitemap source', { timeout: 15_000 }, async () => {
+    const pages = await read(source({ sitemap: { url: `${origin}/sitemap.xml` }, headless: { wait_selector: '.event' } }));
+    expect(names(pages)).toEqual([[], ['Late A', 'Late B'], ['Late', 'Static']]);
+  });
+
+  it.skipIf(!browserAvailable)('renders no more pages at once than --browser-pages allows, whatever the number of sources', { timeout: 30_000 }, async () => {
+    let open = 0;
+    let peak = 0;
+    const watched = createHeadlessBrowser(process.env, {
+      admit: fetching.admit,
+      pages: 2,
+      launch: async (executablePath) => watchContexts(await launchChromium(executablePath)),
+    });
+    function watchContexts(chromium: Browser): Browser {
+      const newContext = chromium.newContext.bind(chromium);
+      chromium.newContext = async (options) => {
+        const context = await newContext(options);
+        peak = Math.max(peak, ++open);
+        context.on('close', () => open--);
+        return context;
+      };
+      return chromium;
+    }
+    try {
+      const results = await Promise.all(Array.from({ length: 5 }, () => read(source({ headless: { wait_selector: '.event' } }), watched)));
+      expect(results.map(names)).toEqual(Array.from({ length: 5 }, () => [['Late A', 'Late B']]));
+      expect(peak).toBe(2);
+    } finally {
+      await watched?.close();
+    }
   });
 
   it.skipIf(!browserAvailable)('stops following the pagination button at max_pages and says so', { timeout: 15_000 }, async () => {

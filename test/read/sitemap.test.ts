@@ -44,7 +44,7 @@ function recordingDeps(log: string[]): { http: HttpClient; clock: Clock } {
   const real = createHttpClient({ dispatcher: agent(), userAgent: 'sel-scraper/test' });
   const clock = new FakeClock();
   return {
-    http: { admit: (url, signal) => real.admit(url, signal), fetchDocument: (req) => (log.push(`GET ${new URL(req.url).pathname}`), real.fetchDocument(req)) },
+    http: { fetchDocument: (req) => (log.push(`GET ${new URL(req.url).pathname}`), real.fetchDocument(req)) },
     clock: { now: () => clock.now(), sleep: async (ms, signal) => (log.push(`wait ${ms}`), clock.sleep(ms, signal)) },
   };
 }
