@@ -1,23 +1,24 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.ts';
-import { eventSite, outsideBoundary, workDir, type PrintedReport } from '../helpers/delivery-fixtures.ts';
-import { FakeSelServer } from '../helpers/fake-sel-server.ts';
+import { describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.ts';
+import { eventSite, outsideBoundary, workDir, type EventSite, type PrintedReport } from '../helpers/delivery-fixtures.ts';
+import { FakeSelServer, type FakeSelOptions } from '../helpers/fake-sel-server.ts';
 import { FixtureSite } from '../helpers/fixture-site.ts';
+import { AGENT_KEY, scrapeIn, sharedWorld } from '../helpers/in-process-run.ts';
 
 // bin/sel-scraper as cron runs it, killed or interrupted mid-run, then resumed.
-const KEY = 'agEnTkEy-0123456789abcdefghijklmnopqrstuvwx';
-let site: FixtureSite | undefined;
-let sel: FakeSelServer | undefined;
-
-afterEach(async () => {
-  await site?.stop();
-  await sel?.stop();
-  site = undefined;
-  sel = undefined;
-});
+/** A site and a SEL server on 127.0.0.1 for one test, stopped when it ends. */
+async function servers(spec: EventSite, options: FakeSelOptions, onTestFinished: (fn: () => Promise<void>) => void) {
+  const site = await new FixtureSite(spec.pages).start();
+  const sel = await new FakeSelServer({ keys: { [AGENT_KEY]: 'agent' }, ...options }).start();
+  onTestFinished(async () => {
+    await site.stop();
+    await sel.stop();
+  });
+  return { site, sel };
+}
 
 /** The journal lines of the only run in `dir` so far (none before the journal exists). */
 function journalLines(dir: string): { type: string; source?: string }[] {
@@ -36,10 +37,10 @@ function journalLines(dir: string): { type: string; source?: string }[] {
 }
 
 /** Starts `scrape all`; resolves once `ready` holds for the journal, with the running child. */
-function startScrape(dir: string, args: string[]) {
+function startScrape(dir: string, sel: FakeSelServer, args: string[]) {
   const child = spawn(process.execPath, [BIN, 'scrape', 'all', '--sources', 'sources', '--host-delay', '0', ...args], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', SEL_SERVER_URL: sel!.url, SEL_API_KEY: KEY },
+    env: { PATH: process.env.PATH ?? '', SEL_SERVER_URL: sel.url, SEL_API_KEY: AGENT_KEY },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -61,21 +62,22 @@ function startScrape(dir: string, args: string[]) {
 
 const count = (type: string) => (lines: { type: string }[]) => lines.filter((l) => l.type === type).length;
 
-function printed(report: PrintedReport) {
+function printed(report: Pick<PrintedReport, 'totals'>) {
   const { created, duplicates, failed, unknown } = report.totals;
   return { created, duplicates, failed, unknown };
 }
 
-describe('scrape all, interrupted and resumed', () => {
-  it('ends a run killed with SIGKILL mid-delivery and resumed with --resume exactly as an uninterrupted run', async () => {
+// A process is needed to kill it and to send it signals; each run is then resumed in-process
+// (against the same site and server) on simulated time, so nothing here waits for a resume.
+describe.concurrent('scrape all, interrupted and resumed', () => {
+  it('ends a run killed with SIGKILL mid-delivery and resumed with --resume exactly as an uninterrupted run', async ({ onTestFinished }) => {
     const spec = eventSite({ sources: 3, pages: 2, perPage: 50, rejectEvery: 30 });
-    site = await new FixtureSite(spec.pages).start();
-    sel = await new FakeSelServer({ keys: { [KEY]: 'agent' }, processingMs: 300, rejectItem: outsideBoundary }).start();
+    const { site, sel } = await servers(spec, { processingMs: 0, rejectItem: outsideBoundary }, onTestFinished);
     const dir = await workDir('sel-kill-');
     await spec.writeSources(dir, site.origin);
 
-    const run = startScrape(dir, ['--batch-size', '25', '--concurrency', '2', '--rate-limit', '0']);
-    await run.when((lines) => count('batch-confirmed')(lines) >= 3);
+    const run = startScrape(dir, sel, ['--batch-size', '25', '--concurrency', '2', '--rate-limit', '0']);
+    await run.when((lines) => count('batch-confirmed')(lines) >= 2);
     run.child.kill('SIGKILL');
     const killed = await run.exited;
     expect(killed.signal).toBe('SIGKILL');
@@ -84,13 +86,8 @@ describe('scrape all, interrupted and resumed', () => {
     const doneBeforeKill = beforeResume.filter((l) => l.type === 'source-done').map((l) => l.source!);
     const hitsBeforeResume = site.hits.length;
 
-    const resumed = await runCli(['scrape', 'all', '--resume', '--json', '--host-delay', '0', '--batch-size', '25', '--rate-limit', '0'], {
-      cwd: dir,
-      env: { SEL_SERVER_URL: sel.url, SEL_API_KEY: KEY },
-      timeoutMs: 60_000,
-    });
-    expect(resumed.code, resumed.stderr).toBe(3);
-    const report = JSON.parse(resumed.stdout) as PrintedReport;
+    const { report } = await scrapeIn(sharedWorld(site, sel, dir), { resume: true, batchSize: 25, ratePerMinute: 0 });
+    expect(report.exitCode).toBe(3);
     expect(report.resumed).toBe(true);
     expect(printed(report)).toEqual({ created: spec.valid, duplicates: 0, failed: spec.rejected, unknown: 0 });
     expect(report.totals).toMatchObject({ extracted: 300, submitted: 300 });
@@ -99,19 +96,18 @@ describe('scrape all, interrupted and resumed', () => {
     // Sources read to the end before the kill are not fetched again.
     const refetched = site.hits.slice(hitsBeforeResume).filter((hit) => doneBeforeKill.some((name) => hit.startsWith(`/${name}/`)));
     expect(refetched).toEqual([]);
-  }, 90_000);
+  });
 
-  it.each([
+  it.for([
     ['SIGINT', 'interrupted'],
     ['SIGTERM', 'terminated'],
-  ] as const)('stops on %s: no new batch starts, the batch in flight is confirmed, the summary is printed, exit 130', async (signal, word) => {
+  ] as const)('stops on %s: no new batch starts, the batch in flight is confirmed, the summary is printed, exit 130', async ([signal, word], { onTestFinished }) => {
     const spec = eventSite({ sources: 3, pages: 1, perPage: 50 });
-    site = await new FixtureSite(spec.pages).start();
-    sel = await new FakeSelServer({ keys: { [KEY]: 'agent' }, processingMs: 800 }).start();
+    const { site, sel } = await servers(spec, { processingMs: 800 }, onTestFinished);
     const dir = await workDir('sel-sigint-');
     await spec.writeSources(dir, site.origin);
 
-    const run = startScrape(dir, ['--batch-size', '25', '--concurrency', '1', '--rate-limit', '0', '--json']);
+    const run = startScrape(dir, sel, ['--batch-size', '25', '--concurrency', '1', '--rate-limit', '0', '--json']);
     await run.when((lines) => count('batch-posted')(lines) >= 1);
     run.child.kill(signal);
     const interrupted = await run.exited;
@@ -124,13 +120,10 @@ describe('scrape all, interrupted and resumed', () => {
     expect(report.totals.unknown).toBe(0);
     expect(sel.counts.acceptedBatches).toBe(report.totals.created / 25);
 
-    const resumed = await runCli(['scrape', 'all', '--resume', report.runId, '--json', '--host-delay', '0', '--rate-limit', '0'], {
-      cwd: dir,
-      env: { SEL_SERVER_URL: sel.url, SEL_API_KEY: KEY },
-      timeoutMs: 60_000,
-    });
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(printed(JSON.parse(resumed.stdout) as PrintedReport)).toEqual({ created: spec.valid, duplicates: 0, failed: 0, unknown: 0 });
+    sel.processingMs = 0;
+    const resumed = await scrapeIn(sharedWorld(site, sel, dir), { resume: report.runId, ratePerMinute: 0 });
+    expect(resumed.report.exitCode).toBe(0);
+    expect(printed(resumed.report)).toEqual({ created: spec.valid, duplicates: 0, failed: 0, unknown: 0 });
     expect(sel.events.size).toBe(spec.valid);
-  }, 90_000);
+  });
 });

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { extractCss, nextPageUrls, type Selectors } from '../../src/extract/css.ts';
 import { parseFieldSelector, selectorProblem } from '../../src/extract/css-selector.ts';
 import { extractEventDetail } from '../../src/extract/css-detail.ts';
+import { needsReference, referenceMissing, referencePath } from '../helpers/reference.ts';
 
 const page = 'https://venue.test/whats-on/';
 
@@ -248,9 +249,9 @@ describe('extractEventDetail', () => {
   });
 });
 
-const CORPUS = path.resolve(import.meta.dirname, '../../../shared/reference/sel-configs');
+const CORPUS = referencePath('sel-configs');
 
-describe.skipIf(!existsSync(CORPUS))('the real SEL configs', () => {
+describe.skipIf(referenceMissing !== undefined)(needsReference('the real SEL configs'), () => {
   const tier1 = readdirSync(CORPUS)
     .filter((file) => file.endsWith('.yaml'))
     .map((file) => ({ file, config: parse(readFileSync(path.join(CORPUS, file), 'utf8')) as { tier?: number; selectors?: Record<string, string | string[]> } }))

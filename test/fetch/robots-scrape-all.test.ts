@@ -1,35 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-import { systemClock } from '../../src/clock.ts';
-import { eventSite, workDir, type PrintedReport } from '../helpers/delivery-fixtures.ts';
-import { FixtureSite } from '../helpers/fixture-site.ts';
-
-let site: FixtureSite | undefined;
-afterEach(async () => {
-  await site?.stop();
-  site = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { eventSite, type PrintedReport } from '../helpers/delivery-fixtures.ts';
+import { cliIn, runWorld } from '../helpers/in-process-run.ts';
 
 async function dryRun(robots: string | undefined, args: string[] = []) {
   const spec = eventSite({ sources: 1, pages: 1, perPage: 3 });
-  site = await new FixtureSite({
+  const { site, dir, ...world } = await runWorld({
     ...spec.pages,
     '/private/events': spec.pages['/s1/page-1']!,
     ...(robots === undefined ? {} : { '/robots.txt': { body: robots, headers: { 'content-type': 'text/plain' } } }),
-  }).start();
-  const dir = await workDir('sel-robots-');
+  });
   await spec.writeSources(dir, site.origin);
   await writeFile(path.join(dir, 'sources', 'private.yaml'), `name: private\nurl: "${site.origin}/private/events"\n`);
-  let stdout = '';
-  const code = await main(['scrape', 'all', '--sources', 'sources', '--dry-run', '--json', '--host-delay', '0', ...args], {
-    env: {},
-    cwd: dir,
-    stdout: { write: (text) => void (stdout += text) },
-    stderr: { write: () => undefined },
-    clock: systemClock,
-  });
+  const { code, stdout } = await cliIn({ site, dir, ...world }, ['scrape', 'all', '--sources', 'sources', '--dry-run', '--json', ...args], {});
   return { code, report: JSON.parse(stdout) as PrintedReport, hits: site.hits, origin: site.origin };
 }
 

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monotonicFactory } from 'ulid';
+import { systemClock, type Clock } from '../../src/clock.ts';
 import { closeServer, listenOnLoopback } from './loopback.ts';
+import type { MemoryNetwork, MemoryReply } from './memory-network.ts';
 
 /**
- * A SEL server on 127.0.0.1 that follows sel-api-contract.md where a scraper can see it: token
+ * A SEL server (on 127.0.0.1 or a MemoryNetwork) that follows sel-api-contract.md where a scraper can see it: token
  * exchange as preflight, batch POST answered 202 and processed later, batch-status 404 until the
  * results exist, per-item validation with the server's error strings, dedup on
  * (host of source.url, eventId), a per-IP token bucket answering 429 with an empty body and
@@ -56,8 +58,17 @@ export interface RecordedRequest {
   path: string;
   authorization: string | undefined;
   userAgent: string | undefined;
-  /** When it arrived (Date.now()). */
+  /** When it arrived, on the server's clock. */
   at: number;
+}
+
+/** A request as the fake sees it, whichever way it came (a socket or a MemoryNetwork). */
+interface Incoming {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  userAgent: string | undefined;
+  body: string;
 }
 
 interface StoredEvent {
@@ -76,25 +87,41 @@ export class FakeSelServer {
   readonly batches = new Map<string, ItemResult[] | 'processing'>();
   counts = { posts: 0, acceptedBatches: 0, rateLimited: 0, statusPolls: 0, dropped: 0, failedPosts: 0 };
   private server: Server | undefined;
+  private served: string | undefined;
   private tokens: number;
-  private refilledAt = Date.now();
+  private refilledAt: number;
   private requestNumber = 0;
   private batchNumber = 0;
+  /** Batches accepted and not processed yet, in arrival order, with when their results exist. */
+  private queue: { batchId: string; events: Record<string, unknown>[]; readyAt: number }[] = [];
   /** Event ids are ULIDs, as SEL's are: they start with the time the event was created. */
   private readonly newEventId = monotonicFactory();
+  private readonly clock: Clock;
 
-  constructor(private readonly options: FakeSelOptions = {}) {
+  /**
+   * `clock` times processing, latency, the rate limit and event ids: the wall clock for a
+   * spawned CLI on 127.0.0.1, the run's VirtualClock for an in-process run on a MemoryNetwork.
+   */
+  constructor(private readonly options: FakeSelOptions = {}, clock: Clock = systemClock) {
+    this.clock = clock;
     this.tokens = options.rateLimitBurst ?? options.rateLimitPerMinute ?? 0;
+    this.refilledAt = clock.now();
   }
 
   get url(): string {
+    if (this.served) return this.served;
     const address = this.server?.address() as AddressInfo;
     return `http://127.0.0.1:${address.port}`;
   }
 
+  /** How long a batch posted from now on takes before its results exist. */
+  set processingMs(ms: number) {
+    this.options.processingMs = ms;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
+      this.answerHttp(req, res).catch((error: unknown) => {
         res.statusCode = 500;
         res.end(String(error));
       });
@@ -103,85 +130,104 @@ export class FakeSelServer {
     return this;
   }
 
+  serveOn(network: MemoryNetwork, origin = 'http://sel.test'): this {
+    this.served = origin;
+    network.serve(origin, (request) => this.handle({ method: request.method, path: request.url.pathname, authorization: request.headers.authorization, userAgent: request.headers['user-agent'], body: request.body }));
+    return this;
+  }
+
   async stop(): Promise<void> {
     await closeServer(this.server);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const number = this.requestNumber++;
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    this.requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, userAgent: req.headers['user-agent'], at: Date.now() });
+  private async answerHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
-    if (this.options.dropConnection?.(number)) {
-      this.counts.dropped++;
+    const reply = await this.handle({ method: req.method ?? '', path: new URL(req.url ?? '/', 'http://x').pathname, authorization: req.headers.authorization, userAgent: req.headers['user-agent'], body });
+    if (reply === 'drop') {
       req.socket.destroy();
       return;
     }
-    if (path !== '/healthz' && path !== '/readyz' && !this.takeToken()) {
-      this.counts.rateLimited++;
-      res.writeHead(429, { 'retry-after': String(this.options.retryAfterSeconds ?? 60) });
-      res.end();
-      return;
-    }
-    if (path === '/api/v1/auth/token' && req.method === 'POST') return this.token(req, res);
-    if (path === '/api/v1/events:batch' && req.method === 'POST') return this.batch(req, res, body);
-    const status = /^\/api\/v1\/batch-status\/(.+)$/.exec(path);
-    if (status) return this.status(res, decodeURIComponent(status[1] ?? ''));
-    problem(res, 404, 'not-found', 'Not Found');
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
   }
 
-  private roleOf(req: IncomingMessage): 'agent' | 'admin' | undefined {
-    const parts = (req.headers.authorization ?? '').trim().split(/\s+/);
+  private async handle(req: Incoming): Promise<MemoryReply> {
+    const number = this.requestNumber++;
+    this.requests.push({ method: req.method, path: req.path, authorization: req.authorization, userAgent: req.userAgent, at: this.clock.now() });
+    if (this.options.latencyMs) await this.clock.sleep(this.options.latencyMs);
+    this.runDueBatches();
+    if (this.options.dropConnection?.(number)) {
+      this.counts.dropped++;
+      return 'drop';
+    }
+    if (req.path !== '/healthz' && req.path !== '/readyz' && !this.takeToken()) {
+      this.counts.rateLimited++;
+      return { status: 429, headers: { 'retry-after': String(this.options.retryAfterSeconds ?? 60) } };
+    }
+    if (req.path === '/api/v1/auth/token' && req.method === 'POST') return this.token(req);
+    if (req.path === '/api/v1/events:batch' && req.method === 'POST') return this.batch(req);
+    const status = /^\/api\/v1\/batch-status\/(.+)$/.exec(req.path);
+    if (status) return this.status(decodeURIComponent(status[1] ?? ''));
+    return problem(404, 'not-found', 'Not Found');
+  }
+
+  private roleOf(req: Incoming): 'agent' | 'admin' | undefined {
+    const parts = (req.authorization ?? '').trim().split(/\s+/);
     if (parts.length !== 2 || parts[0]?.toLowerCase() !== 'bearer') return undefined;
     return this.options.keys?.[parts[1] ?? ''];
   }
 
-  private token(req: IncomingMessage, res: ServerResponse): void {
+  private token(req: Incoming): MemoryReply {
     const role = this.roleOf(req);
-    if (!role) return unauthorized(res, '/api/v1/auth/token');
-    if (role !== 'admin') return problem(res, 403, 'forbidden', 'Admin API key required', 'Forbidden');
-    json(res, 200, { token: 'jwt.for.tests', expires_at: new Date(Date.now() + 3600_000).toISOString() });
+    if (!role) return unauthorized('/api/v1/auth/token');
+    if (role !== 'admin') return problem(403, 'forbidden', 'Admin API key required', 'Forbidden');
+    return json(200, { token: 'jwt.for.tests', expires_at: new Date(this.clock.now() + 3600_000).toISOString() });
   }
 
-  private batch(req: IncomingMessage, res: ServerResponse, body: string): void {
+  private batch(req: Incoming): MemoryReply {
     const postNumber = this.counts.posts++;
-    if (!this.roleOf(req)) return unauthorized(res, '/api/v1/events:batch');
+    if (!this.roleOf(req)) return unauthorized('/api/v1/events:batch');
     if (this.options.echoHeadersOnPost) {
-      const echoed = Object.entries(req.headers).map(([name, value]) => `${name}: ${String(value)}`).join('\n');
-      return problem(res, 400, 'validation-error', 'Invalid request', `\u001b[31mrejected headers\u001b[0m\n${echoed}`);
+      const echoed = `authorization: ${req.authorization ?? ''}\nuser-agent: ${req.userAgent ?? ''}`;
+      return problem(400, 'validation-error', 'Invalid request', `\u001b[31mrejected headers\u001b[0m\n${echoed}`);
     }
     if (this.options.failPost?.(postNumber)) {
       this.counts.failedPosts++;
       const retryAfter = this.options.failPostRetryAfterSeconds;
-      return problem(res, 503, 'server-error', 'Service Unavailable', undefined, retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
+      return problem(503, 'server-error', 'Service Unavailable', undefined, retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
     }
     let events: unknown;
     try {
-      events = (JSON.parse(body) as { events?: unknown }).events;
+      events = (JSON.parse(req.body) as { events?: unknown }).events;
     } catch {
-      return problem(res, 400, 'validation-error', 'Invalid request', 'Bad Request');
+      return problem(400, 'validation-error', 'Invalid request', 'Bad Request');
     }
-    if (!Array.isArray(events) || events.length === 0) return problem(res, 400, 'validation-error', 'Events array cannot be empty');
-    if (events.length > 100) return problem(res, 400, 'validation-error', 'Batch size exceeds maximum of 100 events');
+    if (!Array.isArray(events) || events.length === 0) return problem(400, 'validation-error', 'Events array cannot be empty');
+    if (events.length > 100) return problem(400, 'validation-error', 'Batch size exceeds maximum of 100 events');
     // The server's decoder fails the whole batch on a non-string price (unmarshal.go).
     if (events.some((e) => typeof (e as { offers?: { price?: unknown } }).offers?.price === 'number')) {
-      return problem(res, 400, 'validation-error', 'Invalid request', 'Bad Request');
+      return problem(400, 'validation-error', 'Invalid request', 'Bad Request');
     }
     const batchId = `01TESTBATCH${String(this.batchNumber).padStart(15, '0')}`;
     const neverComplete = this.options.neverComplete?.(this.batchNumber) ?? false;
     this.batchNumber++;
     this.counts.acceptedBatches++;
     this.batches.set(batchId, 'processing');
-    if (!neverComplete) {
-      setTimeout(() => this.batches.set(batchId, (events as Record<string, unknown>[]).map((e, i) => this.ingest(e, i))), this.options.processingMs ?? 50);
-    }
+    if (!neverComplete) this.queue.push({ batchId, events: events as Record<string, unknown>[], readyAt: this.clock.now() + (this.options.processingMs ?? 50) });
     if (this.options.dropAfterQueue?.(postNumber)) {
       this.counts.dropped++;
-      req.socket.destroy();
-      return;
+      return 'drop';
     }
-    json(res, 202, { '@type': 'BatchSubmission', batch_id: batchId, job_id: 1, status: 'processing', status_url: `http://wrong-host.invalid/api/v1/batch-status/${batchId}`, submitted: events.length });
+    return json(202, { '@type': 'BatchSubmission', batch_id: batchId, job_id: 1, status: 'processing', status_url: `http://wrong-host.invalid/api/v1/batch-status/${batchId}`, submitted: events.length });
+  }
+
+  /** Runs the batches whose processing time is over, in the order they arrived (what a client can see of a worker queue). */
+  private runDueBatches(): void {
+    const now = this.clock.now();
+    while (this.queue[0] && this.queue[0].readyAt <= now) {
+      const { batchId, events } = this.queue.shift()!;
+      this.batches.set(batchId, events.map((e, i) => this.ingest(e, i)));
+    }
   }
 
   private ingest(event: Record<string, unknown>, index: number): ItemResult {
@@ -194,21 +240,21 @@ export class FakeSelServer {
     }
     const existing = this.events.get(key);
     if (existing) return { index, status: 'duplicate', event_id: existing.eventId };
-    const eventId = this.newEventId(Date.now());
+    const eventId = this.newEventId(this.clock.now());
     this.events.set(key, { eventId, event });
     return { index, status: 'created', event_id: eventId };
   }
 
-  private status(res: ServerResponse, batchId: string): void {
+  private status(batchId: string): MemoryReply {
     this.counts.statusPolls++;
     const results = this.batches.get(batchId);
-    if (!results || results === 'processing') return problem(res, 404, 'not-found', 'Batch not found or still processing');
+    if (!results || results === 'processing') return problem(404, 'not-found', 'Batch not found or still processing');
     const count = (s: string) => results.filter((r) => r.status === s).length;
-    json(res, 200, {
+    return json(200, {
       '@type': 'BatchSubmissionResult',
       batch_id: batchId,
       status: 'completed',
-      completed_at: new Date().toISOString(),
+      completed_at: new Date(this.clock.now()).toISOString(),
       total: results.length,
       created: count('created'),
       failed: count('failed'),
@@ -220,7 +266,7 @@ export class FakeSelServer {
   private takeToken(): boolean {
     const limit = this.options.rateLimitPerMinute ?? 0;
     if (limit <= 0) return true;
-    const now = Date.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.options.rateLimitBurst ?? limit, this.tokens + ((now - this.refilledAt) * limit) / 60_000);
     this.refilledAt = now;
     if (this.tokens < 1) return false;
@@ -258,17 +304,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+function json(status: number, body: unknown): MemoryReply {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
-function problem(res: ServerResponse, status: number, slug: string, title: string, detail?: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
-  res.end(JSON.stringify({ type: `https://sel.events/problems/${slug}`, title, status, ...(detail ? { detail } : {}) }));
+function problem(status: number, slug: string, title: string, detail?: string, headers: Record<string, string> = {}): MemoryReply {
+  return { status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify({ type: `https://sel.events/problems/${slug}`, title, status, ...(detail ? { detail } : {}) }) };
 }
 
-function unauthorized(res: ServerResponse, instance: string): void {
-  res.writeHead(401, { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' });
-  res.end(JSON.stringify({ type: 'https://sel.events/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'Unauthorized', instance }));
+function unauthorized(instance: string): MemoryReply {
+  return { status: 401, headers: { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ type: 'https://sel.events/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'Unauthorized', instance }) };
 }

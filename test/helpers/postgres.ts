@@ -29,7 +29,21 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   return external ? inExternalServer(external) : inPglite();
 }
 
+/**
+ * One PGlite per worker, kept for the files that worker runs next (vitest keeps modules across
+ * files here): starting one costs seconds of CPU. Files in one worker run one after another; each
+ * file starts and ends with empty tables.
+ */
+let shared: Promise<{ url: string; pool: pg.Pool }> | undefined;
+
 async function inPglite(): Promise<TestDatabase> {
+  shared ??= startPglite();
+  const { url, pool } = await shared;
+  await truncate(pool);
+  return { url, pool, reset: () => truncate(pool), stop: () => truncate(pool) };
+}
+
+async function startPglite(): Promise<{ url: string; pool: pg.Pool }> {
   const db = await PGlite.create();
   await db.exec(SCHEMA_SQL);
   // PGlite runs one query at a time; the socket server multiplexes connections onto it, which
@@ -37,17 +51,7 @@ async function inPglite(): Promise<TestDatabase> {
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   await server.start();
   const url = `postgres://sel:${TEST_DB_PASSWORD}@${server.getServerConn()}/sel`;
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  return {
-    url,
-    pool,
-    reset: () => truncate(pool),
-    stop: async () => {
-      await pool.end();
-      await server.stop();
-      await db.close();
-    },
-  };
+  return { url, pool: new pg.Pool({ connectionString: url, max: 1, allowExitOnIdle: true }) };
 }
 
 async function inExternalServer(base: string): Promise<TestDatabase> {

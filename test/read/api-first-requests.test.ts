@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FetchRequest, HttpClient } from '../../src/fetch/http-client.ts';
@@ -9,13 +9,14 @@ import type { PageOutcome, PageReaderDeps } from '../../src/read/page.ts';
 import { parseSourceFile } from '../../src/sources/load.ts';
 import type { SourceConfig } from '../../src/sources/types.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
+import { needsReference, referenceMissing, referencePath } from '../helpers/reference.ts';
 
-const CORPUS = path.resolve(import.meta.dirname, '../../../shared/reference/sel-configs');
+const CORPUS = referencePath('sel-configs');
 const STUB_FAILURE = 'stub: no network in this test';
 
 /** SEL's real REST, GraphQL and sitemap configs, when the reference corpus is on this machine. */
 function corpus(): SourceConfig[] {
-  if (!existsSync(CORPUS)) return [];
+  if (referenceMissing) return [];
   return readdirSync(CORPUS)
     .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => {
@@ -42,7 +43,7 @@ async function firstRequest(source: SourceConfig): Promise<{ request: FetchReque
 
 const configs = corpus();
 
-describe.skipIf(configs.length === 0)('the real SEL configs', () => {
+describe.skipIf(referenceMissing !== undefined)(needsReference('the real SEL configs'), () => {
   it('include the 15 REST/GraphQL and 8 sitemap sources the reference describes', () => {
     expect(configs.filter((c) => c.rest || c.graphql)).toHaveLength(15);
     expect(configs.filter((c) => c.sitemap)).toHaveLength(8);

@@ -2,13 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ulid } from 'ulid';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { journalPath, readJournal, RunJournal, type JournalEntry } from '../../src/run/journal.ts';
 import { loadResumeState, recheckUnconfirmed } from '../../src/run/resume.ts';
-import { SelClient } from '../../src/submit/sel-client.ts';
-import { FakeSelServer } from '../helpers/fake-sel-server.ts';
-import { localSelClient } from '../helpers/local-sel-client.ts';
+import { memorySel } from '../helpers/memory-sel.ts';
 
 const KEY = 'agent-key-0123456789';
 const event = (n: number): EventInput => ({ name: `E${n}`, description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://a.test/', eventId: `e${n}` } });
@@ -16,11 +14,6 @@ const key = (n: number) => `https://a.test|e${n}`;
 const STARTED_AT = Date.parse('2026-11-25T12:00:00Z');
 const snapshot = { extracted: 2, invalid: 0, skipped: 0, submitted: 2, pages: { fetched: 1, failed: 0 }, warnings: [], error: null, durationMs: 5, problems: [] };
 
-let server: FakeSelServer | undefined;
-afterEach(async () => {
-  await server?.stop();
-  server = undefined;
-});
 
 async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file: string; runId: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sel-resume-'));
@@ -32,10 +25,6 @@ async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file
   for (const entry of entries) journal.append(entry);
   journal.close();
   return { dir, file: journalPath(dir, runId), runId };
-}
-
-function client(url: string): SelClient {
-  return localSelClient(url, KEY);
 }
 
 describe('loadResumeState', () => {
@@ -76,11 +65,10 @@ describe('loadResumeState', () => {
 
 describe('recheckUnconfirmed', () => {
   it('turns an accepted batch the server has finished into final results, journalled', async () => {
-    server = await new FakeSelServer({ keys: { [KEY]: 'agent' }, processingMs: 1 }).start();
-    const sel = client(server.url);
+    const { client: sel, clock } = memorySel({ keys: { [KEY]: 'agent' }, processingMs: 1 }, KEY);
     const accepted = await sel.submitBatch([event(1), event(2)]);
     if (accepted.kind !== 'accepted') throw new Error('not accepted');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await clock.sleep(30);
     const { file, runId } = await journalWith([{ type: 'batch-posted', batchId: accepted.batchId, keys: [key(1), key(2)] }]);
     const state = loadResumeState(file, runId);
     const journal = RunJournal.reopen(file, (e) => {
@@ -93,8 +81,7 @@ describe('recheckUnconfirmed', () => {
   });
 
   it('leaves a batch the server still answers 404 for as pending, to be sent again', async () => {
-    server = await new FakeSelServer({ keys: { [KEY]: 'agent' }, neverComplete: () => true }).start();
-    const sel = client(server.url);
+    const { client: sel } = memorySel({ keys: { [KEY]: 'agent' }, neverComplete: () => true }, KEY);
     const accepted = await sel.submitBatch([event(1)]);
     if (accepted.kind !== 'accepted') throw new Error('not accepted');
     const { file, runId } = await journalWith([{ type: 'batch-posted', batchId: accepted.batchId, keys: [key(1)] }]);

@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSourceDirectory, parseSourceFile } from '../../src/sources/load.ts';
 import { formatConfigIssue } from '../../src/sources/types.ts';
+import { needsReference, referenceMissing, referencePath } from '../helpers/reference.ts';
 
 const options = { defaultTimezone: 'America/Toronto' };
-const realConfigs = path.resolve(import.meta.dirname, '../../../shared/reference/sel-configs');
+const realConfigs = referencePath('sel-configs');
 
 function issuesOf(yaml: string): string[] {
   return parseSourceFile('src.yaml', yaml, options).issues.map(formatConfigIssue);
@@ -21,7 +21,7 @@ async function directory(files: Record<string, string>): Promise<string> {
 }
 
 describe('loading SEL source configs', () => {
-  it.skipIf(!existsSync(realConfigs))('loads all 257 real SEL configs unchanged, with no error', async () => {
+  it.skipIf(referenceMissing !== undefined)(needsReference('loads all 257 real SEL configs unchanged, with no error'), async () => {
     const loaded = await loadSourceDirectory(realConfigs, options);
     expect(loaded.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(loaded.sources).toHaveLength(257);

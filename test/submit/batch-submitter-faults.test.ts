@@ -1,27 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.ts';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { BatchSubmitter, MAX_BATCH_BYTES, pollIntervals, type BatchSubmitterOptions, type DeliveryResult } from '../../src/submit/batch-submitter.ts';
-import { FakeSelServer, type FakeSelOptions } from '../helpers/fake-sel-server.ts';
-import { localSelClient } from '../helpers/local-sel-client.ts';
+import type { FakeSelOptions } from '../helpers/fake-sel-server.ts';
+import { memorySel } from '../helpers/memory-sel.ts';
+import { VIRTUAL_START } from '../helpers/virtual-clock.ts';
 
 const KEY = 'agent-key-0123456789';
-let server: FakeSelServer | undefined;
+/** One server (and clock) per test, shared by the submitters a test makes. */
+let sel: ReturnType<typeof memorySel> | undefined;
 
-afterEach(async () => {
-  await server?.stop();
-  server = undefined;
+afterEach(() => {
+  sel = undefined;
 });
 
 const event = (n: number): EventInput => ({ name: `Event ${n}`, description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://v.test/', eventId: `e${n}` } });
 
 async function submitter(options: FakeSelOptions, extra: Partial<BatchSubmitterOptions> = {}) {
-  server ??= await new FakeSelServer({ keys: { [KEY]: 'agent' }, processingMs: 5, ...options }).start();
-  const client = localSelClient(server.url, KEY);
+  sel ??= memorySel({ keys: { [KEY]: 'agent' }, processingMs: 5, ...options }, KEY);
+  const { client, clock, server } = sel;
   const results: DeliveryResult[] = [];
   const batcher = new BatchSubmitter({
     client,
-    clock: systemClock,
+    clock,
     concurrency: 1,
     batchSize: 2,
     maxBatchBytes: MAX_BATCH_BYTES,
@@ -31,7 +31,7 @@ async function submitter(options: FakeSelOptions, extra: Partial<BatchSubmitterO
     onResult: (r) => results.push(r),
     ...extra,
   });
-  return { batcher, results, server };
+  return { batcher, results, server, clock };
 }
 
 async function deliverAll(batcher: BatchSubmitter, events: EventInput[]) {
@@ -52,7 +52,7 @@ describe('BatchSubmitter under faults', () => {
   });
 
   it('counts a re-sent event that comes back "duplicate" as created when this run’s own unanswered attempt created it', async () => {
-    const { batcher, results, server } = await submitter({ dropAfterQueue: (n) => n === 0, processingMs: 1 }, { ownEventsSince: Date.now() });
+    const { batcher, results, server } = await submitter({ dropAfterQueue: (n) => n === 0, processingMs: 1 }, { ownEventsSince: VIRTUAL_START });
     await deliverAll(batcher, [event(1), event(2)]);
     expect(server.counts.acceptedBatches).toBe(2);
     expect(tally(results)).toEqual({ created: 2 });
@@ -62,8 +62,8 @@ describe('BatchSubmitter under faults', () => {
   it('still counts a re-sent event that existed before the run as a duplicate', async () => {
     const first = await submitter({ dropAfterQueue: (n) => n === 1, processingMs: 1 });
     await deliverAll(first.batcher, [event(1), event(2)]);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const second = await submitter({}, { ownEventsSince: Date.now() });
+    await first.clock.sleep(5);
+    const second = await submitter({}, { ownEventsSince: first.clock.now() });
     await deliverAll(second.batcher, [event(1), event(2)]);
     expect(second.server.counts.acceptedBatches).toBe(3);
     expect(tally(second.results)).toEqual({ duplicate: 2 });
@@ -83,7 +83,9 @@ describe('BatchSubmitter under faults', () => {
 
   it('reports a posted batch as unknown when the hard stop comes before its confirmation', async () => {
     const hard = new AbortController();
-    const { batcher, results } = await submitter({ neverComplete: () => true }, { signal: hard.signal, journal: { sending: () => undefined, posted: () => setTimeout(() => hard.abort(new Error('x')), 20), settled: () => undefined } });
+    sel = memorySel({ keys: { [KEY]: 'agent' }, neverComplete: () => true }, KEY);
+    const later = () => void sel!.clock.sleep(20).then(() => hard.abort(new Error('x')));
+    const { batcher, results } = await submitter({}, { signal: hard.signal, journal: { sending: () => undefined, posted: later, settled: () => undefined } });
     await deliverAll(batcher, [event(1)]);
     expect(results).toEqual([expect.objectContaining({ status: 'unknown', reason: expect.stringMatching(/accepted, the run was interrupted before the server confirmed it/) })]);
   });

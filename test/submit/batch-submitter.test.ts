@@ -1,28 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.ts';
+import { describe, expect, it } from 'vitest';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { BatchSubmitter, MAX_BATCH_BYTES, type DeliveryResult } from '../../src/submit/batch-submitter.ts';
-import { FakeSelServer, type FakeSelOptions } from '../helpers/fake-sel-server.ts';
-import { localSelClient } from '../helpers/local-sel-client.ts';
+import type { FakeSelOptions, FakeSelServer } from '../helpers/fake-sel-server.ts';
+import { memorySel } from '../helpers/memory-sel.ts';
 
 const KEY = 'agent-key-0123456789';
 let server: FakeSelServer | undefined;
-
-afterEach(async () => {
-  await server?.stop();
-});
 
 function event(n: number, extra: Partial<EventInput> = {}): EventInput {
   return { name: `Event ${n}`, description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://v.test/', eventId: `e${n}` }, ...extra };
 }
 
 async function deliver(events: EventInput[], options: FakeSelOptions = {}, submitter: { batchSize?: number; pollTimeoutMs?: number } = {}) {
-  server = await new FakeSelServer({ keys: { [KEY]: 'agent' }, processingMs: 5, ...options }).start();
-  const client = localSelClient(server.url, KEY, { retry: { attempts: 3, maxDelayMs: 20 } });
+  const sel = memorySel({ keys: { [KEY]: 'agent' }, processingMs: 5, ...options }, KEY, { retry: { attempts: 3, maxDelayMs: 20 } });
+  server = sel.server;
   const results: DeliveryResult[] = [];
   const batcher = new BatchSubmitter({
-    client,
-    clock: systemClock,
+    client: sel.client,
+    clock: sel.clock,
     concurrency: 2,
     batchSize: submitter.batchSize ?? 100,
     maxBatchBytes: MAX_BATCH_BYTES,
