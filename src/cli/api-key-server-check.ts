@@ -1,10 +1,8 @@
 import { SelScraperError } from '../errors.ts';
-import { INTERACTIVE_RETRY } from '../keys/admin-http-store.ts';
+import { createNetwork } from '../fetch/network.ts';
 import type { ServerVerdict } from '../keys/rotation.ts';
-import { RateLimiter } from '../submit/rate-limiter.ts';
-import { SelClient } from '../submit/sel-client.ts';
+import { interactiveSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
-import { networkFetch } from './api-key-store.ts';
 import type { CliDeps } from './io.ts';
 
 /**
@@ -13,17 +11,8 @@ import type { CliDeps } from './io.ts';
  * (ERR_KEY_STORE), since it says nothing about the key.
  */
 export async function checkKeyWithServer(key: string, serverUrl: string, deps: CliDeps): Promise<ServerVerdict> {
-  const network = networkFetch(deps);
-  const client = new SelClient({
-    baseUrl: serverUrl,
-    apiKey: key,
-    fetch: network.fetch,
-    clock: deps.clock,
-    limiter: new RateLimiter(0, deps.clock),
-    retry: INTERACTIVE_RETRY,
-    userAgent: USER_AGENT,
-    requestTimeoutMs: 10_000,
-  });
+  const network = createNetwork({ dispatcher: deps.dispatcher, connections: 2 });
+  const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: key, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT });
   try {
     return (await client.preflight(deps.signal)).role;
   } catch (error) {

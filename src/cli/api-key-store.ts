@@ -1,12 +1,12 @@
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
+import { createNetwork } from '../fetch/network.ts';
 import { AdminHttpKeyStore } from '../keys/admin-http-store.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import { PostgresKeyStore } from '../keys/postgres-store.ts';
 import { redactSecrets } from '../keys/redact.ts';
 import { chooseStore, type StoreChoice, type StoreFlags } from '../keys/store-choice.ts';
-import type { FetchLike } from '../submit/sel-client.ts';
+import { interactiveSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 import { commandEnvironment } from './secrets.ts';
@@ -43,17 +43,6 @@ export async function guardSecrets<T>(secrets: () => readonly string[], run: () 
   }
 }
 
-/** The network for the admin API: the injected dispatcher in tests, a fresh Agent otherwise. */
-export function networkFetch(deps: CliDeps): { fetch: FetchLike; close: () => Promise<void> } {
-  const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 2 });
-  return {
-    fetch: ((url, init) => undiciFetch(url, { ...(init as object), dispatcher: network }) as unknown as Promise<Response>) as FetchLike,
-    close: async () => {
-      if (!deps.dispatcher) await network.close();
-    },
-  };
-}
-
 /**
  * Opens the chosen store, runs `use` on it and always closes it again. `use` also learns the SEL
  * server that can confirm a key (the admin API's own server, else --server or SEL_SERVER_URL
@@ -84,9 +73,11 @@ export async function withKeyStore<T>(
           hint: 'pass --admin-key or set SEL_ADMIN_API_KEY (SEL\'s admin API takes a token that only an admin key can obtain), or use --database-url',
         });
       }
-      const network = networkFetch(deps);
+      const network = createNetwork({ dispatcher: deps.dispatcher, connections: 2 });
       try {
-        const store = await AdminHttpKeyStore.connect({ serverUrl: choice.serverUrl, adminKey: choice.adminKey, fetch: network.fetch, clock: deps.clock, userAgent: USER_AGENT });
+        const { serverUrl, adminKey } = choice;
+        const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: adminKey, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT });
+        const store = await AdminHttpKeyStore.connect({ serverUrl, adminKey, fetch: network.selFetch, exchangeToken: () => client.preflight(), userAgent: USER_AGENT });
         return await use(store, server);
       } finally {
         await network.close();

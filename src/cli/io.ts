@@ -1,6 +1,6 @@
-import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.ts';
 import type { Env } from '../config/run-config.ts';
+import type { Dispatcher } from '../fetch/network.ts';
 import type { Redactor } from '../keys/redact.ts';
 
 export interface Output {

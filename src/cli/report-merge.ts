@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError, SelScraperError } from '../errors.ts';
 import { mergeReports, type MergedReport, type ReportInput } from '../report/merge.ts';
@@ -10,16 +10,16 @@ import type { ReportMergeFlags } from './report.ts';
 
 /** `report merge`: the shards' reports as one; its exit code is the merged run's. */
 export async function mergeReportFiles(files: readonly string[], flags: ReportMergeFlags, deps: CliDeps): Promise<number> {
-  const merged = mergeReports(files.map((file) => readReport(path.resolve(deps.cwd, file))));
+  const merged = mergeReports(await Promise.all(files.map((file) => readReport(path.resolve(deps.cwd, file)))));
   (flags.json ? deps.stderr : deps.stdout).write(renderMerged(merged) + '\n');
   if (flags.json) deps.stdout.write(JSON.stringify(merged) + '\n');
   return merged.exitCode;
 }
 
-function readReport(file: string): ReportInput {
+async function readReport(file: string): Promise<ReportInput> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = await readFile(file, 'utf8');
   } catch (error) {
     throw new SelScraperError('ERR_USAGE', `cannot read ${file}: ${describeError(error)}`, { cause: error });
   }

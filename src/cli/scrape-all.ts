@@ -1,22 +1,17 @@
 import path from 'node:path';
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import type { Clock } from '../clock.ts';
 import { defaultTimezone, resolveServerSettings, type Env, type ServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
-import { createHeadlessBrowser } from '../fetch/browser.ts';
-import { createSourceFetching } from '../fetch/source-fetching.ts';
-import { describeKey } from '../keys/redact.ts';
+import { createNetwork } from '../fetch/network.ts';
 import { recordHistory } from '../health/history-file.ts';
 import { renderSummary } from '../report/render.ts';
 import type { RunDefinition } from '../run/journal.ts';
+import { runDefinition } from '../run/run-definition.ts';
 import { systemLockDeps } from '../run/run-lock.ts';
 import { claimRun, type ClaimedRun } from '../run/run-state.ts';
 import { runScrape } from '../run/scrape-run.ts';
 import { formatShard } from '../sources/shard.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
-import { RateLimiter } from '../submit/rate-limiter.ts';
-import { DEFAULT_RETRY } from '../submit/retry-policy.ts';
-import { SelClient, type FetchLike } from '../submit/sel-client.ts';
+import { runSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeAllFlags } from './scrape.ts';
@@ -46,38 +41,25 @@ async function scrapeClaimed(
 ): Promise<number> {
   const { env, dryRun, stateDir, settings, claim } = run;
   const resume = claim?.resume;
-  if (resume && settings && normalizedUrl(settings.serverUrl) !== normalizedUrl(resume.run.serverUrl)) {
-    throw new SelScraperError('ERR_USAGE', `run ${resume.runId} was sent to ${resume.run.serverUrl}, not ${settings.serverUrl}`, {
-      hint: 'resume a run against the server it started with (set SEL_SERVER_URL or --server), or start a new run',
-    });
-  }
-  const definition: RunDefinition = resume?.run ?? {
+  const definition = runDefinition(resume, settings, {
     sourcesDir: path.resolve(deps.cwd, flags.sources),
     only: flags.source ?? [],
     fixtures: flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : null,
-    serverUrl: settings?.serverUrl ?? '',
-    keyLabel: settings ? describeKey(settings.apiKey) : '',
     batchSize: flags.batchSize,
     defaultTimezone: defaultTimezone(env),
-    ...runScope(flags),
-  };
+    scope: runScope(flags),
+  });
   if (resume) checkSameScope(resume.runId, resume.run, flags);
   if (resume) deps.stderr.write(`resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`);
 
-  const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 8 });
-  const fetching = await createSourceFetching({
-    network,
-    fixturesDir: definition.fixtures,
-    clock: deps.clock,
-    maxRetryAfterMs: flags.maxRetryAfter * 1000,
-    hostDelayMs: flags.hostDelay * 1000,
-    realNetwork: !deps.dispatcher,
-  });
-  // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
-  const browser = definition.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env, { admit: fetching.admit, pages: flags.browserPages });
+  const network = createNetwork({ dispatcher: deps.dispatcher, connections: 8 });
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
-    const client = settings ? createSelClient(settings, flags, deps.clock, network) : undefined;
+    const { http, admit, noSiteReached } = await network.sources({ fixturesDir: definition.fixtures, clock: deps.clock, maxRetryAfterMs: flags.maxRetryAfter * 1000, hostDelayMs: flags.hostDelay * 1000 });
+    const browser = network.browser(env, { fixtures: definition.fixtures !== null, admit, pages: flags.browserPages });
+    const client = settings
+      ? runSelClient({ baseUrl: settings.serverUrl, apiKey: settings.apiKey, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT, ratePerMinute: flags.rateLimit, maxRetryAfterMs: flags.maxRetryAfter * 1000 })
+      : undefined;
     const report = await runScrape(
       {
         sourcesDir: definition.sourcesDir,
@@ -96,8 +78,8 @@ async function scrapeClaimed(
         state: claim && { dir: stateDir, runId: claim.runId, unsaved: claim.unsaved, definition, resume, failuresFile: flags.failures ? path.resolve(deps.cwd, flags.failures) : undefined },
       },
       {
-        http: fetching.http,
-        noSiteReached: fetching.noSiteReached,
+        http,
+        noSiteReached,
         env,
         client,
         clock: deps.clock,
@@ -112,24 +94,8 @@ async function scrapeClaimed(
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;
   } finally {
-    await browser?.close();
-    await fetching.close();
-    // destroy, not close: a robots.txt fetch still going is for no one now, and close would wait for it.
-    if (!deps.dispatcher) await network.destroy();
+    await network.close();
   }
-}
-
-/** The SEL client of a live run: one rate limiter for every request, retries with a cap on Retry-After. */
-export function createSelClient(settings: ServerSettings, flags: { rateLimit: number; maxRetryAfter: number }, clock: Clock, network: Dispatcher): SelClient {
-  return new SelClient({
-    baseUrl: settings.serverUrl,
-    apiKey: settings.apiKey,
-    fetch: ((url, init) => undiciFetch(url, { ...(init as object), dispatcher: network }) as unknown as Promise<Response>) as FetchLike,
-    clock,
-    limiter: new RateLimiter(flags.rateLimit, clock),
-    retry: { ...DEFAULT_RETRY, maxRetryAfterMs: flags.maxRetryAfter * 1000 },
-    userAgent: USER_AGENT,
-  });
 }
 
 /** --tier, --shard, --limit and --full, as the journal keeps them: only those given. */
@@ -152,8 +118,4 @@ function checkSameScope(runId: string, run: RunDefinition, flags: ScrapeAllFlags
       throw new SelScraperError('ERR_USAGE', `run ${runId} was started ${how}; --resume continues it as it started`, { hint: `drop --${name}, or start a new run` });
     }
   }
-}
-
-function normalizedUrl(url: string): string {
-  return url.replace(/\/+$/, '');
 }

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { Agent, type Dispatcher } from 'undici';
 import { defaultTimezone, loadEnvironment, type Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
-import { createHeadlessBrowser, DEFAULT_BROWSER_PAGES } from '../fetch/browser.ts';
-import { createSourceFetching } from '../fetch/source-fetching.ts';
+import { DEFAULT_BROWSER_PAGES } from '../fetch/browser.ts';
+import { createNetwork } from '../fetch/network.ts';
+import { parseHttpUrl } from '../http-url.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import { previewSource, renderPreview } from '../run/preview.ts';
 import { loadSourceDirectory } from '../sources/load.ts';
@@ -60,13 +60,8 @@ function asTier(source: SourceConfig, tier: number, deps: CliDeps): SourceConfig
 
 /** `scrape url <url>`: a page read as a JSON-LD source (SEL's tier 0), nothing submitted. */
 export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps): Promise<number> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
-  } catch {
-    throw new SelScraperError('ERR_USAGE', `not an http(s) URL: "${url}"`);
-  }
+  const parsed = parseHttpUrl(url);
+  if (!parsed) throw new SelScraperError('ERR_USAGE', `not an http(s) URL: "${url}"`);
   const env = loadEnvironment(deps.env, deps.cwd);
   const source = applyDefaults({ name: parsed.hostname, url, tier: 0, license: 'CC0-1.0', ...(flags.timezone ? { timezone: flags.timezone } : {}) }, '(command line)', defaultTimezone(env));
   deps.redactor?.addSource(source);
@@ -74,20 +69,13 @@ export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps
 }
 
 async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps, env: Env): Promise<number> {
-  const network: Dispatcher = deps.dispatcher ?? new Agent();
-  const fetching = await createSourceFetching({
-    network,
-    fixturesDir: flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined,
-    clock: deps.clock,
-    maxRetryAfterMs: 120_000,
-    hostDelayMs: 1_000,
-    realNetwork: !deps.dispatcher,
-  });
-  // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
-  const browser = flags.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env, { admit: fetching.admit, pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES });
+  const network = createNetwork({ dispatcher: deps.dispatcher });
   try {
+    const fixturesDir = flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined;
+    const { http, admit } = await network.sources({ fixturesDir, clock: deps.clock, maxRetryAfterMs: 120_000, hostDelayMs: 1_000 });
+    const browser = network.browser(env, { fixtures: fixturesDir !== undefined, admit, pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES });
     const result = await previewSource(source, {
-      http: fetching.http,
+      http,
       clock: deps.clock,
       env,
       ...(deps.signal ? { signal: deps.signal } : {}),
@@ -98,9 +86,6 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
     const lost = result.invalid.length > 0 || result.pages.some((p) => !p.ok);
     return lost ? EXIT.partial : EXIT.ok;
   } finally {
-    await browser?.close();
-    await fetching.close();
-    // destroy, not close: a robots.txt fetch still going is for no one now, and close would wait for it.
-    if (!deps.dispatcher) await network.destroy();
+    await network.close();
   }
 }

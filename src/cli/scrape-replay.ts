@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Agent, type Dispatcher } from 'undici';
 import { resolveServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
+import { createNetwork } from '../fetch/network.ts';
 import { renderSummary } from '../report/render.ts';
 import { readFailures } from '../run/failures.ts';
 import { defaultFailuresPath } from '../run/journal.ts';
@@ -10,9 +10,10 @@ import { runReplay } from '../run/replay.ts';
 import { isRunId } from '../run/run-id.ts';
 import { preparePrivateStateDir } from '../run/state-dir.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
+import { runSelClient } from '../submit/sel-client.ts';
+import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeReplayFlags } from './scrape.ts';
-import { createSelClient } from './scrape-all.ts';
 import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
 /** `scrape replay <file>`, loaded only when that command runs. */
@@ -30,7 +31,7 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
       // Said where it matters: writing the failures file there fails too, and prints its events on stderr instead.
     }
   }
-  const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 8 });
+  const network = createNetwork({ dispatcher: deps.dispatcher, connections: 8 });
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
     const report = await runReplay(
@@ -44,7 +45,15 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
         failuresFile: (replayId) => (flags.failures ? path.resolve(deps.cwd, flags.failures) : defaultFailuresPath(stateDir, replayId)),
       },
       {
-        client: createSelClient(settings, flags, deps.clock, network),
+        client: runSelClient({
+          baseUrl: settings.serverUrl,
+          apiKey: settings.apiKey,
+          fetch: network.selFetch,
+          clock: deps.clock,
+          userAgent: USER_AGENT,
+          ratePerMinute: flags.rateLimit,
+          maxRetryAfterMs: flags.maxRetryAfter * 1000,
+        }),
         clock: deps.clock,
         log: (line) => deps.stderr.write(line + '\n'),
         ...(deps.signal ? { signal: deps.signal } : {}),
@@ -55,7 +64,7 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;
   } finally {
-    if (!deps.dispatcher) await network.close();
+    await network.close();
   }
 }
 

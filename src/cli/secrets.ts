@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadEnvironment, type Env } from '../config/run-config.ts';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import { envFileExposure, secretFileExposure } from '../keys/env-file.ts';
 import type { Redactor } from '../keys/redact.ts';
 import type { CliDeps } from './io.ts';
@@ -51,7 +51,7 @@ export async function keyFromFlags(flags: { key?: string | undefined; keyFile?: 
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new SelScraperError('ERR_USAGE', `cannot read the key file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+      throw new SelScraperError('ERR_USAGE', `cannot read the key file ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`, { cause: error });
     }
     const exposure = secretFileExposure(file, 'an API key');
     if (exposure) deps.stderr.write(exposure + '\n');

@@ -5,6 +5,7 @@ import { readHistory } from '../health/history-file.ts';
 import { renderHealthPage } from '../health/html.ts';
 import { renderHealthTable, summarizeHealth } from '../health/summary.ts';
 import type { SourceIdentity } from '../health/verdict.ts';
+import { parseHttpUrl } from '../http-url.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import { loadSourceDirectory } from '../sources/load.ts';
 import type { CliDeps } from './io.ts';
@@ -54,13 +55,9 @@ async function configuredSources(dir: string, deps: CliDeps): Promise<SourceIden
 /** A link fit for a published page: http(s) only, and never with the user:password a config may carry. */
 function publishableLink(url: string | undefined): string | null {
   if (!url) return null;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return null;
-  }
+  const parsed = parseHttpUrl(url);
+  if (!parsed) return null;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
 }

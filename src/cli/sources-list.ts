@@ -44,9 +44,10 @@ export async function listSources(flags: ListFlags, deps: CliDeps): Promise<numb
     deps.stdout.write(JSON.stringify({ sources: listed, shard: flags.shard ?? null, tier: flags.tier ?? null }) + '\n');
     return EXIT.ok;
   }
-  const table = [['NAME', 'URL', 'TIER', 'METHOD', 'ENABLED', 'SCHEDULE'], ...listed.map(cellsOf)];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  for (const row of table) deps.stdout.write(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+  const header = ['NAME', 'URL', 'TIER', 'METHOD', 'ENABLED', 'SCHEDULE'];
+  const table = [header, ...listed.map(cellsOf)];
+  const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]?.length ?? 0)));
+  for (const row of table) deps.stdout.write(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd() + '\n');
   const enabled = listed.filter((r) => r.enabled && !r.broken).length;
   const scope = [flags.tier !== undefined ? `tier ${flags.tier}` : '', flags.shard ? `shard ${formatShard(flags.shard)}` : ''].filter(Boolean).join(', ');
   const broken = listed.length - listed.filter((r) => !r.broken).length;

@@ -3,7 +3,7 @@ import { sourceJsonSchema } from '../sources/json-schema.ts';
 import type { CliDeps } from './io.ts';
 
 /** `sources schema`: the JSON Schema of a source config, as shipped in schema/source.schema.json. */
-export async function printSourceSchema(deps: CliDeps): Promise<number> {
+export function printSourceSchema(deps: CliDeps): number {
   deps.stdout.write(JSON.stringify(sourceJsonSchema(), null, 2) + '\n');
   return EXIT.ok;
 }

@@ -67,7 +67,7 @@ export function registerSourcesCommands(program: Command, deps: CliDeps, setExit
     .command('schema')
     .description('print the JSON Schema of a source config (for editors: yaml-language-server, VS Code)')
     .addHelpText('after', '\nThe same schema ships in the package as schema/source.schema.json. Put this line at the top of a config:\n  # yaml-language-server: $schema=https://raw.githubusercontent.com/Togather-Foundation/sel-scraper/main/schema/source.schema.json\n')
-    .action(async () => setExitCode(await (await import('./sources-schema.ts')).printSourceSchema(deps)));
+    .action(async () => setExitCode((await import('./sources-schema.ts')).printSourceSchema(deps)));
   sources
     .command('health')
     .description('which sources broke, dropped or degraded, from the history of past runs')

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
+import { parseHttpUrl } from '../http-url.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -16,7 +17,7 @@ export function loadEnvironment(processEnv: Env, cwd: string): Env {
     fromFile = dotenv.parse(readFileSync(path.join(cwd, '.env')));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new SelScraperError('ERR_USAGE', `cannot read ${path.join(cwd, '.env')}: ${(error as Error).message}`, { cause: error });
+      throw new SelScraperError('ERR_USAGE', `cannot read ${path.join(cwd, '.env')}: ${describeError(error)}`, { cause: error });
     }
   }
   return { ...fromFile, ...definedOnly(processEnv) };
@@ -40,10 +41,7 @@ export function resolveServerSettings(flags: { server?: string | undefined; key?
       hint: 'set SEL_SERVER_URL (in the environment or .env) or pass --server; use --dry-run to scrape without submitting',
     });
   }
-  try {
-    const url = new URL(serverUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
-  } catch {
+  if (!parseHttpUrl(serverUrl)) {
     throw new SelScraperError('ERR_USAGE', `SEL server URL is not an http(s) URL: "${serverUrl}"`, { hint: 'for example https://toronto.togather.foundation' });
   }
   if (!apiKey) {

@@ -70,7 +70,7 @@ function paragraphs(html: string): string | undefined {
       .map((element) => textLines(element))
       .filter((line) => line !== '')
       .join('\n\n');
-    if ([...text].length > MIN_DESCRIPTION_CHARS) return text;
+    if (Array.from(text).length > MIN_DESCRIPTION_CHARS) return text;
   }
   return undefined;
 }

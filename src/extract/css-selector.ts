@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
+import { describeError } from '../errors.ts';
 import { textLine } from './css-text.ts';
 
 /**
@@ -56,7 +57,7 @@ export function selectorProblem(css: string): string | undefined {
     loadHtml('')(css);
     return undefined;
   } catch (error) {
-    return (error as Error).message;
+    return describeError(error);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import { SelScraperError } from '../errors.ts';
+import { parseHttpUrl } from '../http-url.ts';
 import type { SourceFile } from '../sources/schema.ts';
 import { documentBase, isElement, loadHtml, matchesIn, parseFieldSelector, selectorProblem, type FieldSelector } from './css-selector.ts';
 import { textLine, textLines } from './css-text.ts';
@@ -201,12 +202,7 @@ function resolveImage(src: string | undefined, base: string): string | undefined
 }
 
 function resolveHttp(value: string, base: string): string | undefined {
-  try {
-    const url = new URL(value, base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseHttpUrl(value, base)?.href;
 }
 
 function withoutFragment(url: string): string {

@@ -114,7 +114,7 @@ export function expandSeries(master: VEvent, overrides: readonly VEvent[], uid: 
   const rdates = rdatesOf(master, allDay, run);
   for (const slot of [first, ...rdates]) add(slot, master.recurrences?.[allDay ? dayKey(slot) : slot.toISOString()] as VEvent | undefined);
   for (const override of overrides) {
-    if (!used.has(override) && override.recurrenceid instanceof Date) add(override.recurrenceid as IcalDate, override);
+    if (!used.has(override) && override.recurrenceid instanceof Date) add(override.recurrenceid, override);
   }
 
   const timed = slots.map((s) => ({ ...s, times: timesOf(s.start, s.durationMs, allDay, run) }));
@@ -309,7 +309,7 @@ function geoOf(value: unknown, id: string, run: IcsRun): { latitude: number; lon
 
 /** ORGANIZER: CN names it; without CN, as SEL does, the local part of its mailto: address. */
 function organizerOf(value: unknown): RawEvent['organizer'] {
-  const item = Array.isArray(value) ? value[0] : value;
+  const item: unknown = Array.isArray(value) ? value[0] : value;
   const params = typeof item === 'object' && item !== null && 'params' in item ? (item as { params: Record<string, unknown> }).params : {};
   const address = textOf(item)?.trim() ?? '';
   const email = /^mailto:(.+)$/i.exec(address)?.[1]?.trim();
@@ -328,6 +328,6 @@ export function textOf(value: unknown): string | undefined {
   if (Array.isArray(value)) return textOf(value[0]);
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'object' && value !== null && 'val' in value) return textOf((value as { val: unknown }).val);
+  if (typeof value === 'object' && value !== null && 'val' in value) return textOf(value.val);
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { decodeHTML } from 'entities';
+import { describeError } from '../errors.ts';
 
 /**
  * JSON.parse for JSON-LD as real sites write it. Repairs only what cannot change meaning:
@@ -20,7 +21,7 @@ export function parseLenientJson(source: string): { value: unknown; repaired: bo
         // fall through to the original error, which points at the real problem
       }
     }
-    return { error: (first as Error).message };
+    return { error: describeError(first) };
   }
 }
 

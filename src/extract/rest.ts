@@ -1,4 +1,5 @@
 import { SelScraperError } from '../errors.ts';
+import { isHttpUrl } from '../http-url.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { applyRule, compileApiMapping, fieldOf, isItem, jsonKind, listKeys, mapApiItems, type ApiField, type ApiMapping, type Item } from './api-mapping.ts';
 import type { ExtractResult } from './raw-event.ts';
@@ -106,7 +107,7 @@ function nextPage(body: Item, nextField: string, pageUrl: string, endpoint: stri
     warnings.push(`${pageUrl}: "${nextField}" is not a URL (${JSON.stringify(value)}); pagination stopped`);
     return undefined;
   }
-  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+  if (!isHttpUrl(next)) {
     warnings.push(`${pageUrl}: "${nextField}" is not an http(s) URL (${next.href}); pagination stopped`);
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { load, type CheerioAPI } from 'cheerio';
 import { SelScraperError } from '../errors.ts';
+import { parseHttpUrl } from '../http-url.ts';
 
 export interface SitemapUrl {
   loc: string;
@@ -67,7 +68,7 @@ export function lastmodLatest(lastmod: string): number | undefined {
 }
 
 function entries(parent: Element, name: string): Element[] {
-  return parent.children.filter((node): node is Element => node.type === 'tag' && localName(node as Element) === name);
+  return parent.children.filter((node): node is Element => node.type === 'tag' && localName(node) === name);
 }
 
 function childText(parent: Element, name: string): string | undefined {
@@ -88,12 +89,8 @@ function localName(el: Element): string {
 function absoluteLoc(raw: string | undefined, sitemapUrl: string, warnings: string[]): string | undefined {
   const text = raw?.trim();
   if (!text) return undefined;
-  try {
-    const url = new URL(text, sitemapUrl);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
-  } catch {
-    // reported below with the other unusable values
-  }
+  const url = parseHttpUrl(text, sitemapUrl);
+  if (url) return url.href;
   warnings.push(`${sitemapUrl}: skipped <loc> that is not an http(s) URL: ${JSON.stringify(text.slice(0, 200))}`);
   return undefined;
 }

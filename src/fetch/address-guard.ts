@@ -63,7 +63,7 @@ export function guardedLookup(resolve: ResolveHost): LookupFunction {
  * DNS says at the moment of connecting; address literals are checked before any socket.
  */
 export function createGuardedAgent(resolve: ResolveHost, tls: { rejectUnauthorized?: boolean } = {}): Dispatcher {
-  const connector = buildConnector({ lookup: guardedLookup(resolve), ...tls } as buildConnector.BuildOptions);
+  const connector = buildConnector({ lookup: guardedLookup(resolve), ...tls });
   return new Agent({
     connections: 8,
     connect: (options, callback) => {

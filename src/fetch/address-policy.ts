@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseHttpUrl } from '../http-url.ts';
 
 /**
  * Addresses a URL handed to us by a page, feed, sitemap or redirect may not lead to: the network
@@ -126,11 +127,3 @@ export function forbiddenReason(url: string, address: string, hostname?: string)
   return `refused ${url}: ${via} is a private, loopback, link-local or special address, and the source config does not name this host`;
 }
 
-function parseHttpUrl(raw: string): URL | undefined {
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { BrowserContext, Route, WebSocketRoute } from 'playwright-core';
 import { describeError, SelScraperError, type ErrorCode } from '../errors.ts';
+import { isHttpUrl } from '../http-url.ts';
 import { isForbiddenAddress } from './address-policy.ts';
 import type { Admit } from './polite-http-client.ts';
 
@@ -108,7 +109,7 @@ export class BrowserGuard {
     } catch {
       return { url, code: 'ERR_FETCH', reason: `refused to open "${url}": not a URL` };
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    if (!isHttpUrl(parsed)) {
       return { url, code: 'ERR_FETCH', reason: `refused to open ${url} in the browser: only http(s) pages are rendered` };
     }
     const hostRefusal = await this.hostRefusal(parsed.hostname);

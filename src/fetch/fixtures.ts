@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MockAgent } from 'undici';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 
 /** One recorded answer; `body` is a file path relative to the manifest. */
 export interface Recording {
@@ -24,7 +24,7 @@ export async function createFixtureDispatcher(dir: string): Promise<MockAgent> {
   try {
     recordings = (JSON.parse(await readFile(manifestPath, 'utf8')) as { recordings: Recording[] }).recordings;
   } catch (error) {
-    throw new SelScraperError('ERR_USAGE', `cannot read fixture manifest ${manifestPath}: ${(error as Error).message}`, {
+    throw new SelScraperError('ERR_USAGE', `cannot read fixture manifest ${manifestPath}: ${describeError(error)}`, {
       hint: `--fixtures expects a folder with a ${MANIFEST_NAME} listing the recorded responses`,
       cause: error,
     });

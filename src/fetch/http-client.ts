@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
-import { HttpStatusError, SelScraperError, SiteUnreachableError } from '../errors.ts';
+import { describeError, HttpStatusError, SelScraperError, SiteUnreachableError } from '../errors.ts';
 import type { UrlPolicy } from './address-policy.ts';
 import { forbiddenAddressError } from './address-guard.ts';
 import { decodeBody } from './charset.ts';
@@ -177,7 +177,7 @@ function decompress(raw: Buffer, encoding: string | undefined, maxBytes: number,
     if (kind === 'deflate') return inflateSync(raw, { maxOutputLength: maxBytes });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(url, maxBytes);
-    throw new SelScraperError('ERR_FETCH', `cannot decode ${kind} body from ${url}: ${(error as Error).message}`, { cause: error });
+    throw new SelScraperError('ERR_FETCH', `cannot decode ${kind} body from ${url}: ${describeError(error)}`, { cause: error });
   }
   throw new SelScraperError('ERR_FETCH', `unsupported Content-Encoding "${kind}" from ${url}`);
 }
@@ -221,7 +221,7 @@ function networkError(error: unknown, url: string, signal: AbortSignal): SelScra
     const unreachable = UNREACHABLE.get(known);
     if (unreachable) return new SiteUnreachableError(`${unreachable(new URL(url))} (${known})`, { cause: error });
   }
-  const reason = [code, cause].filter(Boolean).join('/') || (error as Error).message;
+  const reason = [code, cause].filter(Boolean).join('/') || describeError(error);
   return new SelScraperError('ERR_FETCH', `cannot fetch ${url}: ${reason}`, { cause: error });
 }
 

@@ -1,4 +1,5 @@
 import { SelScraperError } from '../errors.ts';
+import { isHttpUrl } from '../http-url.ts';
 import type { FetchedDocument, FetchRequest } from './http-client.ts';
 
 export const MAX_REDIRECTS = 5;
@@ -29,7 +30,7 @@ export async function followRedirects(req: FetchRequest, send: (hop: FetchReques
     } catch {
       throw new SelScraperError('ERR_FETCH', `redirect to an invalid URL from ${hop.url}`);
     }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    if (!isHttpUrl(next)) {
       throw new SelScraperError('ERR_FETCH', `redirect to a non-http URL ${withoutUserinfo(next)} from ${hop.url}`);
     }
     const toGet = doc.status === 303 || ((doc.status === 301 || doc.status === 302) && hop.method === 'POST');

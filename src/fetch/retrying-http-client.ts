@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.ts';
-import { HttpStatusError, SelScraperError } from '../errors.ts';
-import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from '../submit/retry-policy.ts';
+import { describeError, HttpStatusError, SelScraperError } from '../errors.ts';
 import { failedRetryAfter, failedStatus } from './failed-status.ts';
 import type { FetchRequest, HttpClient } from './http-client.ts';
+import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from './retry-policy.ts';
 
 /** Three tries in all: a flaky page gets two more chances without holding a run for long. */
 export const DEFAULT_SOURCE_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, maxRetryAfterMs: 120_000 };
@@ -49,7 +49,7 @@ export function createRetryingHttpClient(inner: HttpClient, options: RetryingHtt
           const next = attempt < attempts && !req.signal?.aborted ? nextTry(error, attempt, options, random) : undefined;
           if (!next) throw error;
           if (next.retryAfterMs !== undefined && next.retryAfterMs > retry.maxRetryAfterMs) {
-            throw new HttpStatusError(failedStatus(error) ?? 0, `${(error as Error).message}, and the site asks to wait ${Math.round(next.retryAfterMs / 1000)} s (Retry-After), longer than --max-retry-after`, {
+            throw new HttpStatusError(failedStatus(error) ?? 0, `${describeError(error)}, and the site asks to wait ${Math.round(next.retryAfterMs / 1000)} s (Retry-After), longer than --max-retry-after`, {
               hint: 'the site is rate limiting us; try again later or raise --max-retry-after',
               cause: error,
             });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeError } from '../errors.ts';
 import type { RunOutcome } from './history.ts';
 
 /**
@@ -34,7 +35,7 @@ export function parseRunReport(text: string): { ok: true; report: RunOutcome } |
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problem: `not JSON (${(error as Error).message})` };
+    return { ok: false, problem: `not JSON (${describeError(error)})` };
   }
   const parsed = ReportSchema.safeParse(value);
   if (!parsed.success) {

@@ -50,10 +50,10 @@ export function renderHealthTable(summary: HealthSummary): string {
     printable(s.reason),
   ]);
   const header = ['VERDICT', 'SOURCE', 'LAST RUN (UTC)', 'EVENTS', 'TREND', 'WHY'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => Array.from(r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - [...cell].length))))
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - Array.from(cell).length))))
       .join('  ')
       .trimEnd();
   const counts = VERDICTS.filter((v) => summary.counts[v] > 0).map((v) => `${summary.counts[v]} ${v}`);

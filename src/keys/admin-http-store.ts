@@ -1,26 +1,26 @@
 import { z } from 'zod';
-import type { Clock } from '../clock.ts';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import { startDeadline } from '../fetch/deadline.ts';
-import { RateLimiter } from '../submit/rate-limiter.ts';
-import type { RetryOptions } from '../submit/retry-policy.ts';
-import { SelClient, type FetchLike } from '../submit/sel-client.ts';
-import { readServerAnswer } from '../submit/server-answer.ts';
+import type { FetchLike } from '../fetch/fetch-like.ts';
+import { readServerAnswer } from '../fetch/server-answer.ts';
 import { KEY_ROLES, type KeyRecord } from './api-key.ts';
 import type { CreatedKey, KeyStore, NewKey } from './key-store.ts';
 import { describeKey, redactSecrets } from './redact.ts';
+
+/**
+ * The admin key's token exchange (`POST /api/v1/auth/token`), which the SEL client makes as its
+ * key preflight; it throws SelScraperErrors (ERR_KEY_REJECTED, ERR_SERVER_UNREACHABLE, …).
+ */
+export type AdminTokenExchange = () => Promise<{ role: 'agent' } | { role: 'admin'; token: string }>;
 
 export interface AdminHttpKeyStoreOptions {
   serverUrl: string;
   adminKey: string;
   fetch: FetchLike;
-  clock: Clock;
+  exchangeToken: AdminTokenExchange;
   userAgent: string;
   timeoutMs?: number;
 }
-
-/** An admin at a terminal waits for a few quick retries, not for a scrape's patient backoff. */
-export const INTERACTIVE_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 10_000 };
 
 const timestamp = z.string().transform((s, ctx) => {
   const date = new Date(s);
@@ -68,20 +68,10 @@ export class AdminHttpKeyStore implements KeyStore {
   }
 
   static async connect(options: AdminHttpKeyStoreOptions): Promise<AdminHttpKeyStore> {
-    const client = new SelClient({
-      baseUrl: options.serverUrl,
-      apiKey: options.adminKey,
-      fetch: options.fetch,
-      clock: options.clock,
-      limiter: new RateLimiter(0, options.clock),
-      retry: INTERACTIVE_RETRY,
-      userAgent: options.userAgent,
-      requestTimeoutMs: options.timeoutMs ?? 10_000,
-    });
     const label = describeKey(options.adminKey);
     let preflight;
     try {
-      preflight = await client.preflight();
+      preflight = await options.exchangeToken();
     } catch (error) {
       if (!(error instanceof SelScraperError)) throw error;
       if (error.code === 'ERR_KEY_REJECTED') {
@@ -157,7 +147,7 @@ export class AdminHttpKeyStore implements KeyStore {
     const deadline = startDeadline(timeoutMs);
     const late = () => `no answer within ${timeoutMs / 1000} s`;
     try {
-      let response: Response;
+      let response: Awaited<ReturnType<FetchLike>>;
       try {
         response = await this.options.fetch(this.base + path, {
           method,
@@ -172,7 +162,7 @@ export class AdminHttpKeyStore implements KeyStore {
         });
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code;
-        throw new SelScraperError('ERR_KEY_STORE', `cannot reach the SEL server at ${this.base} to ${action}: ${deadline.expired ? late() : (cause ?? this.safe((error as Error).message))}`, {
+        throw new SelScraperError('ERR_KEY_STORE', `cannot reach the SEL server at ${this.base} to ${action}: ${deadline.expired ? late() : (cause ?? this.safe(describeError(error)))}`, {
           hint: 'check --server (or SEL_SERVER_URL) and your network',
         });
       }
@@ -181,7 +171,7 @@ export class AdminHttpKeyStore implements KeyStore {
         text = await readServerAnswer(response, `${method} ${this.base}${path}`);
       } catch (error) {
         if (error instanceof SelScraperError) throw error;
-        throw new SelScraperError('ERR_KEY_STORE', `the SEL server at ${this.base} did not finish its answer to ${action}: ${deadline.expired ? late() : this.safe((error as Error).message)}`, {
+        throw new SelScraperError('ERR_KEY_STORE', `the SEL server at ${this.base} did not finish its answer to ${action}: ${deadline.expired ? late() : this.safe(describeError(error))}`, {
           hint: 'check --server (or SEL_SERVER_URL) and your network; run the command again',
         });
       }

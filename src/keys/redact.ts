@@ -110,7 +110,7 @@ export class Redactor {
   }
 
   /** A writer whose every line is redacted first. */
-  writer<T extends { write(text: string): unknown }>(inner: T, escape = false): { write(text: string): void } {
+  writer(inner: { write(text: string): unknown }, escape = false): { write(text: string): void } {
     return { write: (text) => void inner.write(this.redact(escape ? escapeControl(text) : text)) };
   }
 

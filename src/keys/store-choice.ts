@@ -1,5 +1,6 @@
 import type { Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
+import { parseHttpUrl } from '../http-url.ts';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.ts';
 
 export interface StoreFlags {
@@ -31,13 +32,7 @@ export function chooseStore(flags: StoreFlags, env: Env): StoreChoice {
 }
 
 function checkServerUrl(serverUrl: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(serverUrl);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (!parseHttpUrl(serverUrl)) {
     throw new SelScraperError('ERR_USAGE', 'the SEL server URL is not an http(s) URL', { hint: 'for example https://toronto.togather.foundation' });
   }
   return serverUrl;

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { RawEvent, RawPlace } from '../extract/raw-event.ts';
 import type { SourceConfig } from '../sources/types.ts';
-import { isCc0, parseGoDuration } from '../sources/validate.ts';
 import { instantOf } from './dates.ts';
 import type { EventInput, OccurrenceInput, PlaceInput } from './event-input.ts';
 import { resolveDates, type ResolvedDates } from './event-dates.ts';
+import { parseGoDuration } from './go-duration.ts';
+import { isCc0 } from './license.ts';
 import { cleanLine, cleanText } from './text.ts';
 import { absoluteHttpUrl, publishableUrl } from './urls.ts';
 
@@ -82,7 +83,7 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
   const description = cleanText(raw.description);
   if (description) {
     if (longerThan(description, MAX_DESCRIPTION)) {
-      event.description = [...description].slice(0, MAX_DESCRIPTION - 1).join('') + '…';
+      event.description = Array.from(description).slice(0, MAX_DESCRIPTION - 1).join('') + '…';
       warnings.push(`description cut to ${MAX_DESCRIPTION} characters`);
     } else {
       event.description = description;
@@ -159,7 +160,7 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
  * units cannot have more code points, so only long strings are split into an array to count.
  */
 function longerThan(text: string, max: number): boolean {
-  return text.length > max && [...text].length > max;
+  return text.length > max && Array.from(text).length > max;
 }
 
 function sameDates(a: ResolvedDates, b: ResolvedDates): boolean {

@@ -1,3 +1,5 @@
+import { isHttpUrl } from '../http-url.ts';
+
 /** Hosts SEL's server refuses in an event's url or image (validation.go AllowTestDomains). */
 function isReservedTestHost(hostname: string): boolean {
   return hostname === 'example.com' || hostname.endsWith('.example.com');
@@ -30,7 +32,7 @@ function parseHttpUrl(value: string | undefined, base: string): { ok: true; url:
   } catch {
     return { ok: false, reason: `not a URL: "${value}"` };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: `not an http(s) URL: "${value}"` };
+  if (!isHttpUrl(url)) return { ok: false, reason: `not an http(s) URL: "${value}"` };
   return { ok: true, url };
 }
 

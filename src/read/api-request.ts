@@ -1,4 +1,4 @@
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
 import type { SourceConfig } from '../sources/types.ts';
 
@@ -42,7 +42,7 @@ export function parseJson(doc: FetchedDocument): unknown {
   } catch (error) {
     const start = text.trimStart().slice(0, 60).replace(/\s+/g, ' ');
     const type = doc.contentType ? `${doc.contentType.split(';')[0]}` : 'no content type';
-    throw new SelScraperError('ERR_EXTRACT', `${doc.url} did not answer with JSON (${type}, starts with ${JSON.stringify(start)}): ${(error as Error).message}`);
+    throw new SelScraperError('ERR_EXTRACT', `${doc.url} did not answer with JSON (${type}, starts with ${JSON.stringify(start)}): ${describeError(error)}`);
   }
 }
 

@@ -1,11 +1,10 @@
-import { DateTime } from 'luxon';
 import { describeError, SelScraperError } from '../errors.ts';
 import { extractCss, nextPageUrls } from '../extract/css.ts';
 import { extractEventDetail, type EventDetail } from '../extract/css-detail.ts';
 import { selectorProblem } from '../extract/css-selector.ts';
 import type { RawEvent } from '../extract/raw-event.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
-import { resolveDates } from '../normalize/event-dates.ts';
+import { allMidnight } from '../normalize/quality.ts';
 import { compileEventUrlPattern } from '../sources/config-regex.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
@@ -152,16 +151,4 @@ function merge(event: RawEvent, detail: EventDetail): void {
     delete event.dateParts;
   }
   if (!event.image && detail.image) event.image = detail.image;
-}
-
-/** SEL's all_midnight check (quality.go): ≥ 80 % of ≥ 3 events starting at 00:00 local time. */
-function allMidnight(events: RawEvent[], zone: string, now: Date, pageUrl: string): string[] {
-  const starts = events
-    .map((event) => resolveDates(event, zone, now))
-    .filter((outcome) => outcome.ok)
-    .map((outcome) => DateTime.fromISO(outcome.dates.startDate, { setZone: true }));
-  if (starts.length < 3) return [];
-  const midnight = starts.filter((start) => start.hour === 0 && start.minute === 0 && start.second === 0).length;
-  if (midnight * 5 < starts.length * 4) return [];
-  return [`all_midnight: ${midnight}/${starts.length} events have T00:00:00 start times on ${pageUrl} — possible time extraction failure`];
 }

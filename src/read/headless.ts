@@ -6,6 +6,7 @@ import type { RawEvent } from '../extract/raw-event.ts';
 import { compileApiMapping, fieldOf, isItem, jsonKind, mapApiItems, type ApiMapping } from '../extract/api-mapping.ts';
 import { describeBrowserError, renderingHint, type HeadlessBrowser } from '../fetch/browser.ts';
 import { BrowserGuard } from '../fetch/browser-guard.ts';
+import { isHttpUrl } from '../http-url.ts';
 import { compileConfigRegex, type ConfigMatcher } from '../sources/config-regex.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { USER_AGENT } from '../version.ts';
@@ -302,7 +303,7 @@ async function loadStep(session: Session, step: Step, headless: Headless, source
         await deadline.soft(page.waitForLoadState('domcontentloaded', { timeout: deadline.softTimeout(limits.waitMs) }));
         if (visited.has(page.url())) return { kind: 'done' };
         visited.add(page.url());
-        return landed(session, deadline);
+        return await landed(session, deadline);
       }
       if (session.captured.length > capturedBefore) return { kind: 'appended' };
       // A document that is navigating away has no content to read yet; the next look decides.
@@ -367,13 +368,13 @@ function eventKey(event: RawEvent): string {
 
 /** Only web pages are opened: a config or a page must not point the browser at file: or chrome: URLs. */
 function assertNavigable(url: string): void {
-  let protocol: string;
+  let parsed: URL;
   try {
-    protocol = new URL(url).protocol;
+    parsed = new URL(url);
   } catch {
     throw new SelScraperError('ERR_FETCH', `not a URL: "${url}"`);
   }
-  if (protocol !== 'http:' && protocol !== 'https:') {
+  if (!isHttpUrl(parsed)) {
     throw new SelScraperError('ERR_FETCH', `refused to open ${url} in the browser: only http(s) pages are rendered`);
   }
 }
@@ -428,7 +429,7 @@ async function nextStep(page: Page, headless: Headless, deadline: PageDeadline, 
 
 function webUrl(link: string, base: string, warnings: string[]): string | undefined {
   const url = new URL(link, base);
-  if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+  if (isHttpUrl(url)) return url.href;
   warnings.push(`headless.pagination_button leads to ${url.href}, which is not an http(s) page; pagination stopped`);
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { RawEvent } from '../extract/raw-event.ts';
 import { UrlPolicy } from '../fetch/address-policy.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { FetchRequest, HttpClient } from '../fetch/http-client.ts';
+import { parseHttpUrl } from '../http-url.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { namedUrls } from '../sources/url-credentials.ts';
 
@@ -86,10 +87,5 @@ export function relNextLink(html: string, pageUrl: string): string | undefined {
   const tag = REL_NEXT.exec(html)?.[0];
   const href = tag ? /\bhref\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1] : undefined;
   if (!href) return undefined;
-  try {
-    const url = new URL(href.replace(/&amp;/g, '&'), pageUrl);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseHttpUrl(href.replace(/&amp;/g, '&'), pageUrl)?.href;
 }

@@ -59,5 +59,5 @@ const SEVERITY: readonly number[] = [EXIT.internal, EXIT.interrupted, EXIT.usage
 /** The worst of several exit codes; a code outside the table counts as an internal error. */
 export function worstExitCode(codes: readonly number[]): number {
   const rank = (code: number) => (SEVERITY.includes(code) ? SEVERITY.indexOf(code) : 0);
-  return codes.reduce((worst, code) => (rank(code) < rank(worst) ? code : worst), EXIT.ok as number);
+  return codes.reduce<number>((worst, code) => (rank(code) < rank(worst) ? code : worst), EXIT.ok);
 }

@@ -58,7 +58,7 @@ export function mergeReports(inputs: readonly ReportInput[]): MergedReport {
   );
   const starts = ordered.map(({ report }) => Date.parse(report.startedAt));
   const ends = ordered.map(({ report }) => Date.parse(report.startedAt) + report.durationMs);
-  const earliest = ordered[starts.indexOf(Math.min(...starts))]!.report;
+  const earliest = (ordered[starts.indexOf(Math.min(...starts))] ?? first).report;
   const errors = [
     ...ordered.flatMap(({ report }) => (report.error ? [`${partName(report)}: ${report.error}`] : [])),
     ...(missing.length > 0 ? [`no report from shard ${missing.join(', ')}: its sources were not accounted for`] : []),
@@ -102,19 +102,18 @@ function checkSameRun(inputs: readonly ReportInput[]): void {
       throw new SelScraperError('ERR_USAGE', `${first.file} was sent to ${first.report.server} but ${other.file} to ${other.report.server}`, { hint: 'merge the reports of one run' });
     }
   }
-  const sharded = inputs.filter((input) => input.report.shard);
-  const counts = new Set(sharded.map((input) => input.report.shard!.count));
+  const sharded = inputs.flatMap((input) => (input.report.shard ? [{ file: input.file, shard: input.report.shard }] : []));
+  const counts = new Set(sharded.map(({ shard }) => shard.count));
   if (counts.size > 1) {
-    throw new SelScraperError('ERR_USAGE', `the reports are shards of different splits: ${sharded.map((i) => `${i.file} is ${formatShard(i.report.shard!)}`).join(', ')}`, {
+    throw new SelScraperError('ERR_USAGE', `the reports are shards of different splits: ${sharded.map(({ file, shard }) => `${file} is ${formatShard(shard)}`).join(', ')}`, {
       hint: 'every shard of one run uses the same --shard i/N',
     });
   }
   const byIndex = new Map<number, string>();
-  for (const input of sharded) {
-    const index = input.report.shard!.index;
-    const other = byIndex.get(index);
-    if (other !== undefined) throw new SelScraperError('ERR_USAGE', `shard ${formatShard(input.report.shard!)} is reported twice: ${other} and ${input.file}`, { hint: 'pass each shard\'s report once' });
-    byIndex.set(index, input.file);
+  for (const { file, shard } of sharded) {
+    const other = byIndex.get(shard.index);
+    if (other !== undefined) throw new SelScraperError('ERR_USAGE', `shard ${formatShard(shard)} is reported twice: ${other} and ${file}`, { hint: 'pass each shard\'s report once' });
+    byIndex.set(shard.index, file);
   }
 }
 

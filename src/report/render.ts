@@ -20,9 +20,9 @@ export function renderSummary(report: RunReport): string {
     rows.push([source.name, source.status, ...COLUMNS.map((c) => String(c.value(source))), seconds(source.durationMs)]);
   }
   rows.push(['TOTAL', '', ...COLUMNS.map((c) => String(c.value(report.totals))), seconds(report.durationMs)]);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
-  lines.splice(rows.length - 1, 0, '-'.repeat(lines[0]!.length));
+  const widths = rows.reduce<number[]>((max, row) => row.map((cell, i) => Math.max(max[i] ?? 0, cell.length)), []);
+  const lines = rows.map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd());
+  lines.splice(rows.length - 1, 0, '-'.repeat(lines[0]?.length ?? 0));
 
   const details = report.sources.flatMap(describeProblems);
   const mode = report.dryRun ? 'dry run (nothing submitted)' : `server ${report.server ?? '?'}, key ${report.key ?? '?'}`;

@@ -1,3 +1,6 @@
+import type { ErrorCode } from '../errors.ts';
+import type { DeliveryResult } from '../submit/batch-submitter.ts';
+import { exitCodeForRun } from './exit-codes.ts';
 import type { Shard } from '../sources/shard.ts';
 
 export type SourceStatus = 'ok' | 'partial' | 'failed' | 'disabled';
@@ -83,4 +86,67 @@ export function sourceStatus(report: Omit<SourceReport, 'status'>, enabled: bool
   if (report.error !== null && report.pages.fetched === 0) return 'failed';
   const lost = report.invalid + report.failed + report.unknown + report.pages.failed;
   return lost > 0 || report.error !== null ? 'partial' : 'ok';
+}
+
+/** A source's row before anything is read or delivered. */
+export function newReport(source: { name: string; file: string; method: string }): SourceReport {
+  return {
+    name: source.name,
+    file: source.file,
+    method: source.method,
+    status: 'ok',
+    error: null,
+    pages: { fetched: 0, failed: 0 },
+    durationMs: 0,
+    warnings: [],
+    problems: [],
+    ...emptyCounters(),
+  };
+}
+
+/** Counts one event's delivery outcome in its source's row; failed and unknown ones also as problems. */
+export function recordDelivery(reports: Map<string, SourceReport>, result: DeliveryResult): void {
+  const report = reports.get(result.sourceName);
+  if (!report) return;
+  const counter = result.status === 'duplicate' ? 'duplicates' : result.status;
+  report[counter]++;
+  if (result.status === 'failed' || result.status === 'unknown') {
+    report.problems.push({ status: result.status, name: result.event.name, eventId: result.event.source.eventId, reason: result.reason ?? result.status });
+  }
+}
+
+export interface FinishedRun extends Pick<RunReport, 'runId' | 'dryRun' | 'server' | 'key' | 'error' | 'resumed' | 'journal' | 'failures' | 'stateError' | 'shard'> {
+  /** Epoch ms. */
+  startedAt: number;
+  finishedAt: number;
+  /** Every row, with its status decided. */
+  sources: SourceReport[];
+  brokenConfigs: number;
+  stoppedBy: ErrorCode | undefined;
+  interrupted: boolean;
+}
+
+/**
+ * The report of a finished `scrape all` or `scrape replay`: totals and the exit code follow from
+ * the rows, and from whether the run's state (journal, failures file) was lost.
+ */
+export function runReport(run: FinishedRun): RunReport {
+  const { sources, brokenConfigs, stoppedBy, interrupted } = run;
+  return {
+    runId: run.runId,
+    dryRun: run.dryRun,
+    server: run.server,
+    key: run.key,
+    startedAt: new Date(run.startedAt).toISOString(),
+    durationMs: run.finishedAt - run.startedAt,
+    sources,
+    totals: sumCounters(sources),
+    exitCode: exitCodeForRun({ sources, brokenConfigs, ...(stoppedBy ? { stoppedBy } : {}), interrupted, stateLost: run.stateError !== null }),
+    error: run.error,
+    resumed: run.resumed,
+    journal: run.journal,
+    failures: run.failures,
+    stateError: run.stateError,
+    ...(run.shard ? { shard: run.shard } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import type { DeliveryResult } from '../submit/batch-submitter.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeAllSync, type WriteAll } from './state-dir.ts';
@@ -59,7 +59,7 @@ export function writeFailures(file: string, records: readonly FailureRecord[], o
       throw error;
     }
   } catch (error) {
-    throw new SelScraperError('ERR_JOURNAL', `cannot write the failures file ${file}: ${(error as Error).message}`, {
+    throw new SelScraperError('ERR_JOURNAL', `cannot write the failures file ${file}: ${describeError(error)}`, {
       hint: 'check that the directory is writable and the disk has room (--failures or --state-dir)',
       cause: error,
     });
@@ -78,7 +78,7 @@ export function keepFailures(file: string, records: readonly FailureRecord[], sp
   } catch (error) {
     for (const record of records) spill(JSON.stringify(record));
     const where = records.length > 0 ? `; its ${records.length} event(s) were printed on stderr as NDJSON instead` : '';
-    return `${(error as Error).message}${where}`;
+    return `${describeError(error)}${where}`;
   }
 }
 
@@ -109,7 +109,7 @@ export async function readFailures(file: string): Promise<FailureRecord[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new SelScraperError('ERR_USAGE', `cannot read ${file}: ${(error as Error).message}`, {
+    throw new SelScraperError('ERR_USAGE', `cannot read ${file}: ${describeError(error)}`, {
       hint: 'pass the failures file a run printed (by default .sel-scraper/runs/<run-id>.failures.ndjson)',
       cause: error,
     });

@@ -1,6 +1,6 @@
 import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import type { Shard } from '../sources/shard.ts';
 import type { Counters, EventProblem, SourceReport } from '../report/run-report.ts';
@@ -262,7 +262,7 @@ export function readJournal(file: string): JournalEntry[] {
 }
 
 function journalError(message: string, error: unknown): SelScraperError {
-  return new SelScraperError('ERR_JOURNAL', `${message}: ${(error as Error).message}`, {
+  return new SelScraperError('ERR_JOURNAL', `${message}: ${describeError(error)}`, {
     hint: 'check that --state-dir is writable and the disk has room',
     cause: error,
   });

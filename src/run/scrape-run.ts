@@ -5,25 +5,24 @@ import pLimit from 'p-limit';
 import { monotonicFactory } from 'ulid';
 import type { Clock } from '../clock.ts';
 import type { Env } from '../config/run-config.ts';
-import { describeError, SelScraperError, type ErrorCode } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import type { HeadlessBrowser } from '../fetch/browser.ts';
 import type { HttpClient } from '../fetch/http-client.ts';
 import type { Redactor } from '../keys/redact.ts';
 import type { EventInput } from '../normalize/event-input.ts';
-import { exitCodeForRun } from '../report/exit-codes.ts';
-import { emptyCounters, sourceStatus, sumCounters, type RunReport, type SourceReport } from '../report/run-report.ts';
-import { loadSourceDirectory } from '../sources/load.ts';
+import { newReport, runReport, sourceStatus, type FinishedRun, type RunReport, type SourceReport } from '../report/run-report.ts';
+import { loadSourceDirectory, type LoadedSources } from '../sources/load.ts';
 import { filterSources, type SourceFilter } from '../sources/selection.ts';
 import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
-import { BatchSubmitter, type DeliveryResult, type BatchSettings } from '../submit/batch-submitter.ts';
+import type { BatchSettings, DeliveryResult } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import { VERSION } from '../version.ts';
-import { failureRecord, keepFailures, type FailureRecord } from './failures.ts';
+import { checkKey, DEFAULT_DRAIN_MS, DeliverySession, earlyEnd } from './delivery.ts';
 import { defaultFailuresPath, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
-import { recheckUnconfirmed, type ResumeState } from './resume.ts';
 import { lastCompleteReads, sourceFingerprint } from './last-read.ts';
+import { recheckUnconfirmed, type ResumeState } from './resume.ts';
 import { RunStop } from './run-stop.ts';
 import { readSourceEvents } from '../read/source-events.ts';
 import type { PageOutcome } from '../read/page.ts';
@@ -69,9 +68,6 @@ export interface RunState {
   failuresFile?: string | undefined;
 }
 
-/** Batches given up on are queued again this many times before their events count as lost. */
-const RESEND_ROUNDS = 2;
-const DEFAULT_DRAIN_MS = 15_000;
 
 export interface ScrapeDeps {
   http: HttpClient;
@@ -93,6 +89,12 @@ export interface ScrapeDeps {
 
 const newRunId = monotonicFactory();
 
+/** A config that did not load: the run reports it as a failed source and reads nothing for it. */
+type BrokenConfig = LoadedSources['broken'][number];
+
+/** One row of the run: a source to read, or a config that did not load. */
+type Selected = { kind: 'source'; config: SourceConfig } | { kind: 'broken'; config: BrokenConfig };
+
 /**
  * `scrape all`: preflight the key, then per source read pages, extract, normalise and queue
  * events for submission, and account for every event until the server confirms it.
@@ -101,134 +103,60 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   const resume = options.state?.resume;
   const startedAt = deps.clock.now();
   const runId = options.state?.runId ?? newRunId(startedAt);
-  if (!IANAZone.isValidZone(options.defaultTimezone)) {
-    throw new SelScraperError('ERR_USAGE', `DEFAULT_TIMEZONE is not an IANA time zone: "${options.defaultTimezone}"`, { hint: 'for example America/Toronto' });
-  }
-  const loaded = await loadSourceDirectory(options.sourcesDir, { defaultTimezone: options.defaultTimezone });
-  for (const source of loaded.sources) deps.redactor?.addSource(source);
+  const selected = await loadSelection(options, deps);
   const redact = (line: string) => deps.redactor?.redact(line) ?? line;
-  for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
-  const brokenFiles = new Set(loaded.broken.map((b) => b.file));
-  const selected = filterSources(selectSources(loaded.sources, loaded.broken, options.only), options.filter ?? {}, (s) => brokenFiles.has(s.file));
-
-  if (!options.dryRun && !deps.client) throw new SelScraperError('ERR_INTERNAL', 'no SEL client for a live run');
+  // Made before the preflight, so that --timeout (counted from the start) bounds it too.
   const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, startedAt });
-  if (!options.dryRun && deps.client) {
-    await checkKey(deps.client, options.allowAdminKey, runId, { log: deps.log, signal: runStop.stop }).catch((error: unknown) => {
-      runStop.dispose();
-      throw error;
-    });
-  } else {
-    deps.log(`run ${runId}: dry run, nothing will be submitted`);
-  }
+  await preflight(options, deps, runId, runStop.stop).catch((error: unknown) => {
+    runStop.dispose();
+    throw error;
+  });
   let journalError: string | undefined = options.state?.unsaved;
   const journal = openJournal(options, runId, startedAt, redact, (error) => {
     journalError ??= error.message;
     deps.log(`warning: ${error.message}`);
   });
   const out = options.outFile ? createWriteStream(options.outFile, { flags: 'w' }) : undefined;
-  const reports = new Map<string, SourceReport>();
-  const failures: FailureRecord[] = [];
-  const record = (result: DeliveryResult) => {
-    recordDelivery(reports, result);
-    const failure = failureRecord(result);
-    if (failure) failures.push(failure);
-  };
+  // One row per selected source, in file order, before any source is read.
+  const reports = new Map<string, SourceReport>(selected.map((entry) => [entry.config.name, selectedReport(entry)]));
   try {
-    if (resume && journal && deps.client) {
-      const rechecked = await recheckUnconfirmed(resume, deps.client, journal, runStop.hard);
-      deps.log(
-        `run ${runId}: resuming; ${resume.doneSources.size} source(s) already read, ${resume.finals.size} event(s) already confirmed, ` +
-          `${rechecked.confirmed} unconfirmed batch(es) confirmed now, ${rechecked.pending} to send again`,
-      );
-    }
-    const submitter = !options.dryRun && deps.client
-      ? new BatchSubmitter({
-          client: deps.client,
-          clock: deps.clock,
-          ...options.batches,
-          onResult: record,
-          signal: runStop.hard,
-          stop: runStop.stop,
-          resendRounds: RESEND_ROUNDS,
-          ownEventsSince: resume?.startedAt ?? startedAt,
-          ...(journal ? { journal: submissionJournal(journal) } : {}),
-        })
-      : undefined;
-
-    // Events of sources a resumed run does not read again still claim their keys.
-    const sentKeys = new Set<string>(resume ? [...resume.events].filter(([, e]) => resume.doneSources.has(e.source)).map(([key]) => key) : []);
+    if (resume && journal && deps.client) await recheckResumed(resume, deps.client, journal, runStop, runId, deps.log);
+    const delivery =
+      !options.dryRun && deps.client
+        ? new DeliverySession({ client: deps.client, clock: deps.clock, batches: options.batches, runStop, reports, ownEventsSince: resume?.startedAt ?? startedAt, journal: journal && submissionJournal(journal) })
+        : undefined;
+    const sourceDeps: SourceRunDeps = { ...deps, sentKeys: claimedKeys(resume), delivery, out, journal, resume, stop: runStop.stop, limit: options.limit, lastReads: lastReadsFor(options, runId, selected) };
     const limit = pLimit(options.sourceConcurrency);
-    const sourceDeps = { ...deps, sentKeys, submitter, out, dryRun: options.dryRun, journal, resume, record, stop: runStop.stop, limit: options.limit, lastReads: lastReadsFor(options, runId, selected) };
-    await Promise.all(
-      selected.map((source) =>
-        limit(async () => {
-          const report = newReport(source);
-          reports.set(source.name, report);
-          if (!source.enabled || brokenFiles.has(source.file)) return;
-          const done = resume?.doneSources.get(source.name);
-          if (done) return continueSource(source, report, done, sourceDeps);
-          if (runStop.stop.aborted) {
-            report.error = `not read: ${runStop.reason ?? 'the run was stopped'}`;
-            return;
-          }
-          const began = deps.clock.now();
-          deps.log(`${source.name}: reading (${source.method})`);
-          const deadline = runStop.forSource(options.sourceTimeoutMs);
-          try {
-            await scrapeSource(source, report, { ...sourceDeps, signal: deadline.signal });
-          } catch (error) {
-            report.error = describeError(error);
-          } finally {
-            deadline.dispose();
-          }
-          if (deadline.timedOut()) report.error = `${describeError(deadline.signal.reason)}; events read until then are delivered`;
-          else if (runStop.stop.aborted) report.error = `stopped while reading: ${runStop.reason ?? 'the run was stopped'}`;
-          report.durationMs = deps.clock.now() - began;
-          // A source cut short by a stop is read again on resume; one that ended on its own is done.
-          if (!runStop.stop.aborted) journal?.append({ type: 'source-done', source: source.name, report: snapshot(report), config: sourceFingerprint(source) }, { sync: true });
-        }),
-      ),
-    );
-    await submitter?.finish();
+    await Promise.all(selected.map((entry) => limit(() => readSelected(entry, reports, options, runStop, sourceDeps))));
+    await delivery?.finish();
 
-    for (const broken of loaded.broken.filter((b) => selected.some((s) => s.file === b.file))) {
-      const report = reports.get(broken.name);
-      if (report) report.error = broken.issues.map(formatConfigIssue).join('; ');
-    }
-    const sources = [...reports.values()].map((report) => {
-      const source = selected.find((s) => s.name === report.name);
-      return { ...report, status: sourceStatus(report, source?.enabled ?? true) };
-    });
-    const stoppedBy: ErrorCode | undefined = submitter?.stoppedBy?.code ?? (runStop.timedOut ? 'ERR_TIMEOUT' : undefined);
-    const brokenSelected = loaded.broken.filter((b) => selected.some((s) => s.file === b.file)).length;
     const failuresFile = options.state && !options.dryRun ? (options.state.failuresFile ?? defaultFailuresPath(options.state.dir, runId)) : undefined;
-    const failuresError = failuresFile ? keepFailures(failuresFile, failures, deps.log, { redact }) : undefined;
-    const totals = sumCounters(sources);
-    const outcome = { sources, brokenConfigs: brokenSelected, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false };
-    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode: exitCodeForRun({ ...outcome, stateLost: failuresError !== undefined }), totals }, { sync: true });
-    // Known only now: whether the journal took its last line.
-    const stateError = [journalError, failuresError].filter((e) => e !== undefined).join('; ') || undefined;
-    const exitCode = exitCodeForRun({ ...outcome, stateLost: stateError !== undefined });
+    const kept = failuresFile && delivery ? delivery.keepFailures(failuresFile, deps.log, { redact }) : { failures: null, error: undefined };
+    const ended = earlyEnd(delivery, runStop);
     const offline = deps.noSiteReached?.() ? 'no site could be reached: is this machine offline?' : undefined;
-    const runError = submitter?.stoppedBy?.message ?? (runStop.timedOut ? `${runStop.reason}; what was not confirmed by then is counted unknown or failed` : undefined) ?? offline;
-    return {
+    const finished: FinishedRun = {
       runId,
       dryRun: options.dryRun,
       server: options.serverUrl ?? null,
       key: deps.client ? deps.client.keyLabel : null,
-      startedAt: new Date(startedAt).toISOString(),
-      durationMs: deps.clock.now() - startedAt,
-      sources,
-      totals,
-      exitCode,
-      error: runError ?? null,
+      startedAt,
+      finishedAt: deps.clock.now(),
+      sources: [...reports.values()].map((row) => ({ ...row, status: sourceStatus(row, isEnabled(selected, row.name)) })),
+      brokenConfigs: selected.filter((entry) => entry.kind === 'broken').length,
+      stoppedBy: ended?.code,
+      interrupted: deps.signal?.aborted ?? false,
+      error: ended?.message ?? offline ?? null,
       resumed: resume !== undefined,
-      journal: journal && !journalError ? journal.path : null,
-      failures: failuresFile && !failuresError && failures.length > 0 ? { file: failuresFile, events: failures.length } : null,
-      stateError: stateError ?? null,
+      journal: null,
+      failures: kept.failures,
+      stateError: kept.error ?? null,
       ...(options.filter?.shard ? { shard: options.filter.shard } : {}),
     };
+    const { exitCode, totals } = runReport(finished);
+    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode, totals }, { sync: true });
+    // Known only now: whether the journal took its last line.
+    const stateError = [journalError, kept.error].filter((e) => e !== undefined).join('; ') || null;
+    return runReport({ ...finished, stateError, journal: journal && !journalError ? journal.path : null });
   } finally {
     runStop.dispose();
     journal?.close();
@@ -239,22 +167,98 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   }
 }
 
-/** Incremental sitemaps: only a live run has a server to have delivered to, and --full turns it off. */
-function lastReadsFor(options: ScrapeOptions, runId: string, selected: readonly SourceConfig[]): ReadonlyMap<string, number> {
-  const state = options.state;
-  if (options.dryRun || !state || state.definition.full) return new Map();
-  return lastCompleteReads({ stateDir: state.dir, beforeRunId: runId, definition: state.definition }, selected);
+/**
+ * The configs of the run, their secrets known to the redactor and their issues logged; a default
+ * timezone that is no zone stops the run first.
+ */
+async function loadSelection(options: ScrapeOptions, deps: Pick<ScrapeDeps, 'log' | 'redactor'>): Promise<Selected[]> {
+  if (!IANAZone.isValidZone(options.defaultTimezone)) {
+    throw new SelScraperError('ERR_USAGE', `DEFAULT_TIMEZONE is not an IANA time zone: "${options.defaultTimezone}"`, { hint: 'for example America/Toronto' });
+  }
+  const loaded = await loadSourceDirectory(options.sourcesDir, { defaultTimezone: options.defaultTimezone });
+  for (const source of loaded.sources) deps.redactor?.addSource(source);
+  for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
+  const rows = selectSources(loaded, options.only);
+  const candidates = rows.map((row) => ({ name: row.config.name, enabled: row.kind === 'broken' || row.config.enabled, tier: row.kind === 'source' ? row.config.tier : null, broken: row.kind === 'broken' }));
+  const kept = new Set(filterSources(candidates, options.filter ?? {}, (candidate) => candidate.broken).map((candidate) => candidate.name));
+  return rows.filter((row) => kept.has(row.config.name));
 }
 
-/** The key preflight: a rejected key stops the run before anything is fetched; an admin key only when allowed. */
-export async function checkKey(client: SelClient, allowAdminKey: boolean, runId: string, deps: Pick<ScrapeDeps, 'log' | 'signal'>): Promise<void> {
-  const preflight = await client.preflight(deps.signal);
-  if (preflight.role === 'admin' && !allowAdminKey) {
-    throw new SelScraperError('ERR_KEY_ADMIN_REFUSED', `API key ${client.keyLabel} is an admin key; refusing to scrape with it`, {
-      hint: 'admin keys do not belong on build hosts: create an agent key (sel-scraper api-key create <name> --role agent), or pass --allow-admin-key',
-    });
+/** Incremental sitemaps: only a live run has a server to have delivered to, and --full turns it off. */
+function lastReadsFor(options: ScrapeOptions, runId: string, selected: readonly Selected[]): ReadonlyMap<string, number> {
+  const state = options.state;
+  if (options.dryRun || !state || state.definition.full) return new Map();
+  const sources = selected.flatMap((entry) => (entry.kind === 'source' ? [entry.config] : []));
+  return lastCompleteReads({ stateDir: state.dir, beforeRunId: runId, definition: state.definition }, sources);
+}
+
+/** A live run checks its key before anything is fetched; a dry run says it sends nothing. */
+async function preflight(options: ScrapeOptions, deps: ScrapeDeps, runId: string, stop: AbortSignal): Promise<void> {
+  if (options.dryRun) {
+    deps.log(`run ${runId}: dry run, nothing will be submitted`);
+    return;
   }
-  deps.log(`run ${runId}: key ${client.keyLabel} accepted (${preflight.role})`);
+  if (!deps.client) throw new SelScraperError('ERR_INTERNAL', 'no SEL client for a live run');
+  await checkKey(deps.client, options.allowAdminKey, runId, { log: deps.log, signal: stop });
+}
+
+/** Before a resumed run reads anything: the batches it left unconfirmed are asked about again. */
+async function recheckResumed(resume: ResumeState, client: SelClient, journal: RunJournal, runStop: RunStop, runId: string, log: (line: string) => void): Promise<void> {
+  const rechecked = await recheckUnconfirmed(resume, client, journal, runStop.hard);
+  log(
+    `run ${runId}: resuming; ${resume.doneSources.size} source(s) already read, ${resume.finals.size} event(s) already confirmed, ` +
+      `${rechecked.confirmed} unconfirmed batch(es) confirmed now, ${rechecked.pending} to send again`,
+  );
+}
+
+/** Events of sources a resumed run does not read again still claim their keys. */
+function claimedKeys(resume: ResumeState | undefined): Set<string> {
+  if (!resume) return new Set();
+  return new Set([...resume.events].filter(([, queued]) => resume.doneSources.has(queued.source)).map(([key]) => key));
+}
+
+function selectedReport(entry: Selected): SourceReport {
+  if (entry.kind === 'source') return newReport(entry.config);
+  const report = newReport({ ...entry.config, method: 'invalid' });
+  report.error = entry.config.issues.map(formatConfigIssue).join('; ');
+  return report;
+}
+
+function isEnabled(selected: readonly Selected[], name: string): boolean {
+  const entry = selected.find((s) => s.config.name === name);
+  return entry?.kind !== 'source' || entry.config.enabled;
+}
+
+/**
+ * One row's turn: a broken config or a disabled source has nothing to read; a source the
+ * resumed run already read is continued; any other is read until it ends, times out or the run stops.
+ */
+async function readSelected(entry: Selected, reports: Map<string, SourceReport>, options: ScrapeOptions, runStop: RunStop, deps: SourceRunDeps): Promise<void> {
+  if (entry.kind === 'broken' || !entry.config.enabled) return;
+  const source = entry.config;
+  const report = reports.get(source.name);
+  if (!report) return;
+  const done = deps.resume?.doneSources.get(source.name);
+  if (done) return continueSource(source, report, done, deps);
+  if (runStop.stop.aborted) {
+    report.error = `not read: ${runStop.reason ?? 'the run was stopped'}`;
+    return;
+  }
+  const began = deps.clock.now();
+  deps.log(`${source.name}: reading (${source.method})`);
+  const deadline = runStop.forSource(options.sourceTimeoutMs);
+  try {
+    await scrapeSource(source, report, { ...deps, signal: deadline.signal });
+  } catch (error) {
+    report.error = describeError(error);
+  } finally {
+    deadline.dispose();
+  }
+  if (deadline.timedOut()) report.error = `${describeError(deadline.signal.reason)}; events read until then are delivered`;
+  else if (runStop.stop.aborted) report.error = `stopped while reading: ${runStop.reason ?? 'the run was stopped'}`;
+  report.durationMs = deps.clock.now() - began;
+  // A source cut short by a stop is read again on resume; one that ended on its own is done.
+  if (!runStop.stop.aborted) deps.journal?.append({ type: 'source-done', source: source.name, report: snapshot(report), config: sourceFingerprint(source) }, { sync: true });
 }
 
 /** The journal of a live run: a new one, or the interrupted run's when resuming. */
@@ -280,12 +284,11 @@ function openJournal(options: ScrapeOptions, runId: string, startedAt: number, r
 
 interface SourceRunDeps extends ScrapeDeps {
   sentKeys: Set<string>;
-  submitter: BatchSubmitter | undefined;
+  /** Absent in a dry run. */
+  delivery: DeliverySession | undefined;
   out: WriteStream | undefined;
-  dryRun: boolean;
   journal: RunJournal | undefined;
   resume: ResumeState | undefined;
-  record: (result: DeliveryResult) => void;
   /** Once the run stops, events not yet queued stay unqueued: a resumed run reads the source again. */
   stop: AbortSignal;
   limit: number | undefined;
@@ -351,19 +354,19 @@ async function continueSource(source: SourceConfig, report: SourceReport, done: 
 }
 
 /**
- * Hands one event to the submitter, journalled first so a resumed run can send it without
+ * Hands one event to the delivery session, journalled first so a resumed run can send it without
  * reading its source again; an event the server already ruled on (in the run being resumed)
  * is counted as it was, not sent.
  */
 async function deliver(sourceName: string, key: string, event: EventInput, deps: SourceRunDeps): Promise<void> {
+  if (!deps.delivery) return;
   const final = deps.resume?.finals.get(key);
   if (final) {
-    deps.record(resultFromJournal(sourceName, event, final));
+    deps.delivery.record(resultFromJournal(sourceName, event, final));
     return;
   }
-  if (!deps.submitter) return;
   deps.journal?.append({ type: 'event', source: sourceName, key, event });
-  await deps.submitter.add({ sourceName, event, ...(deps.resume?.sentBefore.has(key) ? { sentBefore: true } : {}) });
+  await deps.delivery.add({ sourceName, event, ...(deps.resume?.sentBefore.has(key) ? { sentBefore: true } : {}) });
 }
 
 function resultFromJournal(sourceName: string, event: EventInput, result: JournalledResult): DeliveryResult {
@@ -394,48 +397,23 @@ function notePage(report: SourceReport, page: PageOutcome): void {
   }
 }
 
-export function recordDelivery(reports: Map<string, SourceReport>, result: DeliveryResult): void {
-  const report = reports.get(result.sourceName);
-  if (!report) return;
-  const counter = result.status === 'duplicate' ? 'duplicates' : result.status;
-  report[counter]++;
-  if (result.status === 'failed' || result.status === 'unknown') {
-    report.problems.push({ status: result.status, name: result.event.name, eventId: result.event.source.eventId, reason: result.reason ?? result.status });
-  }
-}
-
-export function newReport(source: { name: string; file: string; method: string }): SourceReport {
-  return {
-    name: source.name,
-    file: source.file,
-    method: source.method,
-    status: 'ok',
-    error: null,
-    pages: { fetched: 0, failed: 0 },
-    durationMs: 0,
-    warnings: [],
-    problems: [],
-    ...emptyCounters(),
-  };
-}
-
 /**
- * The sources a run covers: all, or those named with --source (an unknown name is a usage
- * error with a suggestion). Broken configs stand in as sources that will be reported failed.
+ * The rows a run covers, in file order: every config, or those named with --source (an unknown
+ * name is a usage error with a suggestion). Broken configs are rows that will be reported failed.
  */
-function selectSources(valid: SourceConfig[], broken: { name: string; file: string }[], only: readonly string[]): SourceConfig[] {
-  const placeholders = broken.map((b) => ({ name: b.name, file: b.file, enabled: true, method: 'jsonld' }) as SourceConfig);
-  const all = [...valid, ...placeholders].sort((a, b) => a.file.localeCompare(b.file));
+function selectSources(loaded: LoadedSources, only: readonly string[]): Selected[] {
+  const all: Selected[] = [...loaded.sources.map((config) => ({ kind: 'source' as const, config })), ...loaded.broken.map((config) => ({ kind: 'broken' as const, config }))];
+  all.sort((a, b) => a.config.file.localeCompare(b.config.file));
   if (only.length === 0) return all;
-  const byName = new Map(all.map((s) => [s.name.toLowerCase(), s]));
+  const byName = new Map(all.map((entry) => [entry.config.name.toLowerCase(), entry]));
   return only.map((name) => {
-    const source = byName.get(name.toLowerCase());
-    if (!source) {
-      const suggestion = closestMatch(name, [...byName.values()].map((s) => s.name));
+    const entry = byName.get(name.toLowerCase());
+    if (!entry) {
+      const suggestion = closestMatch(name, [...byName.values()].map((e) => e.config.name));
       throw new SelScraperError('ERR_USAGE', `no source named "${name}"`, {
         hint: suggestion ? `did you mean \`${suggestion}\`?` : 'run `sel-scraper sources validate` to list the sources',
       });
     }
-    return source;
+    return entry;
   });
 }

@@ -1,6 +1,6 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 
 /** State holds every event of a run and the key's prefix: its owner's alone, whatever the umask. */
 export const PRIVATE_DIR_MODE = 0o700;
@@ -61,7 +61,7 @@ export function preparePrivateStateDir(stateDir: string, notice: (line: string) 
     return runs;
   } catch (error) {
     if (error instanceof SelScraperError) throw error;
-    throw new SelScraperError('ERR_JOURNAL', `cannot prepare the state folder ${stateDir}: ${(error as Error).message}`, {
+    throw new SelScraperError('ERR_JOURNAL', `cannot prepare the state folder ${stateDir}: ${describeError(error)}`, {
       hint: 'check that --state-dir is a folder you can write and the disk has room',
       cause: error,
     });

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { describeError } from '../errors.ts';
 
 /**
  * A pattern from a source config, compiled. Matching takes time linear in the text whatever the
@@ -26,7 +27,7 @@ export function compileConfigRegex(pattern: string): CompiledPattern {
     const regex = RE2JS.compile(pattern);
     return { ok: true, matcher: { source: pattern, test: (text) => regex.test(text) } };
   } catch (error) {
-    return { ok: false, problem: (error as Error).message, hint: GO_SYNTAX_HINT };
+    return { ok: false, problem: describeError(error), hint: GO_SYNTAX_HINT };
   }
 }
 

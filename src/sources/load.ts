@@ -2,8 +2,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { SelScraperError } from '../errors.ts';
-import { sourceFileSchema, type SourceFile } from './schema.ts';
+import { describeError, SelScraperError } from '../errors.ts';
+import { sourceFileSchema } from './schema.ts';
 import { closestMatch } from './suggest.ts';
 import type { ConfigIssue, SourceConfig } from './types.ts';
 import { applyDefaults, checkSourceRules, type ConfigPath } from './validate.ts';
@@ -32,7 +32,7 @@ export async function loadSourceDirectory(dir: string, options: LoadOptions): Pr
   try {
     entries = (await readdir(dir)).sort();
   } catch (error) {
-    throw new SelScraperError('ERR_CONFIG_NOT_FOUND', `cannot read sources directory ${dir}: ${(error as Error).message}`, {
+    throw new SelScraperError('ERR_CONFIG_NOT_FOUND', `cannot read sources directory ${dir}: ${describeError(error)}`, {
       hint: 'pass --sources <dir> pointing at a folder of SEL source YAML files',
       cause: error,
     });
@@ -85,7 +85,7 @@ async function readSourceFile(file: string): Promise<{ text: string } | { proble
     }
     return { text: await readFile(file, 'utf8') };
   } catch (error) {
-    return { problem: { message: `cannot read: ${(error as Error).message}` } };
+    return { problem: { message: `cannot read: ${describeError(error)}` } };
   }
 }
 
@@ -131,7 +131,7 @@ export function parseSourceFile(file: string, text: string, options: LoadOptions
   for (const rule of checkSourceRules(parsed.data)) {
     issues.add(rule.severity, () => ({ ...positionOf(rule.path), message: rule.message, ...(rule.hint ? { hint: rule.hint } : {}) }));
   }
-  return { config: applyDefaults(parsed.data as SourceFile, file, options.defaultTimezone), issues: issues.list(), positionOf };
+  return { config: applyDefaults(parsed.data, file, options.defaultTimezone), issues: issues.list(), positionOf };
 }
 
 /** Enough to fix a file by; a hostile file could otherwise print a line for each key of a 1 MiB map. */

@@ -13,8 +13,7 @@ export function namedUrls(source: Pick<SourceFile, 'url' | 'urls' | 'sitemap' | 
  */
 export function splitUserinfo(file: SourceFile): { file: SourceFile; originAuth: Record<string, string> } {
   const originAuth: Record<string, string> = {};
-  const clean = (raw: string | undefined): string | undefined => {
-    if (raw === undefined) return undefined;
+  const clean = (raw: string): string => {
     let url: URL;
     try {
       url = new URL(raw);
@@ -29,11 +28,11 @@ export function splitUserinfo(file: SourceFile): { file: SourceFile; originAuth:
     return url.href;
   };
   const out: SourceFile = { ...file };
-  if (file.url !== undefined) out.url = clean(file.url) as string;
-  if (file.urls) out.urls = file.urls.map((u) => clean(u) as string);
-  if (file.sitemap?.url !== undefined) out.sitemap = { ...file.sitemap, url: clean(file.sitemap.url) as string };
-  if (file.rest?.endpoint !== undefined) out.rest = { ...file.rest, endpoint: clean(file.rest.endpoint) as string };
-  if (file.graphql?.endpoint !== undefined) out.graphql = { ...file.graphql, endpoint: clean(file.graphql.endpoint) as string };
+  if (file.url !== undefined) out.url = clean(file.url);
+  if (file.urls) out.urls = file.urls.map(clean);
+  if (file.sitemap?.url !== undefined) out.sitemap = { ...file.sitemap, url: clean(file.sitemap.url) };
+  if (file.rest?.endpoint !== undefined) out.rest = { ...file.rest, endpoint: clean(file.rest.endpoint) };
+  if (file.graphql?.endpoint !== undefined) out.graphql = { ...file.graphql, endpoint: clean(file.graphql.endpoint) };
   return { file: out, originAuth };
 }
 

@@ -1,5 +1,9 @@
 import { IANAZone } from 'luxon';
+import { describeError } from '../errors.ts';
 import { isFieldTemplate, parseFieldTemplate } from '../extract/field-template.ts';
+import { parseHttpUrl } from '../http-url.ts';
+import { parseGoDuration } from '../normalize/go-duration.ts';
+import { isCc0 } from '../normalize/license.ts';
 import { compileConfigRegex, compileEventUrlPattern, invalidRegexMessage, type CompiledPattern } from './config-regex.ts';
 import type { SourceFile } from './schema.ts';
 import { splitUserinfo } from './url-credentials.ts';
@@ -20,37 +24,10 @@ export const SCHEDULES = ['daily', 'weekly', 'manual'];
 export const EXTRACTION_METHODS = ['', 'scraper', 'ics'];
 export const TLS_FINGERPRINTS = ['', 'chrome_auto'];
 const FIELD_MAP_KEYS = ['name', 'start_date', 'end_date', 'url', 'image', 'location', 'description'];
-const CC0_SPELLINGS = new Set([
-  'https://creativecommons.org/publicdomain/zero/1.0/',
-  'http://creativecommons.org/publicdomain/zero/1.0/',
-  'cc0',
-  'cc0-1.0',
-]);
-
-export function isCc0(license: string): boolean {
-  return CC0_SPELLINGS.has(license.trim().toLowerCase());
-}
 
 function isHttpUrl(value: string | undefined): boolean {
-  if (!value) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-/** Go duration strings such as "720h" or "1h30m"; SEL fails every event of a source on a bad one. */
-export function parseGoDuration(value: string): number | undefined {
-  const match = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(value);
-  if (!match) return undefined;
-  const unitNs: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  let total = 0;
-  for (const part of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
-    total += Number(part[1]) * (unitNs[part[2] ?? 's'] ?? 0);
-  }
-  return total;
+  const url = value ? parseHttpUrl(value) : undefined;
+  return url !== undefined && url.hostname !== '';
 }
 
 /**
@@ -221,7 +198,7 @@ function checkTemplates(
     try {
       parseFieldTemplate(text, where);
     } catch (problem) {
-      error(at, (problem as Error).message);
+      error(at, describeError(problem));
     }
   }
 }

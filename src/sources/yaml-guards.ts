@@ -17,8 +17,10 @@ export interface YamlProblem {
 }
 
 /** Thrown inside the walk to stop at the first alias or nesting problem, caught in checkYamlDocument. */
-class WalkProblem {
-  constructor(readonly problem: YamlProblem) {}
+class WalkProblem extends Error {
+  constructor(readonly problem: YamlProblem) {
+    super(problem.message);
+  }
 }
 
 /**

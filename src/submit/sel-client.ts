@@ -1,14 +1,18 @@
 import type { Clock } from '../clock.ts';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import { startDeadline } from '../fetch/deadline.ts';
+import type { FetchAnswer, FetchLike } from '../fetch/fetch-like.ts';
+import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from '../fetch/retry-policy.ts';
 import { describeKey } from '../keys/redact.ts';
 import type { EventInput } from '../normalize/event-input.ts';
-import type { RateLimiter } from './rate-limiter.ts';
-import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from './retry-policy.ts';
-import { readServerAnswer } from './server-answer.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { readServerAnswer } from '../fetch/server-answer.ts';
 
-/** The standard fetch signature: undici's fetch with our dispatcher in production, msw in tests. */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+/** A scrape's retries: patient, since its batches wait for the server's confirmation anyway. */
+export const DEFAULT_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
+
+/** An admin at a terminal waits for a few quick retries, not for a scrape's patient backoff. */
+export const INTERACTIVE_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 10_000 };
 
 export interface SelClientOptions {
   baseUrl: string;
@@ -45,7 +49,7 @@ export type BatchStatus = { kind: 'pending' } | { kind: 'completed'; results: It
 interface Answer {
   status: number;
   body: unknown;
-  headers: Headers;
+  headers: FetchAnswer['headers'];
 }
 
 /** `unreadable`: the server answered something no retry would make readable (too large). */
@@ -205,6 +209,17 @@ export class SelClient {
   }
 }
 
+/** The client of `scrape all` and `scrape replay`: one rate limiter for every request, retries with a cap on Retry-After. */
+export function runSelClient(options: Pick<SelClientOptions, 'baseUrl' | 'apiKey' | 'fetch' | 'clock' | 'userAgent'> & { ratePerMinute: number; maxRetryAfterMs: number }): SelClient {
+  const { ratePerMinute, maxRetryAfterMs, ...rest } = options;
+  return new SelClient({ ...rest, limiter: new RateLimiter(ratePerMinute, options.clock), retry: { ...DEFAULT_RETRY, maxRetryAfterMs } });
+}
+
+/** The client of a command an admin runs at a terminal: no rate limit, a few quick retries, 10 s per request. */
+export function interactiveSelClient(options: Pick<SelClientOptions, 'baseUrl' | 'apiKey' | 'fetch' | 'clock' | 'userAgent'>): SelClient {
+  return new SelClient({ ...options, limiter: new RateLimiter(0, options.clock), retry: INTERACTIVE_RETRY, requestTimeoutMs: 10_000 });
+}
+
 /** Whether a wait finished (false: it was aborted). */
 async function settles(wait: Promise<void>): Promise<boolean> {
   try {
@@ -227,7 +242,7 @@ function toItemResult(item: Record<string, unknown>): ItemResult {
 
 function errorReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+  return cause?.code ?? cause?.message ?? describeError(error);
 }
 
 function problemTitle(body: unknown): string | undefined {

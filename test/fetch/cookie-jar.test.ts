@@ -14,7 +14,7 @@ function page(origin: string, path: string, sent: (string | undefined)[], setCoo
     .get(origin)
     .intercept({ path })
     .reply((options) => {
-      sent.push((options.headers as IncomingHttpHeaders | undefined)?.cookie as string | undefined);
+      sent.push((options.headers as IncomingHttpHeaders | undefined)?.cookie);
       return { statusCode: status, data: 'ok', responseOptions: { headers: { 'set-cookie': setCookie, ...(location ? { location } : {}) } } };
     });
 }

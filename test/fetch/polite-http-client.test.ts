@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpStatusError, SelScraperError, SiteUnreachableError } from '../../src/errors.ts';
 import { HostGate } from '../../src/fetch/host-gate.ts';
 import type { FetchedDocument, FetchRequest, HttpClient } from '../../src/fetch/http-client.ts';
-import { createPoliteHttpClient } from '../../src/fetch/polite-http-client.ts';
+import { createAdmit, createPoliteHttpClient } from '../../src/fetch/polite-http-client.ts';
 import { RobotsPolicy } from '../../src/fetch/robots.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
@@ -109,6 +109,31 @@ describe('createPoliteHttpClient', () => {
       .fetchDocument(get('https://a.test/events'))
       .catch((e: unknown) => e as SelScraperError);
     expect(error).toMatchObject({ code: 'ERR_SITE_UNREACHABLE', message: 'site unreachable: cannot resolve the host name a.test (ENOTFOUND)', hint: expect.stringContaining('network') });
+    expect(site.starts).toEqual([]);
+  });
+
+  it('admits a URL for the browser without fetching it, its start spaced from the host’s other requests', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock);
+    const options = { robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock, concurrency: 1, delayMs: 1_000 }) };
+    const http = createPoliteHttpClient(site.http, options);
+    const admit = createAdmit(options);
+    await http.fetchDocument(get('https://a.test/1'));
+    const fetched = site.starts[0]!.at;
+    await admit('https://a.test/2');
+    const admittedAt = clock.now();
+    await http.fetchDocument(get('https://a.test/3'));
+    expect(site.starts.map((s) => s.url)).toEqual(['https://a.test/1', 'https://a.test/3']);
+    expect(admittedAt - fetched).toBe(1_000);
+    expect(site.starts[1]!.at - admittedAt).toBe(1_000);
+  });
+
+  it('refuses to admit a URL robots.txt disallows', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock, { 'https://a.test': 'User-agent: *\nDisallow: /private\n' });
+    const admit = createAdmit({ robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock }) });
+    const error = await admit('https://a.test/private/events').catch((e: unknown) => e as SelScraperError);
+    expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED' });
     expect(site.starts).toEqual([]);
   });
 

@@ -15,8 +15,7 @@ import { claimRun } from '../../src/run/run-state.ts';
 import { runScrape } from '../../src/run/scrape-run.ts';
 import { batchSettings } from '../../src/submit/batch-submitter.ts';
 import { RateLimiter } from '../../src/submit/rate-limiter.ts';
-import { DEFAULT_RETRY } from '../../src/submit/retry-policy.ts';
-import { SelClient, type FetchLike } from '../../src/submit/sel-client.ts';
+import { DEFAULT_RETRY, SelClient } from '../../src/submit/sel-client.ts';
 import { USER_AGENT } from '../../src/version.ts';
 import { workDir } from './delivery-fixtures.ts';
 import { FakeSelServer, type FakeSelOptions } from './fake-sel-server.ts';
@@ -176,7 +175,7 @@ function selClient(world: RunWorld, key: string, serverUrl: string, flags: RunFl
   return new SelClient({
     baseUrl: serverUrl,
     apiKey: key,
-    fetch: ((url, init) => undiciFetch(url, { ...(init as object), dispatcher: world.network }) as unknown as Promise<Response>) as FetchLike,
+    fetch: (url, init) => undiciFetch(url, { ...init, dispatcher: world.network }),
     clock: world.clock,
     limiter: new RateLimiter(flags.ratePerMinute ?? 60, world.clock),
     retry: { ...DEFAULT_RETRY, maxRetryAfterMs: maxRetryAfterMs(flags) },

@@ -1,8 +1,9 @@
 import { fetch as undiciFetch } from 'undici';
 import type { Clock } from '../../src/clock.ts';
 import { RateLimiter } from '../../src/submit/rate-limiter.ts';
-import type { RetryOptions } from '../../src/submit/retry-policy.ts';
-import { SelClient, type FetchLike } from '../../src/submit/sel-client.ts';
+import type { FetchLike } from '../../src/fetch/fetch-like.ts';
+import type { RetryOptions } from '../../src/fetch/retry-policy.ts';
+import { SelClient } from '../../src/submit/sel-client.ts';
 import { FakeSelServer, type FakeSelOptions } from './fake-sel-server.ts';
 import { MemoryNetwork } from './memory-network.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -38,6 +39,6 @@ export function memorySel(options: FakeSelOptions, key: string, client: { retry?
   const network = new MemoryNetwork();
   const server = new FakeSelServer(options, clock).serveOn(network);
   const limiter = client.limiter ?? new RateLimiter(client.ratePerMinute ?? 0, clock);
-  const fetch: FetchLike = (url, init) => undiciFetch(url, { ...(init as object), dispatcher: network }) as unknown as Promise<Response>;
+  const fetch: FetchLike = (url, init) => undiciFetch(url, { ...init, dispatcher: network });
   return { clock, server, limiter, client: localSelClient(server.url, key, { ...client, limiter, clock, fetch }) };
 }

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.ts';
 import { AdminHttpKeyStore } from '../../src/keys/admin-http-store.ts';
 import { HostileServer } from '../helpers/hostile-server.ts';
 
@@ -19,7 +18,7 @@ async function connect(onAdminRoute: (req: IncomingMessage, res: ServerResponse,
     if (req.url === '/api/v1/auth/token') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 'jwt', expires_at: '2030-01-01T00:00:00Z' }));
     return onAdminRoute(req, res, self);
   }).start();
-  return AdminHttpKeyStore.connect({ serverUrl: server.url, adminKey: ADMIN_KEY, fetch: (url, init) => fetch(url, init), clock: systemClock, userAgent: 'test', timeoutMs });
+  return AdminHttpKeyStore.connect({ serverUrl: server.url, adminKey: ADMIN_KEY, fetch: (url, init) => fetch(url, init), exchangeToken: async () => ({ role: 'admin', token: 'jwt' }), userAgent: 'test', timeoutMs });
 }
 
 describe('AdminHttpKeyStore bounds', () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SelScraperError } from '../../src/errors.ts';
 import { AdminHttpKeyStore } from '../../src/keys/admin-http-store.ts';
-import type { FetchLike } from '../../src/submit/sel-client.ts';
+import type { FetchLike } from '../../src/fetch/fetch-like.ts';
+import { interactiveSelClient } from '../../src/submit/sel-client.ts';
 import { closedPort } from '../helpers/postgres.ts';
 import { FakeSelAdmin } from '../helpers/fake-sel-admin.ts';
 
@@ -26,7 +27,8 @@ afterAll(async () => {
 beforeEach(() => fake.reset());
 
 function connect(adminKey = ADMIN_KEY, serverUrl = fake.url) {
-  return AdminHttpKeyStore.connect({ serverUrl, adminKey, fetch: fetchLike, clock, userAgent: 'test' });
+  const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: adminKey, fetch: fetchLike, clock, userAgent: 'test' });
+  return AdminHttpKeyStore.connect({ serverUrl, adminKey, fetch: fetchLike, exchangeToken: () => client.preflight(), userAgent: 'test' });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<SelScraperError> {

@@ -192,6 +192,11 @@ describe('reading tier 2 sources in Chromium', () => {
     expect(requests.filter((r) => r.path === '/private' || r.path === '/app.js')).toEqual([]);
   });
 
+  it.skipIf(!browserAvailable)('requests each page once, by the browser: robots.txt and the host gate admit it without a GET of their own', { timeout: 15_000 }, async () => {
+    await read(source({ headless: { wait_selector: '.event' } }));
+    expect(requests.filter((r) => r.path === '/events').map((r) => r.headers['sec-fetch-mode'])).toEqual(['navigate']);
+  });
+
   it.skipIf(!browserAvailable)('refuses to open a URL that is not http(s)', { timeout: 15_000 }, async () => {
     const pages = await read(source({ url: 'file:///etc/hostname' }));
     expect(pages).toMatchObject([{ ok: false, error: expect.stringContaining('only http(s) pages are rendered') }]);

@@ -18,7 +18,7 @@ function sessionSite(sent: Record<string, string | undefined>) {
       .get(SITE)
       .intercept({ path })
       .reply((options) => {
-        const cookie = (options.headers as IncomingHttpHeaders | undefined)?.cookie as string | undefined;
+        const cookie = (options.headers as IncomingHttpHeaders | undefined)?.cookie;
         sent[path] = cookie;
         if (path === '/welcome') return { statusCode: 200, data: event('Welcome'), responseOptions: { headers: { 'set-cookie': 'session=s1; Path=/' } } };
         return cookie === 'session=s1' ? { statusCode: 200, data: event(`At ${path}`) } : { statusCode: 403, data: 'no session' };

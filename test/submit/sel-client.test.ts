@@ -3,8 +3,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { RateLimiter } from '../../src/submit/rate-limiter.ts';
-import { DEFAULT_RETRY } from '../../src/submit/retry-policy.ts';
-import { SelClient } from '../../src/submit/sel-client.ts';
+import { DEFAULT_RETRY, SelClient } from '../../src/submit/sel-client.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
 // The SEL client is written against the standard fetch interface, so msw intercepts it here;

@@ -1,4 +1,5 @@
 import { SelScraperError } from '../errors.ts';
+import type { FetchAnswer } from './fetch-like.ts';
 
 /**
  * The largest answer read from a SEL server. Its answers are small JSON documents (a batch
@@ -12,7 +13,7 @@ export const MAX_SERVER_ANSWER_BYTES = 4 * 1024 * 1024;
  * streamed) is an ERR_SERVER_RESPONSE and the rest of it is not read. `what` names the request
  * in the message, e.g. "POST https://sel.example/api/v1/auth/token".
  */
-export async function readServerAnswer(response: Response, what: string, maxBytes = MAX_SERVER_ANSWER_BYTES): Promise<string> {
+export async function readServerAnswer(response: FetchAnswer, what: string, maxBytes = MAX_SERVER_ANSWER_BYTES): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
     await response.body?.cancel();

@@ -1,0 +1,76 @@
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Clock } from '../clock.ts';
+import type { Env } from '../config/run-config.ts';
+import { createHeadlessBrowser, type HeadlessBrowser } from './browser.ts';
+import type { FetchLike } from './fetch-like.ts';
+import type { HttpClient } from './http-client.ts';
+import type { Admit } from './polite-http-client.ts';
+import { createSourceFetching } from './source-fetching.ts';
+
+export type { Dispatcher } from 'undici';
+
+export interface NetworkOptions {
+  /** Replaces the network for sources and the SEL server alike (tests: a MockAgent); its owner closes it. */
+  dispatcher?: Dispatcher | undefined;
+  /** Connections per origin of the agent made when none is injected. */
+  connections?: number;
+}
+
+export interface SourceNetworkOptions {
+  /** Answer every fetch from recordings in this folder instead of the network. */
+  fixturesDir?: string | null | undefined;
+  clock: Clock;
+  maxRetryAfterMs: number;
+  hostDelayMs: number;
+}
+
+/**
+ * Everything a command reaches the outside world with, made in one place and closed with one
+ * `close()`: source fetching (retried, polite, or replayed from fixtures), the SEL server's
+ * fetch, and the run's browser, all over one undici dispatcher.
+ */
+export interface Network {
+  /** fetch for the SEL server (the SEL client, the admin key store). */
+  readonly selFetch: FetchLike;
+  /**
+   * Source fetches as every command gets them (fetch/source-fetching.ts), and `admit`: the same
+   * robots.txt verdict and per-host turn for the requests the browser makes.
+   */
+  sources(options: SourceNetworkOptions): Promise<{ http: HttpClient; admit: Admit; noSiteReached: () => boolean }>;
+  /**
+   * The run's Chromium, or undefined when the machine has none. A browser can neither replay
+   * fixtures nor go through an injected dispatcher, so those runs read tier 2 pages as fetched.
+   */
+  browser(env: Env, options: { fixtures: boolean; admit: Admit; pages: number }): HeadlessBrowser | undefined;
+  /** Closes what this network made, the browser first and the agent last; never an injected dispatcher. */
+  close(): Promise<void>;
+}
+
+export function createNetwork(options: NetworkOptions = {}): Network {
+  const injected = options.dispatcher;
+  // Made on first use, so a command that never goes online (a key check against the database) makes none.
+  let agent: Agent | undefined;
+  const dispatcher = (): Dispatcher => injected ?? (agent ??= new Agent(options.connections === undefined ? {} : { connections: options.connections }));
+  const closers: (() => Promise<void>)[] = [];
+  return {
+    selFetch: (url, init) => undiciFetch(url, { ...init, dispatcher: dispatcher() }),
+    async sources(sourceOptions) {
+      const fetching = await createSourceFetching({ network: dispatcher(), ...sourceOptions, realNetwork: !injected });
+      closers.push(() => fetching.close());
+      return { http: fetching.http, admit: fetching.admit, noSiteReached: () => fetching.noSiteReached() };
+    },
+    browser(env, { fixtures, admit, pages }) {
+      if (fixtures || injected) return undefined;
+      const browser = createHeadlessBrowser(env, { admit, pages });
+      if (browser) closers.push(() => browser.close());
+      return browser;
+    },
+    async close() {
+      for (const close of closers.splice(0).reverse()) await close();
+      const made = agent;
+      agent = undefined;
+      // destroy, not close: a robots.txt fetch still going is for no one now, and close would wait for it.
+      await made?.destroy();
+    },
+  };
+}
