@@ -19,6 +19,7 @@ import { SelClient, type FetchLike } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeAllFlags } from './scrape.ts';
+import { recorderFor, saveRecording } from './recording.ts';
 import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
 /** `scrape all`, loaded only when that command runs. */
@@ -62,6 +63,7 @@ async function scrapeClaimed(
   if (resume) deps.stderr.write(`resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`);
 
   const network: Dispatcher = deps.dispatcher ?? new Agent({ connections: 8 });
+  const recorder = recorderFor({ record: flags.record, fixtures: definition.fixtures }, deps);
   const fetching = await createSourceFetching({
     network,
     fixturesDir: definition.fixtures,
@@ -69,9 +71,11 @@ async function scrapeClaimed(
     maxRetryAfterMs: flags.maxRetryAfter * 1000,
     hostDelayMs: flags.hostDelay * 1000,
     realNetwork: !deps.dispatcher,
+    record: recorder?.interceptor,
   });
   // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
-  const browser = definition.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env, { admit: fetching.admit, pages: flags.browserPages });
+  // A recorded run reads them the way its replay will.
+  const browser = definition.fixtures || deps.dispatcher || recorder ? undefined : createHeadlessBrowser(env, { admit: fetching.admit, pages: flags.browserPages });
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
     const client = settings ? createSelClient(settings, flags, deps.clock, network) : undefined;
@@ -102,6 +106,7 @@ async function scrapeClaimed(
       },
     );
     await recordHistory(stateDir, report, deps);
+    if (recorder) await saveRecording(recorder, deps.stderr, deps.cwd);
     human.write(renderSummary(report) + '\n');
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;

@@ -11,6 +11,7 @@ import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
 import { applyDefaults } from '../sources/validate.ts';
 import type { CliDeps } from './io.ts';
+import { recorderFor, saveRecording } from './recording.ts';
 import { commandEnvironment } from './secrets.ts';
 
 export interface PreviewFlags {
@@ -20,6 +21,8 @@ export interface PreviewFlags {
   timezone?: string;
   /** --browser-pages (scrape source). */
   browserPages?: number;
+  /** --record (scrape source): save every response into this folder. */
+  record?: string;
 }
 
 /** `scrape source <name>`: one configured source, previewed, nothing submitted. */
@@ -59,6 +62,7 @@ export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps
 
 async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps, env: Env): Promise<number> {
   const network: Dispatcher = deps.dispatcher ?? new Agent();
+  const recorder = recorderFor(flags, deps);
   const fetching = await createSourceFetching({
     network,
     fixturesDir: flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined,
@@ -66,9 +70,11 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
     maxRetryAfterMs: 120_000,
     hostDelayMs: 1_000,
     realNetwork: !deps.dispatcher,
+    record: recorder?.interceptor,
   });
   // A browser can neither replay fixtures nor go through an injected dispatcher: those runs read tier 2 pages as fetched.
-  const browser = flags.fixtures || deps.dispatcher ? undefined : createHeadlessBrowser(env, { admit: fetching.admit, pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES });
+  // A recorded run reads them the way its replay will.
+  const browser = flags.fixtures || deps.dispatcher || recorder ? undefined : createHeadlessBrowser(env, { admit: fetching.admit, pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES });
   try {
     const result = await previewSource(source, {
       http: fetching.http,
@@ -79,6 +85,7 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
     });
     if (flags.json) deps.stdout.write(JSON.stringify(result) + '\n');
     else deps.stdout.write(renderPreview(result) + '\n');
+    if (recorder) await saveRecording(recorder, deps.stderr, deps.cwd);
     const lost = result.invalid.length > 0 || result.pages.some((p) => !p.ok);
     return lost ? EXIT.partial : EXIT.ok;
   } finally {

@@ -5,6 +5,7 @@ import { intOption } from './options.ts';
 import { DEFAULT_BROWSER_PAGES } from '../fetch/browser.ts';
 
 const BROWSER_PAGES_HELP = 'tier 2 pages rendering in Chromium at once, whatever --source-concurrency is (each holds a renderer process)';
+const RECORD_HELP = 'save every response fetched into <dir> as a --fixtures folder (no cookies or credentials; tier 2 pages are read without the browser, as a replay reads them)';
 
 export interface ScrapeAllFlags {
   sources: string;
@@ -32,6 +33,7 @@ export interface ScrapeAllFlags {
   sourceTimeout: number;
   hostDelay: number;
   browserPages: number;
+  record?: string;
 }
 
 export interface ScrapeReplayFlags {
@@ -59,6 +61,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
     .option('--json', 'print the result as JSON on stdout')
     .option('--browser-pages <n>', BROWSER_PAGES_HELP, intOption(1, 64), DEFAULT_BROWSER_PAGES)
+    .option('--record <dir>', RECORD_HELP)
     .action(async (name: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewNamedSource(name, flags, deps)));
   scrape
     .command('url <url>')
@@ -93,6 +96,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--source-timeout <seconds>', 'stop reading one source after this long (0 = none)', intOption(0, 86_400), 0)
     .option('--host-delay <seconds>', 'least time between two requests to one site (robots.txt Crawl-delay wins when longer)', secondsOption(0, 3600), 1)
     .option('--browser-pages <n>', BROWSER_PAGES_HELP, intOption(1, 64), DEFAULT_BROWSER_PAGES)
+    .option('--record <dir>', RECORD_HELP)
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
   scrape
     .command('replay <file>')
