@@ -10,7 +10,7 @@ import { FIELD_CUES } from './cues.ts';
 
 const IDENT = /^-?[A-Za-z_][A-Za-z0-9_-]*$/;
 /** State and layout classes that differ between cards of one list, or between two loads of a page. */
-const UNSTABLE = /^(?:active|current|selected|first|last|odd|even|hidden|visible|show|open|closed|is-.*|has-.*|js-.*|ng-.*|css-.*|sc-.*|jsx-.*|svelte-.*)$/i;
+const UNSTABLE = /^(?:active|current|selected|first|last|odd|even|hidden|visible|is-.*|has-.*|js-.*|ng-.*|css-.*|sc-.*|jsx-.*|svelte-.*)$/i;
 
 /** Classes fit for a selector: CSS identifiers without generated hashes or state, those naming an event card first. */
 export function stableClasses(element: Element): string[] {
