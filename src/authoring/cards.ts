@@ -93,20 +93,24 @@ interface Scored {
  */
 function containerSelectors($: CheerioAPI): string[] {
   const groups: { members: Element[]; parent: Element }[] = [];
-  const walk = (element: Element) => {
+  // Iterative: a page nested thousands of levels deep must not overflow the stack.
+  const pending = $('body').toArray().filter(isElement);
+  for (let element = pending.pop(); element; element = pending.pop()) {
     const children = elementChildren(element).filter((child) => !SKIPPED.has(child.name));
     const byTag = new Map<string, Element[]>();
     const byClass = new Map<string, Element[]>();
+    const add = (groups: Map<string, Element[]>, key: string, child: Element) => {
+      const group = groups.get(key);
+      if (group) group.push(child);
+      else groups.set(key, [child]);
+    };
     for (const child of children) {
-      byTag.set(child.name, [...(byTag.get(child.name) ?? []), child]);
-      const key = `${child.name}.${stableClasses(child).sort().join('.')}`;
-      byClass.set(key, [...(byClass.get(key) ?? []), child]);
+      add(byTag, child.name, child);
+      add(byClass, `${child.name}.${stableClasses(child).sort().join('.')}`, child);
     }
     for (const members of [...byTag.values(), ...byClass.values()]) if (members.length >= 2 && mentionsDates(members)) groups.push({ members, parent: element });
-    for (const child of children) walk(child);
-  };
-  const body = $('body').toArray().find(isElement);
-  if (body) walk(body);
+    pending.push(...children);
+  }
   groups.sort((a, b) => b.members.length - a.members.length);
   return groups.flatMap((group) => selectorOptions($, group.members, group.parent));
 }

@@ -61,9 +61,9 @@ export function renderInspection(report: InspectReport): string {
   lines.push(`JSON-LD events: ${report.jsonLd.events}`);
   for (const sample of report.jsonLd.samples) lines.push(`  - ${sample.name}${sample.startDate ? ` (${sample.startDate})` : ''}`);
   for (const warning of report.jsonLd.warnings) lines.push(`  warning: ${warning}`);
-  lines.push(`Feeds: ${report.feeds.length === 0 ? 'none' : ''}`);
+  lines.push(`Feeds:${report.feeds.length === 0 ? ' none' : ''}`);
   for (const feed of report.feeds) lines.push(`  - ${feed.kind} ${feed.url}  (${feed.via})`);
-  lines.push(`Event cards: ${report.cards.length === 0 ? 'none found' : ''}`);
+  lines.push(`Event cards:${report.cards.length === 0 ? ' none found' : ''}`);
   for (const card of report.cards) lines.push(...renderCard(card, '  '));
   if (report.pagination) lines.push(`Next-page link: ${report.pagination}`);
   lines.push(`Links to event pages: ${report.eventLinks.count}`);
@@ -71,9 +71,9 @@ export function renderInspection(report: InspectReport): string {
   if (report.dataAttributes.length > 0) lines.push(`data-* attributes: ${report.dataAttributes.map((a) => `${a.name} (${a.count})`).join(', ')}`);
   if (report.rendered) {
     const rendered = report.rendered;
-    lines.push('', `Rendered in Chromium: ${rendered.url}`, `  JSON-LD events: ${rendered.jsonLdEvents}`, `  event cards: ${rendered.cards.length === 0 ? 'none found' : ''}`);
+    lines.push('', `Rendered in Chromium: ${rendered.url}`, `  JSON-LD events: ${rendered.jsonLdEvents}`, `  event cards:${rendered.cards.length === 0 ? ' none found' : ''}`);
     for (const card of rendered.cards.slice(0, 2)) lines.push(...renderCard(card, '    '));
-    lines.push(`  JSON responses: ${rendered.requests.length === 0 ? 'none' : ''}`);
+    lines.push(`  JSON responses:${rendered.requests.length === 0 ? ' none' : ''}`);
     for (const request of rendered.requests) {
       const shape = request.resultsPath ? `${request.items} record(s) at "${request.resultsPath}": ${request.keys.join(', ')}` : 'no list of records';
       lines.push(`    - ${request.method} ${request.url} → ${request.status}, ${shape}${request.looksLikeEvents ? '  ← looks like events' : ''}`);

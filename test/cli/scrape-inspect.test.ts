@@ -55,7 +55,7 @@ describe('scrape inspect', () => {
   it('prints the findings for a person, with the selectors of each card candidate', async () => {
     const { code, stdout } = await inspect({ '/whats-on': { body: LIST_PAGE } });
     expect(code).toBe(0);
-    expect(stdout).toContain('Event cards: \n  - ul.event-list > li: 4 cards, high confidence');
+    expect(stdout).toContain('Event cards:\n  - ul.event-list > li: 4 cards, high confidence');
     expect(stdout).toContain('    start_date: p.when');
     expect(stdout).toContain('Next steps:\n  - tier 1 (CSS)');
   });
