@@ -15,6 +15,7 @@ import { runSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeAllFlags } from './scrape.ts';
+import { recorderFor, saveRecording } from './recording.ts';
 import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
 /** `scrape all`, loaded only when that command runs. */
@@ -53,10 +54,12 @@ async function scrapeClaimed(
   if (resume) deps.stderr.write(`resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`);
 
   const network = createNetwork({ dispatcher: deps.dispatcher, connections: 8 });
+  const recorder = recorderFor({ record: flags.record, fixtures: definition.fixtures }, deps);
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
-    const { http, admit, noSiteReached } = await network.sources({ fixturesDir: definition.fixtures, clock: deps.clock, maxRetryAfterMs: flags.maxRetryAfter * 1000, hostDelayMs: flags.hostDelay * 1000 });
-    const browser = network.browser(env, { fixtures: definition.fixtures !== null, admit, pages: flags.browserPages });
+    const { http, admit, noSiteReached } = await network.sources({ fixturesDir: definition.fixtures, clock: deps.clock, maxRetryAfterMs: flags.maxRetryAfter * 1000, hostDelayMs: flags.hostDelay * 1000, record: recorder?.interceptor });
+    // A recorded run reads tier 2 pages the way its replay will: without the browser.
+    const browser = network.browser(env, { fixtures: definition.fixtures !== null || recorder !== undefined, admit, pages: flags.browserPages });
     const client = settings
       ? runSelClient({ baseUrl: settings.serverUrl, apiKey: settings.apiKey, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT, ratePerMinute: flags.rateLimit, maxRetryAfterMs: flags.maxRetryAfter * 1000 })
       : undefined;
@@ -90,6 +93,7 @@ async function scrapeClaimed(
       },
     );
     await recordHistory(stateDir, report, deps);
+    if (recorder) await saveRecording(recorder, deps.stderr, deps.cwd);
     human.write(renderSummary(report) + '\n');
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;

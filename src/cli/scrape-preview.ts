@@ -11,6 +11,7 @@ import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
 import { applyDefaults, withTier } from '../sources/validate.ts';
 import type { CliDeps } from './io.ts';
+import { recorderFor, saveRecording } from './recording.ts';
 import { commandEnvironment } from './secrets.ts';
 
 export interface PreviewFlags {
@@ -22,6 +23,8 @@ export interface PreviewFlags {
   browserPages?: number;
   tier?: number;
   limit?: number;
+  /** --record (scrape source): save every response into this folder. */
+  record?: string;
 }
 
 /** `scrape source <name>`: one configured source, previewed, nothing submitted. */
@@ -70,10 +73,12 @@ export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps
 
 async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps, env: Env): Promise<number> {
   const network = createNetwork({ dispatcher: deps.dispatcher });
+  const recorder = recorderFor(flags, deps);
   try {
     const fixturesDir = flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined;
-    const { http, admit } = await network.sources({ fixturesDir, clock: deps.clock, maxRetryAfterMs: 120_000, hostDelayMs: 1_000 });
-    const browser = network.browser(env, { fixtures: fixturesDir !== undefined, admit, pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES });
+    const { http, admit } = await network.sources({ fixturesDir, clock: deps.clock, maxRetryAfterMs: 120_000, hostDelayMs: 1_000, record: recorder?.interceptor });
+    // A recorded run reads tier 2 pages the way its replay will: without the browser.
+    const browser = network.browser(env, { fixtures: fixturesDir !== undefined || recorder !== undefined, admit, pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES });
     const result = await previewSource(source, {
       http,
       clock: deps.clock,
@@ -83,6 +88,7 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
     }, { limit: flags.limit || undefined });
     if (flags.json) deps.stdout.write(JSON.stringify(result) + '\n');
     else deps.stdout.write(renderPreview(result) + '\n');
+    if (recorder) await saveRecording(recorder, deps.stderr, deps.cwd);
     const lost = result.invalid.length > 0 || result.pages.some((p) => !p.ok);
     return lost ? EXIT.partial : EXIT.ok;
   } finally {

@@ -1,11 +1,19 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliDeps } from './io.ts';
 import type { PreviewFlags } from './scrape-preview.ts';
+import type { InspectFlags } from './scrape-inspect.ts';
 import { intOption, shardOption, tierOption } from './options.ts';
 import { DEFAULT_BROWSER_PAGES } from '../fetch/browser.ts';
 import type { Shard } from '../sources/shard.ts';
 
 const BROWSER_PAGES_HELP = 'tier 2 pages rendering in Chromium at once, whatever --source-concurrency is (each holds a renderer process)';
+const INSPECT_HELP = `
+Examples:
+  sel-scraper scrape inspect https://example.org/events
+  sel-scraper scrape inspect https://example.org/events --render     # what JavaScript builds and loads
+  sel-scraper sources new example-org --url https://example.org/events   # then draft a config from it
+`;
+const RECORD_HELP = 'save every response fetched into <dir> as a --fixtures folder (no cookies or credentials; tier 2 pages are read without the browser, as a replay reads them)';
 
 export interface ScrapeAllFlags {
   sources: string;
@@ -37,6 +45,7 @@ export interface ScrapeAllFlags {
   limit?: number;
   shard?: Shard;
   full?: boolean;
+  record?: string;
 }
 
 export interface ScrapeReplayFlags {
@@ -66,6 +75,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--browser-pages <n>', BROWSER_PAGES_HELP, intOption(1, 64), DEFAULT_BROWSER_PAGES)
     .option('--tier <n>', 'read the source as this tier instead of its own (0 JSON-LD, 1 CSS, 2 headless, 3 REST/GraphQL), as SEL\'s test-fixture --tier', tierOption)
     .option('--limit <n>', 'show at most this many events (SEL\'s --limit; 0 = no limit)', intOption(0, 1_000_000))
+    .option('--record <dir>', RECORD_HELP)
     .action(async (name: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewNamedSource(name, flags, deps)));
   scrape
     .command('url <url>')
@@ -74,6 +84,15 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (url: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewUrl(url, { ...flags, sources: '' }, deps)));
+  scrape
+    .command('inspect <url>')
+    .description('show what a page offers a source config: JSON-LD events, calendar feeds, event cards with selectors, event links, data-* attributes')
+    .option('--render', 'also render the page in Chromium: the cards its scripts build and the JSON it loads (for headless.intercept or a tier 3 REST source)')
+    .option('--timezone <zone>', 'IANA zone dates without an offset are read in (default: $DEFAULT_TIMEZONE or America/Toronto)')
+    .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
+    .option('--json', 'print the findings as one JSON object on stdout')
+    .addHelpText('after', INSPECT_HELP)
+    .action(async (url: string, flags: InspectFlags) => setExitCode(await (await import('./scrape-inspect.ts')).inspectUrl(url, flags, deps)));
   scrape
     .command('all')
     .description('scrape every enabled source in a directory of SEL source configs')
@@ -104,6 +123,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--limit <n>', 'submit at most this many events per source (SEL\'s --limit; 0 = no limit)', intOption(0, 1_000_000))
     .option('--shard <i/n>', 'run only the i-th of n parts of the sources (a stable, even split by name); merge the reports with `report merge`', shardOption)
     .option('--full', 'read every sitemap page, also those unchanged (lastmod) since the source\'s last complete run')
+    .option('--record <dir>', RECORD_HELP)
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
   scrape
     .command('replay <file>')

@@ -3,6 +3,7 @@ import type { CliDeps } from './io.ts';
 import { intOption, ratioOption, shardOption, tierOption, verdictListOption } from './options.ts';
 import type { Shard } from '../sources/shard.ts';
 import type { Verdict } from '../health/verdict.ts';
+import type { NewSourceFlags } from './sources-new.ts';
 
 export interface ValidateFlags {
   sources: string;
@@ -46,6 +47,21 @@ Examples:
   sel-scraper sources health --fail-on broken,dropped     # exit 3 when one is, for CI alerts
 `;
 
+const NEW_HELP = `
+What it tries, in this order, keeping the first that yields at least half as many events as the best:
+  JSON-LD events on the page   → tier 0
+  a calendar feed it links to  → extraction_method: ics
+  repeated cards with dates    → tier 1 with inferred selectors
+Each draft is read exactly as \`scrape source\` would read it before anything is written; the file's
+comments say what was inferred, how sure it is, and what to review. An existing file is never
+overwritten. Exit 3 when no draft yields an event (nothing is written).
+
+Examples:
+  sel-scraper sources new lakeshore-arts --url https://lakeshore-arts.example/whats-on
+  sel-scraper sources new lakeshore-arts --url https://lakeshore-arts.example/whats-on --sources my-sources
+  sel-scraper scrape source lakeshore-arts --record fixtures/lakeshore-arts   # check it, keep what it read
+`;
+
 export function registerSourcesCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
   const sources = program.command('sources').description('inspect source configs');
   sources
@@ -68,6 +84,15 @@ export function registerSourcesCommands(program: Command, deps: CliDeps, setExit
     .description('print the JSON Schema of a source config (for editors: yaml-language-server, VS Code)')
     .addHelpText('after', '\nThe same schema ships in the package as schema/source.schema.json. Put this line at the top of a config:\n  # yaml-language-server: $schema=https://raw.githubusercontent.com/Togather-Foundation/sel-scraper/main/schema/source.schema.json\n')
     .action(async () => setExitCode((await import('./sources-schema.ts')).printSourceSchema(deps)));
+  sources
+    .command('new <name>')
+    .description('draft <dir>/<name>.yaml from an events page: JSON-LD, a linked ICS feed, or inferred CSS selectors, checked before writing')
+    .requiredOption('--url <url>', 'the events listing page')
+    .option('--sources <dir>', 'directory of SEL source YAML files to write into', 'configs/sources')
+    .option('--timezone <zone>', 'IANA zone for times without an offset, written into the draft (default: $DEFAULT_TIMEZONE or America/Toronto)')
+    .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
+    .addHelpText('after', NEW_HELP)
+    .action(async (name: string, flags: NewSourceFlags) => setExitCode(await (await import('./sources-new.ts')).newSource(name, flags, deps)));
   sources
     .command('health')
     .description('which sources broke, dropped or degraded, from the history of past runs')

@@ -5,7 +5,7 @@ import { createHeadlessBrowser, type HeadlessBrowser } from './browser.ts';
 import type { FetchLike } from './fetch-like.ts';
 import type { HttpClient } from './http-client.ts';
 import type { Admit } from './polite-http-client.ts';
-import { createSourceFetching } from './source-fetching.ts';
+import { createSourceFetching, type SourceFetchingOptions } from './source-fetching.ts';
 
 export type { Dispatcher } from 'undici';
 
@@ -22,6 +22,8 @@ export interface SourceNetworkOptions {
   clock: Clock;
   maxRetryAfterMs: number;
   hostDelayMs: number;
+  /** --record: composed onto every dispatcher sources fetch through. */
+  record?: SourceFetchingOptions['record'];
 }
 
 /**

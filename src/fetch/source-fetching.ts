@@ -25,6 +25,8 @@ export interface SourceFetchingOptions {
    * through an agent that checks the address it connects to. Replays have no addresses.
    */
   resolve?: ResolveHost;
+  /** Composed onto every dispatcher sources fetch through (--record); the SEL server's traffic is not. */
+  record?: Dispatcher.DispatcherComposeInterceptor | undefined;
 }
 
 export interface SourceFetching {
@@ -45,15 +47,22 @@ export interface SourceFetching {
  */
 export async function createSourceFetching(options: SourceFetchingOptions): Promise<SourceFetching> {
   const replay = options.fixturesDir ? await createFixtureDispatcher(options.fixturesDir) : undefined;
-  const dispatcher = replay ?? options.network;
+  const record = options.record;
+  const tap = record ? (raw: Dispatcher): Dispatcher => raw.compose(record) : (raw: Dispatcher) => raw;
+  const dispatcher = tap(replay ?? options.network);
   // Only insecure_skip_verify sources create it; replayed and injected dispatchers verify nothing anyway.
   let insecure: Agent | undefined;
-  const insecureDispatcher = !replay && options.realNetwork ? () => (insecure ??= new Agent({ connections: 8, connect: { rejectUnauthorized: false } })) : () => dispatcher;
+  let insecureTapped: Dispatcher | undefined;
+  const insecureDispatcher = !replay && options.realNetwork ? () => (insecureTapped ??= tap((insecure = new Agent({ connections: 8, connect: { rejectUnauthorized: false } })))) : () => dispatcher;
   const resolve = replay ? undefined : (options.resolve ?? (options.realNetwork ? systemResolve : undefined));
   const guarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
+  const tappedGuarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
   const guardedDispatcher =
     resolve && !replay && options.realNetwork
-      ? (insecureTls: boolean) => (insecureTls ? (guarded.insecure ??= createGuardedAgent(resolve, { rejectUnauthorized: false })) : (guarded.verified ??= createGuardedAgent(resolve)))
+      ? (insecureTls: boolean) =>
+          insecureTls
+            ? (tappedGuarded.insecure ??= tap((guarded.insecure = createGuardedAgent(resolve, { rejectUnauthorized: false }))))
+            : (tappedGuarded.verified ??= tap((guarded.verified = createGuardedAgent(resolve))))
       : undefined;
   const base = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher, ...(guardedDispatcher ? { guardedDispatcher } : {}) });
   const retry = { ...DEFAULT_SOURCE_RETRY, maxRetryAfterMs: options.maxRetryAfterMs };
