@@ -1,4 +1,5 @@
 import { systemClock } from '../clock.ts';
+import { invokedCommand } from './command-name.ts';
 import { main } from './main.ts';
 
 const controller = new AbortController();
@@ -21,6 +22,8 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: process.stderr,
   clock: systemClock,
   signal: controller.signal,
+  command: invokedCommand({ script: process.argv[1], env: process.env, cwd: process.cwd() }),
+  ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

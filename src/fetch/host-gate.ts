@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock, OnWait } from '../clock.ts';
 
 export interface HostGateOptions {
   clock: Clock;
@@ -6,6 +6,8 @@ export interface HostGateOptions {
   concurrency?: number;
   /** Least time between the starts of two requests to one host. */
   delayMs?: number;
+  /** Told of each wait for a host's turn that spacing imposes. */
+  onWait?: OnWait;
 }
 
 interface HostState {
@@ -46,11 +48,20 @@ export class HostGate {
       const now = this.options.clock.now();
       const start = Math.max(now, state.nextStart);
       state.nextStart = start + (state.delayMs ?? this.delayMs);
-      if (start > now) await this.options.clock.sleep(start - now, signal);
+      if (start > now) {
+        this.options.onWait?.({ ms: start - now, reason: this.spacing(host, state) });
+        await this.options.clock.sleep(start - now, signal);
+      }
       return await task();
     } finally {
       this.release(state);
     }
+  }
+
+  private spacing(host: string, state: HostState): string {
+    return state.delayMs === undefined
+      ? `next request to ${host} (--host-delay ${this.delayMs / 1000} s)`
+      : `next request to ${host} (its robots.txt Crawl-delay: ${state.delayMs / 1000} s)`;
   }
 
   private state(host: string): HostState {

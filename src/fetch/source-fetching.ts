@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { Clock } from '../clock.ts';
+import type { Clock, OnWait } from '../clock.ts';
 import { USER_AGENT } from '../version.ts';
 import { createGuardedAgent, systemResolve, type ResolveHost } from './address-guard.ts';
 import { createFixtureDispatcher } from './fixtures.ts';
@@ -25,6 +25,8 @@ export interface SourceFetchingOptions {
    * through an agent that checks the address it connects to. Replays have no addresses.
    */
   resolve?: ResolveHost;
+  /** Told of every wait a fetch makes: for a host's turn, before a retry. */
+  onWait?: OnWait;
 }
 
 export interface SourceFetching {
@@ -52,10 +54,11 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
       : undefined;
   const base = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher, ...(guardedDispatcher ? { guardedDispatcher } : {}) });
   const retry = { ...DEFAULT_SOURCE_RETRY, maxRetryAfterMs: options.maxRetryAfterMs };
-  const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, { retry, clock: options.clock }) });
-  const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs });
+  const retrying = { retry, clock: options.clock, ...(options.onWait ? { onWait: options.onWait } : {}) };
+  const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, retrying) });
+  const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs, ...(options.onWait ? { onWait: options.onWait } : {}) });
   return {
-    http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), { retry, clock: options.clock }),
+    http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), retrying),
     async close() {
       await replay?.close();
       await insecure?.close();

@@ -23,6 +23,9 @@ import { failureRecord, keepFailures, type FailureRecord } from './failures.ts';
 import { defaultFailuresPath, RunJournal, submissionJournal, type JournalledResult, type RunDefinition, type SourceSnapshot } from './journal.ts';
 import { recheckUnconfirmed, type ResumeState } from './resume.ts';
 import { RunStop } from './run-stop.ts';
+import { assertSourcesToRun } from './sources-to-run.ts';
+import { reportingSubmission } from './submission-progress.ts';
+import type { ProgressEvent, ProgressSink } from '../report/progress.ts';
 import { readSourceEvents } from '../read/source-events.ts';
 import type { PageOutcome } from '../read/page.ts';
 
@@ -81,6 +84,8 @@ export interface ScrapeDeps {
   browser?: HeadlessBrowser | undefined;
   /** The command's secrets: the sources' are added to it, and the journal, failures file and --out pass it. */
   redactor?: Redactor;
+  /** Told what the run does as it does it (sources, pages, batches); the report comes at the end. */
+  progress?: ProgressSink;
 }
 
 const newRunId = monotonicFactory();
@@ -100,13 +105,13 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   for (const source of loaded.sources) deps.redactor?.addSource(source);
   const redact = (line: string) => deps.redactor?.redact(line) ?? line;
   for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
+  assertSourcesToRun(loaded, options.sourcesDir);
   const selected = selectSources(loaded.sources, loaded.broken, options.only);
+  deps.progress?.({ type: 'run-started', runId, sources: selected.length, dryRun: options.dryRun, resumed: resume !== undefined });
 
   if (!options.dryRun) {
     if (!deps.client) throw new SelScraperError('ERR_INTERNAL', 'no SEL client for a live run');
     await checkKey(deps.client, options.allowAdminKey, runId, deps);
-  } else {
-    deps.log(`run ${runId}: dry run, nothing will be submitted`);
   }
 
   const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS });
@@ -118,7 +123,10 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   const out = options.outFile ? createWriteStream(options.outFile, { flags: 'w' }) : undefined;
   const reports = new Map<string, SourceReport>();
   const failures: FailureRecord[] = [];
+  // Events still without the server's verdict: a run with none left is complete, and --resume has nothing to do.
+  let unsettled = 0;
   const record = (result: DeliveryResult) => {
+    if (!result.final) unsettled++;
     recordDelivery(reports, result);
     const failure = failureRecord(result);
     if (failure) failures.push(failure);
@@ -131,6 +139,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
           `${rechecked.confirmed} unconfirmed batch(es) confirmed now, ${rechecked.pending} to send again`,
       );
     }
+    const submission = reportingSubmission(journal && submissionJournal(journal), deps.progress);
     const submitter = !options.dryRun && deps.client
       ? new BatchSubmitter({
           client: deps.client,
@@ -141,7 +150,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
           stop: runStop.stop,
           resendRounds: RESEND_ROUNDS,
           ownEventsSince: resume?.startedAt ?? startedAt,
-          ...(journal ? { journal: submissionJournal(journal) } : {}),
+          ...(submission ? { journal: submission } : {}),
         })
       : undefined;
 
@@ -163,7 +172,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
             return;
           }
           const began = deps.clock.now();
-          deps.log(`${source.name}: reading (${source.method})`);
+          deps.progress?.({ type: 'source-started', source: source.name, method: source.method });
           const deadline = runStop.forSource(options.sourceTimeoutMs);
           try {
             await scrapeSource(source, report, { ...sourceDeps, signal: deadline.signal });
@@ -175,6 +184,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
           if (deadline.timedOut()) report.error = `${describeError(deadline.signal.reason)}; events read until then are delivered`;
           else if (runStop.stop.aborted) report.error = `stopped while reading: ${runStop.reason ?? 'the run was stopped'}`;
           report.durationMs = deps.clock.now() - began;
+          deps.progress?.(finishedEvent(report));
           // A source cut short by a stop is read again on resume; one that ended on its own is done.
           if (!runStop.stop.aborted) journal?.append({ type: 'source-done', source: source.name, report: snapshot(report) }, { sync: true });
         }),
@@ -196,7 +206,8 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
     const failuresError = failuresFile ? keepFailures(failuresFile, failures, deps.log, { redact }) : undefined;
     const totals = sumCounters(sources);
     const outcome = { sources, brokenConfigs: brokenSelected, ...(stoppedBy ? { stoppedBy } : {}), interrupted: deps.signal?.aborted ?? false };
-    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode: exitCodeForRun({ ...outcome, stateLost: failuresError !== undefined }), totals }, { sync: true });
+    const complete = !outcome.interrupted && !stoppedBy && unsettled === 0;
+    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode: exitCodeForRun({ ...outcome, stateLost: failuresError !== undefined }), totals, complete }, { sync: true });
     // Known only now: whether the journal took its last line.
     const stateError = [journalError, failuresError].filter((e) => e !== undefined).join('; ') || undefined;
     const exitCode = exitCodeForRun({ ...outcome, stateLost: stateError !== undefined });
@@ -228,14 +239,15 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
 }
 
 /** The key preflight: a rejected key stops the run before anything is fetched; an admin key only when allowed. */
-export async function checkKey(client: SelClient, allowAdminKey: boolean, runId: string, deps: Pick<ScrapeDeps, 'log' | 'signal'>): Promise<void> {
+export async function checkKey(client: SelClient, allowAdminKey: boolean, runId: string, deps: Pick<ScrapeDeps, 'log' | 'signal' | 'progress'>): Promise<void> {
   const preflight = await client.preflight(deps.signal);
   if (preflight.role === 'admin' && !allowAdminKey) {
     throw new SelScraperError('ERR_KEY_ADMIN_REFUSED', `API key ${client.keyLabel} is an admin key; refusing to scrape with it`, {
       hint: 'admin keys do not belong on build hosts: create an agent key (sel-scraper api-key create <name> --role agent), or pass --allow-admin-key',
     });
   }
-  deps.log(`run ${runId}: key ${client.keyLabel} accepted (${preflight.role})`);
+  if (deps.progress) deps.progress({ type: 'key-accepted', key: client.keyLabel, role: preflight.role });
+  else deps.log(`run ${runId}: key ${client.keyLabel} accepted (${preflight.role})`);
 }
 
 /** The journal of a live run: a new one, or the interrupted run's when resuming. */
@@ -275,6 +287,7 @@ async function scrapeSource(source: SourceConfig, report: SourceReport, deps: So
   let firstError: string | undefined;
   const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.env ? { env: deps.env } : {}), ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.browser ? { browser: deps.browser } : {}) }, (page) => {
     notePage(report, page);
+    deps.progress?.(page.ok ? { type: 'page-read', source: source.name, url: page.url, ok: true, events: page.events.length } : { type: 'page-read', source: source.name, url: page.url, ok: false, events: 0, error: page.error });
     if (!page.ok) firstError ??= page.error;
   });
   if (firstError) report.error = firstError;
@@ -346,6 +359,12 @@ function resultFromJournal(sourceName: string, event: EventInput, result: Journa
 function snapshot(report: SourceReport): SourceSnapshot {
   const { extracted, invalid, skipped, submitted, pages, warnings, error, durationMs } = report;
   return { extracted, invalid, skipped, submitted, pages, warnings, error, durationMs, problems: report.problems.filter((p) => p.status === 'invalid') };
+}
+
+/** How a source's reading went, for progress: deliveries come later. */
+function finishedEvent(report: SourceReport): ProgressEvent {
+  const { name, pages, extracted, invalid, warnings, durationMs, error } = report;
+  return { type: 'source-finished', source: name, status: sourceStatus(report, true), pages: { ...pages }, extracted, invalid, warnings: warnings.length, durationMs, error };
 }
 
 function notePage(report: SourceReport, page: PageOutcome): void {
