@@ -16,6 +16,8 @@ interface HostState {
   nextStart: number;
   /** A robots.txt Crawl-delay, when longer than the default delay. */
   delayMs: number | undefined;
+  /** Why `nextStart` is where it is: the spacing in force when it was set. */
+  spacing: string;
   waiters: (() => void)[];
 }
 
@@ -47,9 +49,11 @@ export class HostGate {
       // The start is reserved before sleeping, so concurrent turns on one host never share it.
       const now = this.options.clock.now();
       const start = Math.max(now, state.nextStart);
+      const spacing = state.spacing;
       state.nextStart = start + (state.delayMs ?? this.delayMs);
+      state.spacing = this.spacing(host, state);
       if (start > now) {
-        this.options.onWait?.({ ms: start - now, reason: this.spacing(host, state) });
+        this.options.onWait?.({ ms: start - now, reason: spacing });
         await this.options.clock.sleep(start - now, signal);
       }
       return await task();
@@ -67,7 +71,7 @@ export class HostGate {
   private state(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { active: 0, nextStart: 0, delayMs: undefined, waiters: [] };
+      state = { active: 0, nextStart: 0, delayMs: undefined, spacing: '', waiters: [] };
       this.hosts.set(host, state);
     }
     return state;
