@@ -26,7 +26,8 @@ function shellWord(text: string): string {
 }
 
 const COMMAND_GROUPS = ['scrape', 'sources', 'api-key', 'health', 'report'];
-const COMMAND_MENTION = new RegExp(`\\b${PROGRAM} (?=(?:${COMMAND_GROUPS.join('|')})\\b)`, 'g');
+// Commands, and help's usage line of the program itself.
+const COMMAND_MENTION = new RegExp(`\\b${PROGRAM} (?=(?:${COMMAND_GROUPS.join('|')})\\b|\\[options\\])`, 'g');
 
 /**
  * A hint or help text with each `sel-scraper <command>` it suggests written as the user runs the

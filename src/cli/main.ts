@@ -55,7 +55,8 @@ export async function main(argv: readonly string[], given: CliDeps): Promise<num
     exitCode = code;
   };
   const command = deps.command ?? PROGRAM;
-  const program = new Command(command)
+  // Named as the program; help is written as the user runs it on its way out.
+  const program = new Command(PROGRAM)
     .description('Scrape event sources described in SEL YAML configs and submit them to a SEL server')
     .version(VERSION)
     .exitOverride()

@@ -59,6 +59,8 @@ export class LiveProgress {
     this.tally.apply(event, now);
     const line = this.options.verbose ? progressLine(event, now, true) : undefined;
     if (line !== undefined) this.persist(line);
+    // Pages and waits can come by the hundred a second: the ticker draws them.
+    else if (event.type !== 'page-read' && event.type !== 'waiting') this.redraw();
   }
 
   notice(line: string): void {

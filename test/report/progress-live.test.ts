@@ -2,37 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeControl, Redactor } from '../../src/keys/redact.ts';
 import { LiveProgress, type Ticker } from '../../src/report/progress-live.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-
-/** A terminal that keeps what is drawn: `screen` replays cursor-up and erase-line the way a terminal would. */
-class FakeTerminal {
-  readonly isTTY = true;
-  columns = 72;
-  rows = 24;
-  raw = '';
-  write(text: string): boolean {
-    this.raw += text;
-    return true;
-  }
-
-  /** The lines a person would see now (colours removed). */
-  get screen(): string[] {
-    const lines: string[] = [''];
-    let row = 0;
-    // eslint-disable-next-line no-control-regex
-    const tokens = this.raw.replace(/\u001b\[\?\d+[hl]/g, '').match(/\u001b\[\d*[A-Za-z]|\n|[^\u001b\n]+/g) ?? [];
-    for (const token of tokens) {
-      if (token === '\n') {
-        row++;
-        lines[row] ??= '';
-      } else if (/^\u001b\[\d*A$/.test(token)) row = Math.max(0, row - Number(/\d+/.exec(token)?.[0] ?? 1));
-      else if (/^\u001b\[\d*B$/.test(token)) row += Number(/\d+/.exec(token)?.[0] ?? 1);
-      else if (token === '\u001b[2K' || token === '\u001b[K') lines[row] = '';
-      else if (/^\u001b\[\d*[Gm]$/.test(token)) continue;
-      else lines[row] = (lines[row] ?? '') + token;
-    }
-    return lines.filter((line) => line !== '');
-  }
-}
+import { FakeTerminal } from '../helpers/fake-terminal.ts';
 
 function live(options: { color?: boolean; verbose?: boolean; redactor?: Redactor } = {}) {
   const terminal = new FakeTerminal();
@@ -100,7 +70,7 @@ describe('the live view on a terminal', () => {
     view.event({ type: 'waiting', ms: 5_000, reason: 'a very long reason that goes on and on past the edge of the terminal' });
     tick();
     for (const line of terminal.screen) expect(line.length).toBeLessThan(40);
-    expect(terminal.screen.at(-1)).toMatch(/^waiting  5\.0 s: a very long reason.*…$/);
+    expect(terminal.screen.at(-1)).toMatch(/^waiting {2}5\.0 s: a very long reason.*…$/);
   });
 
   it('escapes control characters and redacts secrets in what sites and configs named', () => {
