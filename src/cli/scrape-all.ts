@@ -41,8 +41,9 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
   } catch (error) {
     // A cron job's `--json > run.json` holds a report whatever happened; the error itself goes to stderr.
     if (flags.json) {
-      const stopped = error instanceof SelScraperError ? { exitCode: exitCodeForError(error.code), hint: error.hint ?? null } : { exitCode: EXIT.internal, hint: null };
-      const message = error instanceof Error ? error.message : String(error);
+      const command = deps.command ?? PROGRAM;
+      const stopped = error instanceof SelScraperError ? { exitCode: exitCodeForError(error.code), hint: error.hint ? asInvoked(error.hint, command) : null } : { exitCode: EXIT.internal, hint: null };
+      const message = asInvoked(error instanceof Error ? error.message : String(error), command);
       deps.stdout.write(JSON.stringify(emptyRunReport({ ...known, dryRun: flags.dryRun ?? false, startedAt, error: message, ...stopped })) + '\n');
     }
     throw error;

@@ -7,9 +7,11 @@ import { ProgressTally } from './progress-tally.ts';
 /** The terminal a live view draws on (stderr when it is a TTY); log-update reads its size. */
 export interface LiveTerminal {
   isTTY?: boolean;
-  columns?: number;
-  rows?: number;
+  columns?: number | undefined;
+  rows?: number | undefined;
   write(text: string): unknown;
+  /** Takes over the lines others print on this terminal while the view is drawn (a SharedTerminal). */
+  claim?(printer: (line: string) => void): () => void;
 }
 
 /** Calls `redraw` every `ms` until the returned function is called. */
@@ -46,11 +48,13 @@ export class LiveProgress {
   private readonly tally = new ProgressTally();
   private readonly draw: ReturnType<typeof createLogUpdate>;
   private readonly stopTicker: () => void;
+  private readonly release: () => void;
   private closed = false;
 
   constructor(private readonly options: LiveProgressOptions) {
     this.draw = createLogUpdate(options.terminal as NodeJS.WriteStream);
     this.stopTicker = (options.ticker ?? realTicker)(() => this.redraw(), REDRAW_MS);
+    this.release = options.terminal.claim?.((line) => this.notice(line)) ?? (() => undefined);
   }
 
   event(event: ProgressEvent): void {
@@ -78,6 +82,7 @@ export class LiveProgress {
     if (this.closed) return;
     this.closed = true;
     this.stopTicker();
+    this.release();
     this.draw.clear();
     this.draw.done();
   }

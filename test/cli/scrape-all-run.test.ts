@@ -208,8 +208,9 @@ describe('runs with nothing to do', () => {
 
 describe('the command as the user ran it', () => {
   it('in hints', async () => {
-    const { stderr } = await scrapeAll([], { env: { SEL_API_KEY: ADMIN_KEY }, command: 'node bin/sel-scraper' });
+    const { stderr, stdout } = await scrapeAll(['--json'], { env: { SEL_API_KEY: ADMIN_KEY }, command: 'node bin/sel-scraper' });
     expect(stderr).toContain('create an agent key (node bin/sel-scraper api-key create <name> --role agent)');
+    expect(onlyReport(stdout).hint).toContain('create an agent key (node bin/sel-scraper api-key create <name> --role agent)');
   });
 
   it('in the summary’s follow-up commands', async () => {

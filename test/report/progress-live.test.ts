@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeControl, Redactor } from '../../src/keys/redact.ts';
 import { LiveProgress, type Ticker } from '../../src/report/progress-live.ts';
+import { SharedTerminal } from '../../src/report/terminal.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { FakeTerminal } from '../helpers/fake-terminal.ts';
 
@@ -101,5 +102,19 @@ describe('the live view on a terminal', () => {
     const { terminal, view } = live({ verbose: true });
     view.event({ type: 'source-started', source: 'hall', method: 'jsonld' });
     expect(terminal.screen[0]).toBe('2026-11-25T12:00:00Z hall: reading (jsonld)');
+  });
+
+  it('takes over what others print on a shared terminal (the Ctrl-C notice), so it lands above the view', () => {
+    const screen = new FakeTerminal();
+    screen.columns = 100;
+    const terminal = new SharedTerminal(screen);
+    const view = new LiveProgress({ terminal, clock: new FakeClock(), color: false, verbose: false, sanitize: (text) => text, ticker: () => () => undefined });
+    view.event({ type: 'run-started', runId: 'R', sources: 1, dryRun: true, resumed: false });
+    terminal.print('interrupted: finishing what is in flight (press Ctrl-C again to quit at once)');
+    expect(screen.screen[0]).toBe('interrupted: finishing what is in flight (press Ctrl-C again to quit at once)');
+    expect(screen.screen[1]).toMatch(/^sel-scraper · run R/);
+    view.close();
+    terminal.print('after the view');
+    expect(screen.screen).toEqual(['interrupted: finishing what is in flight (press Ctrl-C again to quit at once)', 'after the view']);
   });
 });
