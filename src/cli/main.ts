@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], given: CliDeps): Promise<num
       ]),
     );
 
-  registerScrapeCommands(program, deps, setExitCode);
+  registerScrapeCommands(program, deps, setExitCode, argv);
   registerSourcesCommands(program, deps, setExitCode);
   registerApiKeyCommands(program, deps, setExitCode);
   registerHealthCommands(program, deps, setExitCode);

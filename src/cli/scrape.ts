@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { EXIT_MEANINGS } from '../report/exit-codes.ts';
+import { EXIT, EXIT_MEANINGS } from '../report/exit-codes.ts';
+import { emptyRunReport } from '../report/run-report.ts';
 import { examples } from './help.ts';
 import type { CliDeps } from './io.ts';
 import type { PreviewFlags } from './scrape-preview.ts';
@@ -52,7 +53,7 @@ export interface ScrapeReplayFlags {
   timeout: number;
 }
 
-export function registerScrapeCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
+export function registerScrapeCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void, argv: readonly string[] = []): void {
   const scrape = program
     .command('scrape')
     .description('scrape event sources and submit them to SEL')
@@ -73,7 +74,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', examples([['scrape url https://lakeshore-arts.example/whats-on', 'the JSON-LD events of one page'], ['scrape url https://harbourjazz.example/shows --timezone America/Halifax --json', 'times without an offset read in Halifax']]))
     .action(async (url: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewUrl(url, { ...flags, sources: '' }, deps)));
-  scrape
+  const all = scrape
     .command('all')
     .description('scrape every enabled source in a directory of SEL source configs')
     .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
@@ -107,6 +108,14 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
       ['scrape all --resume', 'continue the latest interrupted run'],
     ], exitCodes()))
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
+  // A flag the run cannot start with still leaves `--json > run.json` holding a report.
+  all.exitOverride((error) => {
+    if (error.exitCode !== 0 && argv.includes('--json')) {
+      const report = emptyRunReport({ runId: null, dryRun: false, server: null, key: null, startedAt: deps.clock.now(), exitCode: EXIT.usage, error: error.message.replace(/^error: /, ''), hint: 'see --help' });
+      deps.stdout.write(JSON.stringify(report) + '\n');
+    }
+    throw error;
+  });
   scrape
     .command('replay <file>')
     .description('re-submit the events of a failures file (written by scrape all) after a fix; a run id stands for that run\'s failures file')

@@ -163,6 +163,13 @@ describe('--json prints one report whatever happens', () => {
     expect(onlyReport(stdout)).toMatchObject({ exitCode: 5, error: expect.stringContaining('cannot reach the SEL server'), sources: [] });
   });
 
+  it('when a flag is wrong (exit 2)', async () => {
+    const { code, stdout, stderr } = await scrapeAll(['--json', '--concurrency', '99']);
+    expect(code).toBe(2);
+    expect(onlyReport(stdout)).toMatchObject({ runId: null, exitCode: 2, error: expect.stringContaining("'--concurrency <n>' argument '99' is invalid"), sources: [] });
+    expect(stderr).toMatch(/^error: option '--concurrency <n>'/);
+  });
+
   it('when the sources folder cannot be read (exit 2)', async () => {
     const { code, stdout } = await cli(['scrape', 'all', '--sources', 'no-such-folder', '--json']);
     expect(code).toBe(2);
