@@ -10,6 +10,7 @@ import { runReplay } from '../run/replay.ts';
 import { isRunId } from '../run/run-id.ts';
 import { preparePrivateStateDir } from '../run/state-dir.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
+import { PROGRAM } from './command-name.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeReplayFlags } from './scrape.ts';
 import { createSelClient } from './scrape-all.ts';
@@ -51,7 +52,7 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
         ...(deps.redactor ? { redactor: deps.redactor } : {}),
       },
     );
-    human.write(renderSummary(report) + '\n');
+    human.write(renderSummary(report, { command: deps.command ?? PROGRAM }) + '\n');
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;
   } finally {
