@@ -20,3 +20,13 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
+
+/** A wait about to begin and why, so a person watching a run knows what it is waiting for. */
+export interface Wait {
+  ms: number;
+  /** What is being waited for, e.g. "the SEL server asked (Retry-After)". */
+  reason: string;
+}
+
+/** Told of each wait before it begins; absent, waits pass unannounced. */
+export type OnWait = (wait: Wait) => void;

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { KEY_ROLES, type KeyRole } from '../keys/api-key.ts';
+import { examples } from './help.ts';
 import type { CliDeps } from './io.ts';
 import { intOption } from './options.ts';
 
@@ -117,15 +118,21 @@ or an env file that cannot be read or written (nothing changed, or rolled back);
 `;
 
 export function registerApiKeyCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
-  const apiKey = program.command('api-key').description('create, list, revoke and check SEL API keys').addHelpText('after', STORE_HELP);
+  const apiKey = program
+    .command('api-key')
+    .description('create, list, revoke and check SEL API keys')
+    .addHelpText('after', STORE_HELP + examples([['api-key create lakeshore-scraper --role agent', 'a key for one scraper'], ['api-key list', 'every key, and those due for rotation'], ['api-key check', 'is the key in .env accepted?']]));
   withOptions(apiKey.command('create').argument('<name>', 'what the key is for, e.g. the scraper that uses it'), CREATE_OPTIONS)
     .description('mint a key; it is printed once and never again')
+    .addHelpText('after', examples([['api-key create lakeshore-scraper --role agent', 'an agent key for a build host'], ['api-key create ops --role admin --expires-in-days 30', 'admin keys need an expiry']]))
     .action(async (name: string, flags: CreateKeyFlags) => setExitCode(await (await import('./api-key-create.ts')).createApiKey(name, flags, deps)));
   withOptions(apiKey.command('list'), LIST_OPTIONS)
     .description('every key with its full id, prefix, role, status (active, revoked, expired), age, and keys due for rotation or about to expire')
+    .addHelpText('after', examples([['api-key list', 'against $DATABASE_URL or the admin API'], ['api-key list --json --max-age-days 60', 'for a script: ageDays, rotationDue, expiresSoon']]))
     .action(async (flags: ListKeyFlags) => setExitCode(await (await import('./api-key-list.ts')).listApiKeys(flags, deps)));
   withOptions(apiKey.command('revoke').argument('<id>', 'a full id, at least 8 characters of one, or the key\'s 8-character prefix'), STORE_OPTIONS)
     .description('revoke a key; it stops working at once')
+    .addHelpText('after', examples([['api-key revoke 7cf1a375', 'an id prefix from `api-key list`, or the key\'s prefix']]))
     .action(async (id: string, flags: StoreOptionFlags) => setExitCode(await (await import('./api-key-revoke.ts')).revokeApiKey(id, flags, deps)));
   withOptions(apiKey.command('rotate').argument('<id>', 'the key to replace: a full id, at least 8 characters of one, or its 8-character prefix'), ROTATE_OPTIONS)
     .description('replace a key in one safe step: create a new one with the same role, write it into --env-file, check it with the server, then revoke the old one')
@@ -133,5 +140,6 @@ export function registerApiKeyCommands(program: Command, deps: CliDeps, setExitC
     .action(async (id: string, flags: RotateKeyFlags) => setExitCode(await (await import('./api-key-rotate.ts')).rotateApiKey(id, flags, deps)));
   withOptions(apiKey.command('check'), CHECK_OPTIONS)
     .description('would SEL accept this key? With a database, says exactly why not')
+    .addHelpText('after', examples([['api-key check', 'the key of .env, asked of $SEL_SERVER_URL'], ['api-key check --key-file ~/.config/sel/agent.key', 'a key kept in a file'], ['api-key check --database-url "$DATABASE_URL"', 'why the database rejects it']]))
     .action(async (flags: CheckKeyFlags) => setExitCode(await (await import('./api-key-check.ts')).checkApiKey(flags, deps)));
 }

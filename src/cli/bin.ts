@@ -1,6 +1,10 @@
 import { systemClock } from '../clock.ts';
+import { SharedTerminal } from '../report/terminal.ts';
+import { invokedCommand } from './command-name.ts';
 import { main } from './main.ts';
 
+// A run's live progress view draws on it; the notice below goes through that view.
+const terminal = process.stderr.isTTY ? new SharedTerminal(process.stderr) : undefined;
 const controller = new AbortController();
 let interrupts = 0;
 // SIGTERM (cron, CI runners, `docker stop`, systemd) stops as cleanly as Ctrl-C: what is in
@@ -9,7 +13,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: finishing what is in flight (press Ctrl-C again to quit at once)\n`);
+    const notice = `${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: finishing what is in flight (press Ctrl-C again to quit at once)`;
+    if (terminal) terminal.print(notice);
+    else process.stderr.write(`\n${notice}\n`);
     controller.abort(new Error('interrupted'));
   });
 }
@@ -21,6 +27,8 @@ const exitCode = await main(process.argv.slice(2), {
   stderr: process.stderr,
   clock: systemClock,
   signal: controller.signal,
+  command: invokedCommand({ script: process.argv[1], env: process.env, cwd: process.cwd() }),
+  ...(terminal ? { terminal } : {}),
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { examples } from './help.ts';
 import type { CliDeps } from './io.ts';
 
 export interface HealthImportFlags {
@@ -6,7 +7,10 @@ export interface HealthImportFlags {
 }
 
 export function registerHealthCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
-  const health = program.command('health').description('the run history behind `sources health`');
+  const health = program
+    .command('health')
+    .description('the run history behind `sources health`')
+    .addHelpText('after', examples([['health import shard-1.json shard-2.json', 'reports of other hosts or shards into this history']]));
   health
     .command('import <report.json...>')
     .description('add the sources of `scrape all --json` reports (other hosts, shards, merged reports) to the history')

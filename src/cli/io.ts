@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Env } from '../config/run-config.ts';
 import type { Dispatcher } from '../fetch/network.ts';
 import type { Redactor } from '../keys/redact.ts';
+import type { LiveTerminal } from '../report/progress-live.ts';
 
 export interface Output {
   write(text: string): void;
@@ -24,4 +25,8 @@ export interface CliDeps {
    * commands through it what they write to files.
    */
   redactor?: Redactor;
+  /** How the user runs the program (`node bin/sel-scraper`, `npx sel-scraper`): hints and help show it. Default `sel-scraper`. */
+  command?: string;
+  /** The terminal behind stderr, when stderr is one: a run draws its live progress there. */
+  terminal?: LiveTerminal;
 }

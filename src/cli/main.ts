@@ -6,6 +6,8 @@ import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
 import { VERSION } from '../version.ts';
 import { registerApiKeyCommands } from './api-key.ts';
 import { registerHealthCommands } from './health.ts';
+import { asInvoked, PROGRAM } from './command-name.ts';
+import { examples } from './help.ts';
 import type { CliDeps } from './io.ts';
 import { registerReportCommands } from './report.ts';
 import { registerScrapeCommands } from './scrape.ts';
@@ -53,14 +55,26 @@ export async function main(argv: readonly string[], given: CliDeps): Promise<num
   const setExitCode = (code: number) => {
     exitCode = code;
   };
-  const program = new Command('sel-scraper')
+  const command = deps.command ?? PROGRAM;
+  // Named as the program; help is written as the user runs it on its way out.
+  const program = new Command(PROGRAM)
     .description('Scrape event sources described in SEL YAML configs and submit them to a SEL server')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) })
-    .showSuggestionAfterError();
+    .configureOutput({ writeOut: (s) => deps.stdout.write(asInvoked(s, command)), writeErr: (s) => deps.stderr.write(asInvoked(s, command)) })
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      examples([
+        ['scrape all --sources configs/sources --fixtures fixtures --dry-run', 'offline run of the bundled demo sources'],
+        ['scrape all --sources ../sel/configs/sources', 'scrape and submit (SEL_SERVER_URL and SEL_API_KEY from .env)'],
+        ['scrape source lakeshore-arts-centre', 'what one source yields now, while writing its config'],
+        ['sources validate --sources ../sel/configs/sources', 'check every config'],
+        ['api-key check', 'is the key in .env accepted?'],
+      ]),
+    );
 
-  registerScrapeCommands(program, deps, setExitCode);
+  registerScrapeCommands(program, deps, setExitCode, argv);
   registerSourcesCommands(program, deps, setExitCode);
   registerApiKeyCommands(program, deps, setExitCode);
   registerHealthCommands(program, deps, setExitCode);
@@ -76,7 +90,7 @@ export async function main(argv: readonly string[], given: CliDeps): Promise<num
     }
     await redactAnyEnvironment(redactor, deps);
     if (error instanceof SelScraperError) {
-      deps.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      deps.stderr.write(asInvoked(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`, command));
       return exitCodeForError(error.code);
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -2,8 +2,12 @@ import path from 'node:path';
 import { defaultTimezone, resolveServerSettings, type Env, type ServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { createNetwork } from '../fetch/network.ts';
+import { describeKey, escapeControl } from '../keys/redact.ts';
 import { recordHistory } from '../health/history-file.ts';
+import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
+import { createProgressView, type ProgressMode, type ProgressView } from '../report/progress-view.ts';
 import { renderSummary } from '../report/render.ts';
+import { emptyRunReport, type Counters } from '../report/run-report.ts';
 import type { RunDefinition } from '../run/journal.ts';
 import { runDefinition } from '../run/run-definition.ts';
 import { systemLockDeps } from '../run/run-lock.ts';
@@ -13,22 +17,51 @@ import { formatShard } from '../sources/shard.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
 import { runSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
+import { asInvoked, PROGRAM } from './command-name.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeAllFlags } from './scrape.ts';
 import { recorderFor, saveRecording } from './recording.ts';
 import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
+/** What is known of a run when it stops before it starts, for the JSON report it still prints. */
+interface Known {
+  runId: string | null;
+  server: string | null;
+  key: string | null;
+}
+
 /** `scrape all`, loaded only when that command runs. */
 export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<number> {
+  const startedAt = deps.clock.now();
+  const known: Known = { runId: null, server: null, key: null };
+  try {
+    return await scrapeAllSteps(flags, deps, known);
+  } catch (error) {
+    // A cron job's `--json > run.json` holds a report whatever happened; the error itself goes to stderr.
+    if (flags.json) {
+      const command = deps.command ?? PROGRAM;
+      const stopped = error instanceof SelScraperError ? { exitCode: exitCodeForError(error.code), hint: error.hint ? asInvoked(error.hint, command) : null } : { exitCode: EXIT.internal, hint: null };
+      const message = asInvoked(error instanceof Error ? error.message : String(error), command);
+      deps.stdout.write(JSON.stringify(emptyRunReport({ ...known, dryRun: flags.dryRun ?? false, startedAt, error: message, ...stopped })) + '\n');
+    }
+    throw error;
+  }
+}
+
+async function scrapeAllSteps(flags: ScrapeAllFlags, deps: CliDeps, known: Known): Promise<number> {
   const env = commandEnvironment(deps);
   const key = await keyFromFlags(flags, deps);
   const dryRun = flags.dryRun ?? false;
   const stateDir = path.resolve(deps.cwd, flags.stateDir);
   if (dryRun && flags.resume !== undefined) throw new SelScraperError('ERR_USAGE', '--resume continues a live run; it cannot be combined with --dry-run');
   const settings = dryRun ? undefined : resolveServerSettings({ server: flags.server, key }, env);
+  if (settings) Object.assign(known, { server: settings.serverUrl, key: describeKey(settings.apiKey) });
   // Before anything is fetched or sent: a run that another process is running stops here.
   const claim = dryRun ? undefined : claimRun(stateDir, flags.resume, { lock: systemLockDeps(() => deps.clock.now()), notice: (line) => deps.stderr.write(line + '\n') });
+  known.runId = claim?.runId ?? null;
   try {
+    const complete = claim?.resume?.complete;
+    if (claim?.resume && complete) return alreadyComplete(claim.resume.runId, complete, flags, deps, known);
     return await scrapeClaimed(flags, deps, { env, dryRun, stateDir, settings, claim });
   } finally {
     claim?.release();
@@ -53,15 +86,16 @@ async function scrapeClaimed(
   if (resume) checkSameScope(resume.runId, resume.run, flags);
   if (resume) deps.stderr.write(`resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`);
 
+  const view = progressView(flags, deps);
   const network = createNetwork({ dispatcher: deps.dispatcher, connections: 8 });
   const recorder = recorderFor({ record: flags.record, fixtures: definition.fixtures }, deps);
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
-    const { http, admit, noSiteReached } = await network.sources({ fixturesDir: definition.fixtures, clock: deps.clock, maxRetryAfterMs: flags.maxRetryAfter * 1000, hostDelayMs: flags.hostDelay * 1000, record: recorder?.interceptor });
+    const { http, admit, noSiteReached } = await network.sources({ fixturesDir: definition.fixtures, clock: deps.clock, maxRetryAfterMs: flags.maxRetryAfter * 1000, hostDelayMs: flags.hostDelay * 1000, record: recorder?.interceptor, onWait: view.onWait });
     // A recorded run reads tier 2 pages the way its replay will: without the browser.
     const browser = network.browser(env, { fixtures: definition.fixtures !== null || recorder !== undefined, admit, pages: flags.browserPages });
     const client = settings
-      ? runSelClient({ baseUrl: settings.serverUrl, apiKey: settings.apiKey, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT, ratePerMinute: flags.rateLimit, maxRetryAfterMs: flags.maxRetryAfter * 1000 })
+      ? runSelClient({ baseUrl: settings.serverUrl, apiKey: settings.apiKey, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT, ratePerMinute: flags.rateLimit, maxRetryAfterMs: flags.maxRetryAfter * 1000, onWait: view.onWait })
       : undefined;
     const report = await runScrape(
       {
@@ -86,18 +120,21 @@ async function scrapeClaimed(
         env,
         client,
         clock: deps.clock,
-        log: (line) => deps.stderr.write(line + '\n'),
+        log: (line) => view.notice(asInvoked(line, deps.command ?? PROGRAM)),
+        progress: view.sink,
         ...(deps.signal ? { signal: deps.signal } : {}),
         ...(deps.redactor ? { redactor: deps.redactor } : {}),
         browser,
       },
     );
+    view.close();
     await recordHistory(stateDir, report, deps);
     if (recorder) await saveRecording(recorder, deps.stderr, deps.cwd);
-    human.write(renderSummary(report) + '\n');
+    human.write(renderSummary(report, { command: deps.command ?? PROGRAM, verbose: flags.verbose ?? false }) + '\n');
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;
   } finally {
+    view.close();
     await network.close();
   }
 }
@@ -122,4 +159,34 @@ function checkSameScope(runId: string, run: RunDefinition, flags: ScrapeAllFlags
       throw new SelScraperError('ERR_USAGE', `run ${runId} was started ${how}; --resume continues it as it started`, { hint: `drop --${name}, or start a new run` });
     }
   }
+}
+
+/** --resume of a run that left nothing to do: said so, and nothing is fetched or sent. */
+function alreadyComplete(runId: string, complete: { at: string; exitCode: number; totals: Counters }, flags: ScrapeAllFlags, deps: CliDeps, known: Known): number {
+  const command = deps.command ?? PROGRAM;
+  const { created, duplicates, failed } = complete.totals;
+  const human = flags.json ? deps.stderr : deps.stdout;
+  human.write(
+    `run ${runId} is already complete (finished ${complete.at}, exit code ${complete.exitCode}: ${created} created, ${duplicates} duplicates, ${failed} failed); nothing to resume\n` +
+      (failed > 0 ? `its failed events can be re-submitted with: ${command} scrape replay ${runId}\n` : '') +
+      `start a new run with: ${command} scrape all\n`,
+  );
+  if (flags.json) deps.stdout.write(JSON.stringify(emptyRunReport({ ...known, dryRun: false, startedAt: deps.clock.now(), exitCode: EXIT.ok, error: null, hint: null, resumed: true, totals: complete.totals })) + '\n');
+  return EXIT.ok;
+}
+
+/** Live on a terminal, timestamped lines elsewhere (a log, CI), nothing but notices with --quiet. */
+function progressView(flags: ScrapeAllFlags, deps: CliDeps): ProgressView {
+  const dumb = deps.env.TERM === 'dumb';
+  const mode: ProgressMode = flags.quiet ? 'quiet' : deps.terminal && !dumb ? 'live' : 'lines';
+  return createProgressView({
+    mode,
+    verbose: flags.verbose ?? false,
+    clock: deps.clock,
+    lines: deps.stderr,
+    ...(deps.terminal ? { terminal: deps.terminal } : {}),
+    // https://no-color.org: present and not empty.
+    color: !dumb && !deps.env.NO_COLOR,
+    sanitize: (text) => deps.redactor?.redact(escapeControl(text)) ?? escapeControl(text),
+  });
 }

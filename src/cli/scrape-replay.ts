@@ -12,6 +12,7 @@ import { preparePrivateStateDir } from '../run/state-dir.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
 import { runSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
+import { PROGRAM } from './command-name.ts';
 import type { CliDeps } from './io.ts';
 import type { ScrapeReplayFlags } from './scrape.ts';
 import { commandEnvironment, keyFromFlags } from './secrets.ts';
@@ -60,7 +61,7 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
         ...(deps.redactor ? { redactor: deps.redactor } : {}),
       },
     );
-    human.write(renderSummary(report) + '\n');
+    human.write(renderSummary(report, { command: deps.command ?? PROGRAM }) + '\n');
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;
   } finally {

@@ -1,4 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { EXIT, EXIT_MEANINGS } from '../report/exit-codes.ts';
+import { emptyRunReport } from '../report/run-report.ts';
+import { examples } from './help.ts';
 import type { CliDeps } from './io.ts';
 import type { PreviewFlags } from './scrape-preview.ts';
 import type { InspectFlags } from './scrape-inspect.ts';
@@ -46,6 +49,10 @@ export interface ScrapeAllFlags {
   shard?: Shard;
   full?: boolean;
   record?: string;
+  /** No progress: warnings, errors and the summary only. */
+  quiet?: boolean;
+  /** Every page, wait and warning. */
+  verbose?: boolean;
 }
 
 export interface ScrapeReplayFlags {
@@ -64,8 +71,11 @@ export interface ScrapeReplayFlags {
   timeout: number;
 }
 
-export function registerScrapeCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
-  const scrape = program.command('scrape').description('scrape event sources and submit them to SEL');
+export function registerScrapeCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void, argv: readonly string[] = []): void {
+  const scrape = program
+    .command('scrape')
+    .description('scrape event sources and submit them to SEL')
+    .addHelpText('after', examples([['scrape all --dry-run', 'read every source of configs/sources, submit nothing'], ['scrape source lakeshore-arts-centre', 'what one source yields now'], ['scrape replay 01JD9W3M5Q0X7R2V8K4T6Y1B3N', 're-submit the events a run could not deliver']]));
   scrape
     .command('source <name>')
     .description('show what one configured source yields now, without submitting')
@@ -76,6 +86,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--tier <n>', 'read the source as this tier instead of its own (0 JSON-LD, 1 CSS, 2 headless, 3 REST/GraphQL), as SEL\'s test-fixture --tier', tierOption)
     .option('--limit <n>', 'show at most this many events (SEL\'s --limit; 0 = no limit)', intOption(0, 1_000_000))
     .option('--record <dir>', RECORD_HELP)
+    .addHelpText('after', examples([['scrape source lakeshore-arts-centre', 'live, from configs/sources'], ['scrape source harbour-jazz-club --sources ../sel/configs/sources --json', 'every event as SEL would receive it'], ['scrape source lakeshore-arts-centre --fixtures fixtures', 'from recorded responses, offline']]))
     .action(async (name: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewNamedSource(name, flags, deps)));
   scrape
     .command('url <url>')
@@ -83,6 +94,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--timezone <zone>', 'IANA zone for times without an offset (default: $DEFAULT_TIMEZONE or America/Toronto)')
     .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
     .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', examples([['scrape url https://lakeshore-arts.example/whats-on', 'the JSON-LD events of one page'], ['scrape url https://harbourjazz.example/shows --timezone America/Halifax --json', 'times without an offset read in Halifax']]))
     .action(async (url: string, flags: PreviewFlags) => setExitCode(await (await import('./scrape-preview.ts')).previewUrl(url, { ...flags, sources: '' }, deps)));
   scrape
     .command('inspect <url>')
@@ -93,7 +105,7 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--json', 'print the findings as one JSON object on stdout')
     .addHelpText('after', INSPECT_HELP)
     .action(async (url: string, flags: InspectFlags) => setExitCode(await (await import('./scrape-inspect.ts')).inspectUrl(url, flags, deps)));
-  scrape
+  const all = scrape
     .command('all')
     .description('scrape every enabled source in a directory of SEL source configs')
     .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
@@ -124,7 +136,23 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--shard <i/n>', 'run only the i-th of n parts of the sources (a stable, even split by name); merge the reports with `report merge`', shardOption)
     .option('--full', 'read every sitemap page, also those unchanged (lastmod) since the source\'s last complete run')
     .option('--record <dir>', RECORD_HELP)
+    .addOption(new Option('--quiet', 'no progress: only warnings, errors and the summary').conflicts('verbose'))
+    .option('--verbose', 'every page, wait and warning (progress lines also on a terminal, all warnings in the summary)')
+    .addHelpText('after', examples([
+      ['scrape all --sources configs/sources --fixtures fixtures --dry-run', 'offline, from recorded responses; nothing submitted'],
+      ['scrape all --sources ../sel/configs/sources', 'live: SEL_SERVER_URL and SEL_API_KEY from the environment or .env'],
+      ['scrape all --source lakeshore-arts-centre --json > report.json', 'one source, the report as JSON (also when the run cannot start)'],
+      ['scrape all --resume', 'continue the latest interrupted run'],
+    ], exitCodes()))
     .action(async (flags: ScrapeAllFlags) => setExitCode(await (await import('./scrape-all.ts')).scrapeAll(flags, deps)));
+  // A flag the run cannot start with still leaves `--json > run.json` holding a report.
+  all.exitOverride((error) => {
+    if (error.exitCode !== 0 && argv.includes('--json')) {
+      const report = emptyRunReport({ runId: null, dryRun: false, server: null, key: null, startedAt: deps.clock.now(), exitCode: EXIT.usage, error: error.message.replace(/^error: /, ''), hint: 'see --help' });
+      deps.stdout.write(JSON.stringify(report) + '\n');
+    }
+    throw error;
+  });
   scrape
     .command('replay <file>')
     .description('re-submit the events of a failures file (written by scrape all) after a fix; a run id stands for that run\'s failures file')
@@ -141,7 +169,13 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--state-dir <dir>', 'where the failures file of this replay goes', '.sel-scraper')
     .option('--failures <file.ndjson>', 'where to write events still not delivered (default: <state-dir>/runs/<replay-id>.failures.ndjson)')
     .option('--timeout <seconds>', 'stop after this long, confirming what is in flight (0 = none)', intOption(0, 7 * 86_400), 0)
+    .addHelpText('after', examples([['scrape replay .sel-scraper/runs/01JD9W3M5Q0X7R2V8K4T6Y1B3N.failures.ndjson', 'after fixing what made them fail'], ['scrape replay 01JD9W3M5Q0X7R2V8K4T6Y1B3N', 'the same, by run id']]))
     .action(async (file: string, flags: ScrapeReplayFlags) => setExitCode(await (await import('./scrape-replay.ts')).scrapeReplay(file, flags, deps)));
+}
+
+/** The exit-status table of `scrape all --help`, from the one mapping there is. */
+function exitCodes(): string {
+  return `Exit status:\n${EXIT_MEANINGS.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`).join('\n')}`;
 }
 
 /** Commander parser for a duration in seconds, decimals allowed (0.5 = half a second). */

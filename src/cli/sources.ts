@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { examples } from './help.ts';
 import type { CliDeps } from './io.ts';
 import { intOption, ratioOption, shardOption, tierOption, verdictListOption } from './options.ts';
 import type { Shard } from '../sources/shard.ts';
@@ -63,12 +64,16 @@ Examples:
 `;
 
 export function registerSourcesCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
-  const sources = program.command('sources').description('inspect source configs');
+  const sources = program
+    .command('sources')
+    .description('inspect source configs')
+    .addHelpText('after', examples([['sources validate --sources configs/sources', 'check every config'], ['sources health', 'which sources broke, from past runs']]));
   sources
     .command('validate')
     .description('check every source config the way `scrape all` loads it, without fetching')
     .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
     .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', examples([['sources validate', 'configs/sources, as scrape all loads it'], ['sources validate --sources ../sel/configs/sources --json', 'every error and warning with file:line:col, for a script']], 'Exit status: 0 every config loads (warnings allowed); 2 a config has an error.'))
     .action(async (flags: ValidateFlags) => setExitCode(await (await import('./sources-validate.ts')).validateSources(flags, deps)));
   sources
     .command('list')

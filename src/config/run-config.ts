@@ -41,8 +41,16 @@ export function resolveServerSettings(flags: { server?: string | undefined; key?
       hint: 'set SEL_SERVER_URL (in the environment or .env) or pass --server; use --dry-run to scrape without submitting',
     });
   }
-  if (!parseHttpUrl(serverUrl)) {
+  const url = parseHttpUrl(serverUrl);
+  if (!url) {
     throw new SelScraperError('ERR_USAGE', `SEL server URL is not an http(s) URL: "${serverUrl}"`, { hint: 'for example https://toronto.togather.foundation' });
+  }
+  // Every request adds /api/v1 itself: a URL that has it already would reach /api/v1/api/v1/… and a 404.
+  if (/\/api\/v1\/?$/i.test(url.pathname)) {
+    const base = url.origin + url.pathname.replace(/\/api\/v1\/?$/i, '');
+    throw new SelScraperError('ERR_USAGE', `SEL server URL ends in /api/v1: "${serverUrl}"`, {
+      hint: `give the server's base URL, without /api/v1: --server ${base} (or SEL_SERVER_URL=${base})`,
+    });
   }
   if (!apiKey) {
     throw new SelScraperError('ERR_KEY_MISSING', 'no SEL API key', {

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock, OnWait } from '../clock.ts';
 
 export interface HostGateOptions {
   clock: Clock;
@@ -6,6 +6,8 @@ export interface HostGateOptions {
   concurrency?: number;
   /** Least time between the starts of two requests to one host. */
   delayMs?: number;
+  /** Told of each wait for a host's turn that spacing imposes. */
+  onWait?: OnWait;
 }
 
 interface HostState {
@@ -14,6 +16,8 @@ interface HostState {
   nextStart: number;
   /** A robots.txt Crawl-delay, when longer than the default delay. */
   delayMs: number | undefined;
+  /** Why `nextStart` is where it is: the spacing in force when it was set. */
+  spacing: string;
   waiters: (() => void)[];
 }
 
@@ -45,18 +49,29 @@ export class HostGate {
       // The start is reserved before sleeping, so concurrent turns on one host never share it.
       const now = this.options.clock.now();
       const start = Math.max(now, state.nextStart);
+      const spacing = state.spacing;
       state.nextStart = start + (state.delayMs ?? this.delayMs);
-      if (start > now) await this.options.clock.sleep(start - now, signal);
+      state.spacing = this.spacing(host, state);
+      if (start > now) {
+        this.options.onWait?.({ ms: start - now, reason: spacing });
+        await this.options.clock.sleep(start - now, signal);
+      }
       return await task();
     } finally {
       this.release(state);
     }
   }
 
+  private spacing(host: string, state: HostState): string {
+    return state.delayMs === undefined
+      ? `next request to ${host} (--host-delay ${this.delayMs / 1000} s)`
+      : `next request to ${host} (its robots.txt Crawl-delay: ${state.delayMs / 1000} s)`;
+  }
+
   private state(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { active: 0, nextStart: 0, delayMs: undefined, waiters: [] };
+      state = { active: 0, nextStart: 0, delayMs: undefined, spacing: '', waiters: [] };
       this.hosts.set(host, state);
     }
     return state;

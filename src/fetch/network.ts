@@ -24,6 +24,8 @@ export interface SourceNetworkOptions {
   hostDelayMs: number;
   /** --record: composed onto every dispatcher sources fetch through. */
   record?: SourceFetchingOptions['record'];
+  /** Told of every wait a fetch makes (progress). */
+  onWait?: SourceFetchingOptions['onWait'];
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock, OnWait } from '../clock.ts';
 import { describeError, HttpStatusError, SelScraperError } from '../errors.ts';
 import { failedRetryAfter, failedStatus } from './failed-status.ts';
 import type { FetchRequest, HttpClient } from './http-client.ts';
@@ -11,6 +11,8 @@ export interface RetryingHttpClientOptions {
   retry: RetryOptions;
   clock: Clock;
   random?: () => number;
+  /** Told of each wait before a retry. */
+  onWait?: OnWait;
 }
 
 /** Network failures that may pass on their own (undici and Node socket codes). */
@@ -54,6 +56,7 @@ export function createRetryingHttpClient(inner: HttpClient, options: RetryingHtt
               cause: error,
             });
           }
+          options.onWait?.({ ms: next.waitMs, reason: retryReason(req.url, error, next.retryAfterMs !== undefined, attempt, attempts) });
           await clock.sleep(next.waitMs, req.signal);
         }
       }
@@ -71,6 +74,12 @@ function nextTry(error: unknown, attempt: number, options: RetryingHttpClientOpt
   if (status === undefined || !RETRYABLE_STATUSES.has(status)) return undefined;
   const retryAfterMs = parseRetryAfter(failedRetryAfter(error), options.clock.now());
   return retryAfterMs === undefined ? { waitMs: backoff } : { waitMs: Math.max(retryAfterMs, backoff), retryAfterMs };
+}
+
+/** "example.org asked (Retry-After): HTTP 429 fetching …; then try 2 of 3" */
+function retryReason(url: string, error: unknown, asked: boolean, attempt: number, attempts: number): string {
+  const next = `then try ${attempt + 1} of ${attempts}`;
+  return asked ? `${new URL(url).host} asked (Retry-After): ${describeError(error)}; ${next}` : `${describeError(error)}; backing off, ${next}`;
 }
 
 /** A reset, refusal or network timeout somewhere in the cause chain (not a bad redirect or body). */

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { Clock } from '../clock.ts';
+import type { Clock, OnWait } from '../clock.ts';
 import { USER_AGENT } from '../version.ts';
 import { createGuardedAgent, systemResolve, type ResolveHost } from './address-guard.ts';
 import { createFixtureDispatcher } from './fixtures.ts';
@@ -27,6 +27,8 @@ export interface SourceFetchingOptions {
   resolve?: ResolveHost;
   /** Composed onto every dispatcher sources fetch through (--record); the SEL server's traffic is not. */
   record?: Dispatcher.DispatcherComposeInterceptor | undefined;
+  /** Told of every wait a fetch makes: for a host's turn, before a retry. */
+  onWait?: OnWait | undefined;
 }
 
 export interface SourceFetching {
@@ -66,10 +68,11 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
       : undefined;
   const base = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher, ...(guardedDispatcher ? { guardedDispatcher } : {}) });
   const retry = { ...DEFAULT_SOURCE_RETRY, maxRetryAfterMs: options.maxRetryAfterMs };
-  const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, { retry, clock: options.clock }) });
-  const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs });
+  const retrying = { retry, clock: options.clock, ...(options.onWait ? { onWait: options.onWait } : {}) };
+  const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, retrying) });
+  const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs, ...(options.onWait ? { onWait: options.onWait } : {}) });
   return {
-    http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), { retry, clock: options.clock }),
+    http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), retrying),
     admit: createAdmit({ robots, hostGate }),
     noSiteReached: () => robots.noSiteReached(),
     async close() {

@@ -12,6 +12,17 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+/** What each exit status of `scrape all` means, for `--help` (README's table says the same at length). */
+export const EXIT_MEANINGS: readonly (readonly [number, string])[] = [
+  [EXIT.ok, 'all good'],
+  [EXIT.internal, 'internal error (a bug: please report it)'],
+  [EXIT.usage, 'usage or config error (bad flag, missing key or server, invalid or no source config); or the run is in progress in another process'],
+  [EXIT.partial, 'partial: a source or event failed, was invalid or is unknown; or the run\'s state could not be saved'],
+  [EXIT.keyRejected, 'key rejected by the preflight (invalid, revoked, expired; or an admin key without --allow-admin-key)'],
+  [EXIT.serverUnreachable, 'SEL server unreachable (or not answering like a SEL server)'],
+  [EXIT.interrupted, 'interrupted (Ctrl-C or SIGTERM): continue with --resume'],
+];
+
 const BY_CODE: Partial<Record<ErrorCode, number>> = {
   ERR_USAGE: EXIT.usage,
   ERR_CONFIG_INVALID: EXIT.usage,

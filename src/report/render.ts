@@ -12,9 +12,17 @@ const COLUMNS: { title: string; value: (r: Counters) => number }[] = [
 ];
 
 const MAX_PROBLEMS_SHOWN = 5;
+const MAX_WARNINGS_SHOWN = 3;
 
-/** The summary a person reads: one row per source, totals, then what went wrong and where. */
-export function renderSummary(report: RunReport): string {
+export interface SummaryOptions {
+  /** The command as the user runs it (`node bin/sel-scraper`, `npx sel-scraper`), for the follow-up commands. */
+  command?: string;
+  /** Every warning of every source, not the first few. */
+  verbose?: boolean;
+}
+
+/** The summary a person reads: one row per source, totals, then what went wrong and where, and the warnings. */
+export function renderSummary(report: RunReport, options: SummaryOptions = {}): string {
   const rows: string[][] = [['SOURCE', 'STATUS', ...COLUMNS.map((c) => c.title), 'TIME']];
   for (const source of report.sources) {
     rows.push([source.name, source.status, ...COLUMNS.map((c) => String(c.value(source))), seconds(source.durationMs)]);
@@ -25,27 +33,29 @@ export function renderSummary(report: RunReport): string {
   lines.splice(rows.length - 1, 0, '-'.repeat(lines[0]?.length ?? 0));
 
   const details = report.sources.flatMap(describeProblems);
+  const warnings = report.sources.flatMap((source) => describeWarnings(source, options.verbose ?? false));
   const mode = report.dryRun ? 'dry run (nothing submitted)' : `server ${report.server ?? '?'}, key ${report.key ?? '?'}`;
   return [
     ...lines,
     ...(details.length ? ['', ...details] : []),
+    ...(warnings.length ? ['', 'warnings:', ...warnings] : []),
     ...(report.error ? ['', `error: ${report.error}`] : []),
     ...(report.stateError ? ['', `state not saved: ${report.stateError}`] : []),
-    ...followUps(report),
+    ...followUps(report, options.command ?? 'sel-scraper'),
     '',
     `run ${report.runId}${report.resumed ? ' (resumed)' : ''}: ${mode}; exit code ${report.exitCode}`,
   ].join('\n');
 }
 
 /** Where the undelivered events went, and how to finish the job. */
-function followUps(report: RunReport): string[] {
+function followUps(report: RunReport, command: string): string[] {
   const lines: string[] = [];
   if (report.failures) {
     lines.push(`failures: ${report.failures.events} event(s) not delivered, written to ${report.failures.file}`);
-    lines.push(`  re-submit them after a fix: sel-scraper scrape replay ${report.failures.file}`);
+    lines.push(`  re-submit them after a fix: ${command} scrape replay ${report.failures.file}`);
   }
   const unfinished = report.totals.unknown > 0 || report.error !== null || report.exitCode === 130;
-  if (report.journal && unfinished) lines.push(`journal: ${report.journal}; continue this run with: sel-scraper scrape all --resume ${report.runId}`);
+  if (report.journal && unfinished) lines.push(`journal: ${report.journal}; continue this run with: ${command} scrape all --resume ${report.runId}`);
   return lines.length ? ['', ...lines] : [];
 }
 
@@ -59,6 +69,18 @@ function describeProblems(source: SourceReport): string[] {
     out.push(`${source.name}: … and ${source.problems.length - MAX_PROBLEMS_SHOWN} more (see --json)`);
   }
   return out;
+}
+
+/** A source's warnings: how many, and the first few (all with --verbose). */
+function describeWarnings(source: SourceReport, verbose: boolean): string[] {
+  if (source.warnings.length === 0) return [];
+  const shown = verbose ? source.warnings : source.warnings.slice(0, MAX_WARNINGS_SHOWN);
+  const more = source.warnings.length - shown.length;
+  return [
+    `  ${source.name}: ${source.warnings.length} warning${source.warnings.length === 1 ? '' : 's'}`,
+    ...shown.map((warning) => `    ${warning}`),
+    ...(more > 0 ? [`    … and ${more} more (--verbose shows all)`] : []),
+  ];
 }
 
 function seconds(ms: number): string {

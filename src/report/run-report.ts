@@ -64,6 +64,38 @@ export interface RunReport {
   shard?: Shard;
 }
 
+/**
+ * The report of a run that did nothing: stopped before it started (a missing or rejected key, an
+ * unreachable server, no sources), or a --resume of a run that was already complete. `--json`
+ * prints it so that a cron job's report file is never empty.
+ */
+export interface EmptyRunReport extends Omit<RunReport, 'runId'> {
+  /** Null when the run stopped before it had an id. */
+  runId: string | null;
+  /** What to do about `error`. */
+  hint: string | null;
+}
+
+export function emptyRunReport(input: { runId: string | null; dryRun: boolean; server: string | null; key: string | null; startedAt: number; exitCode: number; error: string | null; hint: string | null; resumed?: boolean; totals?: Counters }): EmptyRunReport {
+  return {
+    runId: input.runId,
+    dryRun: input.dryRun,
+    server: input.server,
+    key: input.key,
+    startedAt: new Date(input.startedAt).toISOString(),
+    durationMs: 0,
+    sources: [],
+    totals: input.totals ?? emptyCounters(),
+    exitCode: input.exitCode,
+    error: input.error,
+    hint: input.hint,
+    resumed: input.resumed ?? false,
+    journal: null,
+    failures: null,
+    stateError: null,
+  };
+}
+
 export function emptyCounters(): Counters {
   return { extracted: 0, invalid: 0, skipped: 0, submitted: 0, created: 0, duplicates: 0, failed: 0, unknown: 0 };
 }

@@ -4,7 +4,9 @@ import { recordDelivery, type SourceReport } from '../report/run-report.ts';
 import { BatchSubmitter, type BatchSettings, type DeliveryResult, type QueuedEvent, type SubmissionJournal } from '../submit/batch-submitter.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import { failureRecord, keepFailures, type FailureRecord, type FailuresOutput } from './failures.ts';
+import type { ProgressSink } from '../report/progress.ts';
 import type { RunStop } from './run-stop.ts';
+import { reportingSubmission } from './submission-progress.ts';
 
 /** Batches given up on are queued again this many times before their events count as lost. */
 const RESEND_ROUNDS = 2;
@@ -12,14 +14,15 @@ const RESEND_ROUNDS = 2;
 export const DEFAULT_DRAIN_MS = 15_000;
 
 /** The key preflight: a rejected key stops the run before anything is fetched; an admin key only when allowed. */
-export async function checkKey(client: SelClient, allowAdminKey: boolean, runId: string, deps: { log: (line: string) => void; signal?: AbortSignal }): Promise<void> {
+export async function checkKey(client: SelClient, allowAdminKey: boolean, runId: string, deps: { log: (line: string) => void; signal?: AbortSignal; progress?: ProgressSink | undefined }): Promise<void> {
   const preflight = await client.preflight(deps.signal);
   if (preflight.role === 'admin' && !allowAdminKey) {
     throw new SelScraperError('ERR_KEY_ADMIN_REFUSED', `API key ${client.keyLabel} is an admin key; refusing to scrape with it`, {
       hint: 'admin keys do not belong on build hosts: create an agent key (sel-scraper api-key create <name> --role agent), or pass --allow-admin-key',
     });
   }
-  deps.log(`run ${runId}: key ${client.keyLabel} accepted (${preflight.role})`);
+  if (deps.progress) deps.progress({ type: 'key-accepted', key: client.keyLabel, role: preflight.role });
+  else deps.log(`run ${runId}: key ${client.keyLabel} accepted (${preflight.role})`);
 }
 
 export interface DeliveryOptions {
@@ -32,6 +35,8 @@ export interface DeliveryOptions {
   journal?: SubmissionJournal | undefined;
   /** When the run began, so a re-sent event SEL created in an earlier attempt of this run counts as created. */
   ownEventsSince?: number;
+  /** Told of each batch posted and settled. */
+  progress?: ProgressSink | undefined;
 }
 
 /**
@@ -42,9 +47,12 @@ export interface DeliveryOptions {
 export class DeliverySession {
   private readonly failures: FailureRecord[] = [];
   private readonly submitter: BatchSubmitter;
+  /** Events still without the server's verdict: a run with none left is complete, and --resume has nothing to do. */
+  private unsettled = 0;
 
   constructor(private readonly options: DeliveryOptions) {
-    const { runStop, journal, ownEventsSince } = options;
+    const { runStop, ownEventsSince } = options;
+    const journal = reportingSubmission(options.journal, options.progress);
     this.submitter = new BatchSubmitter({
       client: options.client,
       clock: options.clock,
@@ -60,6 +68,7 @@ export class DeliverySession {
 
   /** Counts an outcome: one the submitter reached, or one already known (a resumed run's journal). */
   record(result: DeliveryResult): void {
+    if (!result.final) this.unsettled++;
     recordDelivery(this.options.reports, result);
     const failure = failureRecord(result);
     if (failure) this.failures.push(failure);
@@ -72,6 +81,11 @@ export class DeliverySession {
   /** Waits until every event added has an outcome (or the run's hard stop). */
   finish(): Promise<void> {
     return this.submitter.finish();
+  }
+
+  /** Whether every event added has the server's final verdict (created, duplicate, or failed for good). */
+  get settled(): boolean {
+    return this.unsettled === 0;
   }
 
   /** The submitter's fatal error (a revoked key), which ends the delivery early. */

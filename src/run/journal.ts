@@ -52,7 +52,8 @@ export type JournalEntry =
   | { type: 'batch-posted'; batchId: string; keys: string[] }
   | { type: 'batch-confirmed'; batchId: string; results: JournalledResult[] }
   | { type: 'events-settled'; batchId?: string; results: JournalledResult[] }
-  | { type: 'run-finished'; at: string; exitCode: number; totals: Counters };
+  /** `complete`: every source read, every event with the server's verdict (absent in journals of older versions). */
+  | { type: 'run-finished'; at: string; exitCode: number; totals: Counters; complete?: boolean };
 
 const RUN_FILE = /^(.{26})\.ndjson$/;
 const LOCK_FILE = /^(.{26})\.lock$/;

@@ -3,6 +3,7 @@ import { SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import { mintedSince } from '../submit/batch-submitter.ts';
 import type { SelClient } from '../submit/sel-client.ts';
+import type { Counters } from '../report/run-report.ts';
 import type { JournalEntry, JournalledResult, RunDefinition, RunJournal, SourceSnapshot } from './journal.ts';
 import { readJournal } from './journal.ts';
 
@@ -23,6 +24,8 @@ export interface ResumeState {
   unconfirmed: Map<string, string[]>;
   /** Keys that were in a POST: the server may hold them although no answer says so. */
   sentBefore: Set<string>;
+  /** How the run last finished, when that finish left nothing to resume. */
+  complete: { at: string; exitCode: number; totals: Counters } | undefined;
 }
 
 /**
@@ -54,6 +57,7 @@ export function resumeStateOf(file: string, runId: string, entries: readonly Jou
     finals: new Map(),
     unconfirmed: new Map(),
     sentBefore: new Set(),
+    complete: undefined,
   };
   for (const entry of entries) apply(state, entry);
   return state;
@@ -77,6 +81,12 @@ function apply(state: ResumeState, entry: JournalEntry): void {
     case 'events-settled':
       if (entry.batchId && entry.results.some((r) => r.final)) state.unconfirmed.delete(entry.batchId);
       for (const result of entry.results) if (result.final) state.finals.set(result.key, result);
+      return;
+    case 'run-resumed':
+      state.complete = undefined;
+      return;
+    case 'run-finished':
+      state.complete = entry.complete === true ? { at: entry.at, exitCode: entry.exitCode, totals: entry.totals } : undefined;
       return;
     default:
       return;

@@ -24,6 +24,8 @@ import { defaultFailuresPath, RunJournal, submissionJournal, type JournalledResu
 import { lastCompleteReads, sourceFingerprint } from './last-read.ts';
 import { recheckUnconfirmed, type ResumeState } from './resume.ts';
 import { RunStop } from './run-stop.ts';
+import { assertSourcesToRun } from './sources-to-run.ts';
+import type { ProgressEvent, ProgressSink } from '../report/progress.ts';
 import { readSourceEvents } from '../read/source-events.ts';
 import type { PageOutcome } from '../read/page.ts';
 
@@ -85,6 +87,8 @@ export interface ScrapeDeps {
   redactor?: Redactor;
   /** Whether no site the run asked about could be reached: then the report says so. */
   noSiteReached?: () => boolean;
+  /** Told what the run does as it does it (sources, pages, batches); the report comes at the end. */
+  progress?: ProgressSink;
 }
 
 const newRunId = monotonicFactory();
@@ -104,6 +108,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   const startedAt = deps.clock.now();
   const runId = options.state?.runId ?? newRunId(startedAt);
   const selected = await loadSelection(options, deps);
+  deps.progress?.({ type: 'run-started', runId, sources: selected.length, dryRun: options.dryRun, resumed: resume !== undefined });
   const redact = (line: string) => deps.redactor?.redact(line) ?? line;
   // Made before the preflight, so that --timeout (counted from the start) bounds it too.
   const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, startedAt });
@@ -123,7 +128,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
     if (resume && journal && deps.client) await recheckResumed(resume, deps.client, journal, runStop, runId, deps.log);
     const delivery =
       !options.dryRun && deps.client
-        ? new DeliverySession({ client: deps.client, clock: deps.clock, batches: options.batches, runStop, reports, ownEventsSince: resume?.startedAt ?? startedAt, journal: journal && submissionJournal(journal) })
+        ? new DeliverySession({ client: deps.client, clock: deps.clock, batches: options.batches, runStop, reports, ownEventsSince: resume?.startedAt ?? startedAt, journal: journal && submissionJournal(journal), progress: deps.progress })
         : undefined;
     const sourceDeps: SourceRunDeps = { ...deps, sentKeys: claimedKeys(resume), delivery, out, journal, resume, stop: runStop.stop, limit: options.limit, lastReads: lastReadsFor(options, runId, selected) };
     const limit = pLimit(options.sourceConcurrency);
@@ -153,7 +158,8 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
       ...(options.filter?.shard ? { shard: options.filter.shard } : {}),
     };
     const { exitCode, totals } = runReport(finished);
-    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode, totals }, { sync: true });
+    const complete = !finished.interrupted && !ended && (delivery?.settled ?? true);
+    journal?.append({ type: 'run-finished', at: new Date(deps.clock.now()).toISOString(), exitCode, totals, complete }, { sync: true });
     // Known only now: whether the journal took its last line.
     const stateError = [journalError, kept.error].filter((e) => e !== undefined).join('; ') || null;
     return runReport({ ...finished, stateError, journal: journal && !journalError ? journal.path : null });
@@ -178,6 +184,7 @@ async function loadSelection(options: ScrapeOptions, deps: Pick<ScrapeDeps, 'log
   const loaded = await loadSourceDirectory(options.sourcesDir, { defaultTimezone: options.defaultTimezone });
   for (const source of loaded.sources) deps.redactor?.addSource(source);
   for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
+  assertSourcesToRun(loaded, options.sourcesDir);
   const rows = selectSources(loaded, options.only);
   const candidates = rows.map((row) => ({ name: row.config.name, enabled: row.kind === 'broken' || row.config.enabled, tier: row.kind === 'source' ? row.config.tier : null, broken: row.kind === 'broken' }));
   const kept = new Set(filterSources(candidates, options.filter ?? {}, (candidate) => candidate.broken).map((candidate) => candidate.name));
@@ -194,12 +201,9 @@ function lastReadsFor(options: ScrapeOptions, runId: string, selected: readonly 
 
 /** A live run checks its key before anything is fetched; a dry run says it sends nothing. */
 async function preflight(options: ScrapeOptions, deps: ScrapeDeps, runId: string, stop: AbortSignal): Promise<void> {
-  if (options.dryRun) {
-    deps.log(`run ${runId}: dry run, nothing will be submitted`);
-    return;
-  }
+  if (options.dryRun) return;
   if (!deps.client) throw new SelScraperError('ERR_INTERNAL', 'no SEL client for a live run');
-  await checkKey(deps.client, options.allowAdminKey, runId, { log: deps.log, signal: stop });
+  await checkKey(deps.client, options.allowAdminKey, runId, { log: deps.log, signal: stop, progress: deps.progress });
 }
 
 /** Before a resumed run reads anything: the batches it left unconfirmed are asked about again. */
@@ -245,7 +249,7 @@ async function readSelected(entry: Selected, reports: Map<string, SourceReport>,
     return;
   }
   const began = deps.clock.now();
-  deps.log(`${source.name}: reading (${source.method})`);
+  deps.progress?.({ type: 'source-started', source: source.name, method: source.method });
   const deadline = runStop.forSource(options.sourceTimeoutMs);
   try {
     await scrapeSource(source, report, { ...deps, signal: deadline.signal });
@@ -257,6 +261,7 @@ async function readSelected(entry: Selected, reports: Map<string, SourceReport>,
   if (deadline.timedOut()) report.error = `${describeError(deadline.signal.reason)}; events read until then are delivered`;
   else if (runStop.stop.aborted) report.error = `stopped while reading: ${runStop.reason ?? 'the run was stopped'}`;
   report.durationMs = deps.clock.now() - began;
+  deps.progress?.(finishedEvent(report));
   // A source cut short by a stop is read again on resume; one that ended on its own is done.
   if (!runStop.stop.aborted) deps.journal?.append({ type: 'source-done', source: source.name, report: snapshot(report), config: sourceFingerprint(source) }, { sync: true });
 }
@@ -301,6 +306,7 @@ async function scrapeSource(source: SourceConfig, report: SourceReport, deps: So
   const since = deps.lastReads.get(source.name);
   const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.env ? { env: deps.env } : {}), ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.browser ? { browser: deps.browser } : {}), ...(since !== undefined ? { unchangedSince: since } : {}) }, (page) => {
     notePage(report, page);
+    deps.progress?.(page.ok ? { type: 'page-read', source: source.name, url: page.url, ok: true, events: page.events.length } : { type: 'page-read', source: source.name, url: page.url, ok: false, events: 0, error: page.error });
     if (!page.ok) firstError ??= page.error;
   });
   if (firstError) report.error = firstError;
@@ -384,6 +390,12 @@ function resultFromJournal(sourceName: string, event: EventInput, result: Journa
 function snapshot(report: SourceReport): SourceSnapshot {
   const { extracted, invalid, skipped, submitted, pages, warnings, error, durationMs } = report;
   return { extracted, invalid, skipped, submitted, pages, warnings, error, durationMs, problems: report.problems.filter((p) => p.status === 'invalid') };
+}
+
+/** How a source's reading went, for progress: deliveries come later. */
+function finishedEvent(report: SourceReport): ProgressEvent {
+  const { name, pages, extracted, invalid, warnings, durationMs, error } = report;
+  return { type: 'source-finished', source: name, status: sourceStatus(report, true), pages: { ...pages }, extracted, invalid, warnings: warnings.length, durationMs, error };
 }
 
 function notePage(report: SourceReport, page: PageOutcome): void {

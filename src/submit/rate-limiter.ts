@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock, OnWait } from '../clock.ts';
 
 /**
  * A token bucket shared by every request to the SEL server. The server limits each client IP
@@ -9,6 +9,7 @@ export class RateLimiter {
   private tokens: number;
   private updatedAt: number;
   private pausedUntil = 0;
+  private pauseReason = 'the SEL server asked to slow down';
   private queue: Promise<void> = Promise.resolve();
   private readonly perMs: number;
 
@@ -16,6 +17,8 @@ export class RateLimiter {
     private readonly requestsPerMinute: number,
     private readonly clock: Clock,
     burst = requestsPerMinute,
+    /** Told of each wait: for the server's pause, or for a token. */
+    private readonly onWait?: OnWait,
   ) {
     this.capacity = Math.max(1, burst);
     this.tokens = this.capacity;
@@ -33,8 +36,9 @@ export class RateLimiter {
     return turn;
   }
 
-  /** Holds all requests for `ms` (a Retry-After) and empties the bucket. */
-  pause(ms: number): void {
+  /** Holds all requests for `ms` (a Retry-After) and empties the bucket; `reason` is what waits are told. */
+  pause(ms: number, reason?: string): void {
+    if (reason) this.pauseReason = reason;
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
     this.tokens = 0;
     this.updatedAt = this.pausedUntil;
@@ -44,6 +48,7 @@ export class RateLimiter {
     for (;;) {
       const now = this.clock.now();
       if (now < this.pausedUntil) {
+        this.onWait?.({ ms: this.pausedUntil - now, reason: this.pauseReason });
         await this.clock.sleep(this.pausedUntil - now, signal);
         continue;
       }
@@ -56,7 +61,9 @@ export class RateLimiter {
         this.tokens -= 1;
         return;
       }
-      await this.clock.sleep(Math.ceil((1 - this.tokens) / this.perMs), signal);
+      const wait = Math.ceil((1 - this.tokens) / this.perMs);
+      this.onWait?.({ ms: wait, reason: `the SEL request budget (--rate-limit ${this.requestsPerMinute}/min)` });
+      await this.clock.sleep(wait, signal);
     }
   }
 }

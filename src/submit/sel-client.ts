@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock, OnWait } from '../clock.ts';
 import { describeError, SelScraperError } from '../errors.ts';
 import { startDeadline } from '../fetch/deadline.ts';
 import type { FetchAnswer, FetchLike } from '../fetch/fetch-like.ts';
@@ -25,6 +25,8 @@ export interface SelClientOptions {
   random?: () => number;
   /** Per request, so a hung connection cannot hold a batch forever. */
   requestTimeoutMs?: number;
+  /** Told of each wait before a retry. */
+  onWait?: OnWait;
 }
 
 export type PreflightResult = { role: 'agent' } | { role: 'admin'; token: string; expiresAt: string | undefined };
@@ -148,7 +150,7 @@ export class SelClient {
         reachedServer ||= last.reachedServer;
         reason = last.reason;
         if (signal?.aborted) break;
-        if (attempt < retry.attempts && !(await settles(clock.sleep(backoffDelay(attempt, retry, random), signal)))) break;
+        if (attempt < retry.attempts && !(await settles(this.wait(backoffDelay(attempt, retry, random), `${method} ${path}: ${last.reason}; backing off, then try ${attempt + 1} of ${retry.attempts}`, signal)))) break;
         continue;
       }
       const { status, headers } = last.answer;
@@ -159,16 +161,25 @@ export class SelClient {
       const tooLong = retryAfter !== undefined && retryAfter > retry.maxRetryAfterMs;
       // The server limits per IP, so a 429 or 503 slows every request of this client, not only
       // this one; never for longer than the cap, so nothing queued waits past it.
-      if (status === 429 || status === 503) limiter.pause(Math.min(retryAfter ?? backoffDelay(attempt, retry, random), retry.maxRetryAfterMs));
+      if (status === 429 || status === 503) {
+        const why = retryAfter === undefined ? `the SEL server answered ${status}; backing off` : `the SEL server asked (Retry-After after HTTP ${status})`;
+        limiter.pause(Math.min(retryAfter ?? backoffDelay(attempt, retry, random), retry.maxRetryAfterMs), why);
+      }
       if (tooLong) {
         return { ok: false, reason: `HTTP ${status} with Retry-After ${Math.round(retryAfter / 1000)} s, longer than --max-retry-after`, reachedServer };
       }
       reason = `HTTP ${status} after ${attempt} attempt(s)`;
       if (attempt < retry.attempts && !(status === 429 || status === 503)) {
-        if (!(await settles(clock.sleep(Math.max(retryAfter ?? 0, backoffDelay(attempt, retry, random)), signal)))) break;
+        const why = retryAfter === undefined ? `${method} ${path}: HTTP ${status}; backing off` : `the SEL server asked (Retry-After after HTTP ${status} to ${method} ${path})`;
+        if (!(await settles(this.wait(Math.max(retryAfter ?? 0, backoffDelay(attempt, retry, random)), `${why}, then try ${attempt + 1} of ${retry.attempts}`, signal)))) break;
       }
     }
     return { ok: false, reason: signal?.aborted ? 'interrupted' : reason, reachedServer };
+  }
+
+  private wait(ms: number, reason: string, signal?: AbortSignal): Promise<void> {
+    this.options.onWait?.({ ms, reason });
+    return this.options.clock.sleep(ms, signal);
   }
 
   private async once(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<Attempt> {
@@ -210,9 +221,9 @@ export class SelClient {
 }
 
 /** The client of `scrape all` and `scrape replay`: one rate limiter for every request, retries with a cap on Retry-After. */
-export function runSelClient(options: Pick<SelClientOptions, 'baseUrl' | 'apiKey' | 'fetch' | 'clock' | 'userAgent'> & { ratePerMinute: number; maxRetryAfterMs: number }): SelClient {
+export function runSelClient(options: Pick<SelClientOptions, 'baseUrl' | 'apiKey' | 'fetch' | 'clock' | 'userAgent' | 'onWait'> & { ratePerMinute: number; maxRetryAfterMs: number }): SelClient {
   const { ratePerMinute, maxRetryAfterMs, ...rest } = options;
-  return new SelClient({ ...rest, limiter: new RateLimiter(ratePerMinute, options.clock), retry: { ...DEFAULT_RETRY, maxRetryAfterMs } });
+  return new SelClient({ ...rest, limiter: new RateLimiter(ratePerMinute, options.clock, ratePerMinute, options.onWait), retry: { ...DEFAULT_RETRY, maxRetryAfterMs } });
 }
 
 /** The client of a command an admin runs at a terminal: no rate limit, a few quick retries, 10 s per request. */

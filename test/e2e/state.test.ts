@@ -110,10 +110,11 @@ describe('one process per run', () => {
     expect(report.totals).toMatchObject({ created: spec.valid, failed: spec.rejected, unknown: 0 });
     expect(sel!.counts.acceptedBatches).toBe(8);
     expect(sel!.counts.posts - postsBefore).toBeLessThan(8);
-    // The journal is still one run's: resuming the finished run reads it and sends nothing.
+    // The journal is still one run's: resuming the finished run reads it, finds it complete and sends nothing.
     const postsAfter = sel!.counts.posts;
     const third = await runCli([...RUN_ARGS, '--resume', report.runId], { cwd: dir, env });
-    expect(third.code, third.stderr).toBe(3);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toContain(`run ${report.runId} is already complete`);
     expect(sel!.counts.posts).toBe(postsAfter);
   }, 60_000);
 });
