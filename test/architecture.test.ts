@@ -103,8 +103,9 @@ describe('the shape of src/', () => {
     expect(importersOutside('undici', ['fetch', 'submit'])).toEqual([]);
   });
 
-  it('imports playwright-core only in fetch/ and read/', () => {
-    expect(importersOutside('playwright-core', ['fetch', 'read'])).toEqual([]);
+  // authoring/ reads a page in the browser for `scrape inspect --render`, as read/ does for tier 2.
+  it('imports playwright-core only in fetch/, read/ and authoring/', () => {
+    expect(importersOutside('playwright-core', ['fetch', 'read', 'authoring'])).toEqual([]);
   });
 });
 

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { Agent, type Dispatcher } from 'undici';
 import { IANAZone } from 'luxon';
 import { defaultTimezone, loadEnvironment, type Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
-import { createHeadlessBrowser, renderingHint, type HeadlessBrowser } from '../fetch/browser.ts';
+import { renderingHint, type HeadlessBrowser } from '../fetch/browser.ts';
 import type { FetchedDocument, HttpClient } from '../fetch/http-client.ts';
-import { createSourceFetching } from '../fetch/source-fetching.ts';
+import { createNetwork } from '../fetch/network.ts';
 import { requestFor } from '../read/page.ts';
 import { applyDefaults } from '../sources/validate.ts';
 import type { CliDeps } from './io.ts';
@@ -48,28 +47,19 @@ export async function withAuthoringSession<T>(url: string, flags: SessionFlags, 
   const zone = flags.timezone ?? defaultTimezone(env);
   if (!IANAZone.isValidZone(zone)) throw new SelScraperError('ERR_USAGE', `not an IANA time zone: "${zone}"`, { hint: 'for example America/Toronto' });
   const source = applyDefaults({ name: new URL(url).hostname, url, tier: 0, license: 'CC0-1.0' }, '(command line)', zone);
-  const network: Dispatcher = deps.dispatcher ?? new Agent();
-  const fetching = await createSourceFetching({
-    network,
-    fixturesDir: flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined,
-    clock: deps.clock,
-    maxRetryAfterMs: 120_000,
-    hostDelayMs: 1_000,
-    realNetwork: !deps.dispatcher,
-  });
-  let browser: HeadlessBrowser | undefined;
+  const network = createNetwork({ dispatcher: deps.dispatcher });
   try {
+    const { http, admit } = await network.sources({ fixturesDir: flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined, clock: deps.clock, maxRetryAfterMs: 120_000, hostDelayMs: 1_000 });
+    let browser: HeadlessBrowser | undefined;
     if (flags.render) {
       if (flags.fixtures || deps.dispatcher) throw new SelScraperError('ERR_USAGE', '--render opens the live page in Chromium; it cannot be combined with --fixtures');
-      browser = createHeadlessBrowser(env, { admit: fetching.admit, pages: 1 });
+      browser = network.browser(env, { fixtures: false, admit, pages: 1 });
       if (!browser) throw new SelScraperError('ERR_USAGE', '--render needs Chromium, and none was found', { hint: renderingHint(env) });
     }
-    const page = await fetching.http.fetchDocument(requestFor(source, url, deps.signal));
-    return await work({ env, zone, http: rememberingPage(fetching.http, url, page), page, browser });
+    const page = await http.fetchDocument(requestFor(source, url, deps.signal));
+    return await work({ env, zone, http: rememberingPage(http, url, page), page, browser });
   } finally {
-    await browser?.close();
-    await fetching.close();
-    if (!deps.dispatcher) await network.close();
+    await network.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { examples } from './help.ts';
 import type { CliDeps } from './io.ts';
 
 export interface ReportMergeFlags {
@@ -17,7 +18,10 @@ shard with no report makes the merge partial (exit 3) and is named.
 `;
 
 export function registerReportCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void): void {
-  const report = program.command('report').description('work with the JSON reports of `scrape all --json`');
+  const report = program
+    .command('report')
+    .description('work with the JSON reports of `scrape all --json`')
+    .addHelpText('after', examples([['report merge shard-1.json shard-2.json', 'one report for the shards of one run']]));
   report
     .command('merge <report.json...>')
     .description('merge the reports of the shards of one run (scrape all --shard i/n) into one report')

@@ -60,9 +60,7 @@ async function scrapeAllSteps(flags: ScrapeAllFlags, deps: CliDeps, known: Known
   const claim = dryRun ? undefined : claimRun(stateDir, flags.resume, { lock: systemLockDeps(() => deps.clock.now()), notice: (line) => deps.stderr.write(line + '\n') });
   known.runId = claim?.runId ?? null;
   try {
-    const complete = claim?.resume?.complete;
-    if (claim?.resume && complete) return alreadyComplete(claim.resume.runId, complete, flags, deps, known);
-    return await scrapeClaimed(flags, deps, { env, dryRun, stateDir, settings, claim });
+    return await scrapeClaimed(flags, deps, known, { env, dryRun, stateDir, settings, claim });
   } finally {
     claim?.release();
   }
@@ -71,6 +69,7 @@ async function scrapeAllSteps(flags: ScrapeAllFlags, deps: CliDeps, known: Known
 async function scrapeClaimed(
   flags: ScrapeAllFlags,
   deps: CliDeps,
+  known: Known,
   run: { env: Env; dryRun: boolean; stateDir: string; settings: ServerSettings | undefined; claim: ClaimedRun | undefined },
 ): Promise<number> {
   const { env, dryRun, stateDir, settings, claim } = run;
@@ -84,6 +83,8 @@ async function scrapeClaimed(
     scope: runScope(flags),
   });
   if (resume) checkSameScope(resume.runId, resume.run, flags);
+  // Checked after the server and the scope: a resume that contradicts its run is a mistake even when there is nothing left to do.
+  if (resume?.complete) return alreadyComplete(resume.runId, resume.complete, flags, deps, known);
   if (resume) deps.stderr.write(`resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`);
 
   const view = progressView(flags, deps);

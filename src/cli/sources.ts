@@ -67,7 +67,7 @@ export function registerSourcesCommands(program: Command, deps: CliDeps, setExit
   const sources = program
     .command('sources')
     .description('inspect source configs')
-    .addHelpText('after', examples([['sources validate --sources configs/sources', 'check every config'], ['sources health', 'which sources broke, from past runs']]));
+    .addHelpText('after', examples([['sources validate --sources configs/sources', 'check every config'], ['sources list --json', 'what each config reads'], ['sources new my-venue --url https://example.org/events', 'draft a config from a page'], ['sources health', 'which sources broke, from past runs']]));
   sources
     .command('validate')
     .description('check every source config the way `scrape all` loads it, without fetching')
@@ -87,7 +87,15 @@ export function registerSourcesCommands(program: Command, deps: CliDeps, setExit
   sources
     .command('schema')
     .description('print the JSON Schema of a source config (for editors: yaml-language-server, VS Code)')
-    .addHelpText('after', '\nThe same schema ships in the package as schema/source.schema.json. Put this line at the top of a config:\n  # yaml-language-server: $schema=https://raw.githubusercontent.com/Togather-Foundation/sel-scraper/main/schema/source.schema.json\n')
+    .addHelpText(
+      'after',
+      examples(
+        [
+          ['sources schema > source.schema.json', 'the schema, for an editor or a validator'],
+        ],
+        'The same schema ships in the package as schema/source.schema.json. Put this line at the top of a config:\n  # yaml-language-server: $schema=https://raw.githubusercontent.com/Togather-Foundation/sel-scraper/main/schema/source.schema.json',
+      ),
+    )
     .action(async () => setExitCode((await import('./sources-schema.ts')).printSourceSchema(deps)));
   sources
     .command('new <name>')

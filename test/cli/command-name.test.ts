@@ -20,7 +20,7 @@ describe('the command as the user ran it', () => {
   });
 
   it('is `npx sel-scraper` under npx', () => {
-    expect(invokedCommand({ script: '/root/.npm/_npx/07f6/node_modules/.bin/sel-scraper', env: { PATH, npm_command: 'exec', npm_lifecycle_event: 'npx' }, cwd: '/srv' })).toBe('npx sel-scraper');
+    expect(invokedCommand({ script: '/var/cache/npm/_npx/07f6/node_modules/.bin/sel-scraper', env: { PATH, npm_command: 'exec', npm_lifecycle_event: 'npx' }, cwd: '/srv' })).toBe('npx sel-scraper');
   });
 
   it('rewrites the commands a hint suggests, and nothing else named sel-scraper', () => {

@@ -169,8 +169,10 @@ describe('scrape all (CLI in-process)', () => {
     const elsewhere = await scrape(['--resume'], { SEL_SERVER_URL: 'http://other.test' });
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toContain(`run ${first.runId} was sent to ${world.sel.url}, not http://other.test`);
+    // Every event of that run has its verdict: a resume finds nothing left to do and says so.
     const resumed = await scrape(['--resume', '--json']);
-    expect(resumed.stderr).toContain(`resuming run ${first.runId}`);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(`run ${first.runId} is already complete`);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ runId: first.runId, resumed: true, totals: { created: 2 } });
   });
 });
