@@ -2,26 +2,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, AGENT_KEY, cliIn, runWorld, type RunWorld } from '../helpers/in-process-run.ts';
+import { concert, eventsPage } from '../helpers/concert-pages.ts';
 
 // `scrape all` and `scrape replay` through the whole CLI (main), in-process on a MemoryNetwork
 // and a VirtualClock: flags, environment and .env, exit codes and what is printed where. The
 // delivery itself is covered in test/run/; what only a process shows, in test/e2e/.
-
-function eventsPage(events: object[]): string {
-  return `<html><head><script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@graph': events })}</script></head><body></body></html>`;
-}
-
-function concert(n: number, extra: object = {}): object {
-  return {
-    '@type': 'MusicEvent',
-    name: `Concert ${n}`,
-    description: 'Live music.',
-    startDate: `2027-01-${String(n).padStart(2, '0')}T20:00:00`,
-    url: `/events/concert-${n}`,
-    location: { '@type': 'Place', name: 'The Hall', address: { streetAddress: '1 Queen St', addressLocality: 'Toronto', addressRegion: 'ON' } },
-    ...extra,
-  };
-}
 
 let world: RunWorld;
 

@@ -4,7 +4,7 @@ import { normalizeEvent, type NormalizeOutcome } from '../../src/normalize/event
 import { groupOccurrences } from '../../src/normalize/group.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
-import { named, type Row } from './table.ts';
+import { expectOutcomes, named, type ExpectedOutcome, type Row } from './table.ts';
 
 /**
  * iCalendar feeds (scraper-anchor.md §3.7) as a table: VEVENT properties and the events SEL
@@ -20,8 +20,7 @@ interface Input {
   more?: string[][];
   source?: Partial<SourceFile>;
 }
-type Outcome = Record<string, unknown> | { kind: 'invalid' | 'skipped'; reason: RegExp };
-type Expected = { events: Outcome[]; warning?: RegExp } | { count: number; warning?: RegExp };
+type Expected = { events: ExpectedOutcome[]; warning?: RegExp } | { count: number; warning?: RegExp };
 
 function feed(input: Input): string {
   const events = [input.lines, ...(input.more ?? [])];
@@ -52,18 +51,7 @@ function check(input: Input, expected: Expected): void {
     expect(outcomes.filter((o) => o.kind === 'valid')).toHaveLength(expected.count);
     return;
   }
-  const shown = outcomes.map((o) => (o.kind === 'valid' ? o.event : o));
-  expect(outcomes.length, `outcomes: ${JSON.stringify(shown)}`).toBe(expected.events.length);
-  expected.events.forEach((want, index) => {
-    const outcome = outcomes[index] as NormalizeOutcome;
-    if ('reason' in want && want.reason instanceof RegExp) {
-      expect(outcome.kind).toBe(want.kind);
-      if (outcome.kind !== 'valid') expect(outcome.reason).toMatch(want.reason);
-      return;
-    }
-    if (outcome.kind !== 'valid') throw new Error(`event ${index + 1}: expected valid, got ${outcome.kind}: ${outcome.reason}`);
-    expect(outcome.event).toMatchObject(want);
-  });
+  expectOutcomes(outcomes, expected.events);
 }
 
 const base = (...lines: string[]): string[] => ['UID:e1', 'SUMMARY:Board meeting', 'LOCATION:City Hall', ...lines];

@@ -5,7 +5,7 @@ import { normalizeEvent, type NormalizeOutcome } from '../../src/normalize/event
 import { groupOccurrences } from '../../src/normalize/group.ts';
 import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
-import { named, type Row } from './table.ts';
+import { expectOutcomes, named, type ExpectedOutcome, type Row } from './table.ts';
 
 /**
  * JSON-LD shapes (scraper-anchor.md §3.1, §4.4) as a table: a page's JSON-LD and the events
@@ -18,7 +18,7 @@ const fixtures = new URL('../fixtures/sel-testdata/', import.meta.url);
 
 type Input = object | object[] | { file: string } | { html: string };
 /** One entry per outcome, in order; `reason` entries are invalid or skipped events. */
-type Expected = (Record<string, unknown> | { kind: 'invalid' | 'skipped'; reason: RegExp })[];
+type Expected = ExpectedOutcome[];
 
 const source = (extra: Partial<SourceFile> = {}) =>
   applyDefaults({ name: 'venue', url: PAGE, license: 'CC0-1.0', timezone: 'America/Toronto', ...extra }, 'venue.yaml', 'America/Toronto');
@@ -37,18 +37,7 @@ function outcomes(input: Input, extra: Partial<SourceFile> = {}): NormalizeOutco
 function check(input: Input, expected: Expected, extra: Partial<SourceFile> = {}): void {
   // SEL's fixture pages mostly name no venue; their source would set one.
   const got = outcomes(input, 'file' in input ? { default_location: { name: 'Default Hall' }, ...extra } : extra);
-  const shown = got.map((o) => (o.kind === 'valid' ? o.event : o));
-  expect(got.length, `outcomes: ${JSON.stringify(shown)}`).toBe(expected.length);
-  expected.forEach((want, index) => {
-    const outcome = got[index] as NormalizeOutcome;
-    if ('reason' in want && want.reason instanceof RegExp) {
-      expect(outcome.kind).toBe(want.kind);
-      if (outcome.kind !== 'valid') expect(outcome.reason).toMatch(want.reason);
-      return;
-    }
-    if (outcome.kind !== 'valid') throw new Error(`event ${index + 1}: expected valid, got ${outcome.kind}: ${outcome.reason}`);
-    expect(outcome.event).toMatchObject(want);
-  });
+  expectOutcomes(got, expected);
 }
 
 const hall = { '@type': 'Place', name: 'Hall' };

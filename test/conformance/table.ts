@@ -1,3 +1,6 @@
+import { expect } from 'vitest';
+import type { NormalizeOutcome } from '../../src/normalize/event.ts';
+
 /**
  * Shared shape of the conformance tables: each row is an input and what SEL's documented
  * behaviour (../shared/reference/scraper-anchor.md) says comes out, where SEL is right. Rows are
@@ -19,4 +22,23 @@ export function title(input: unknown, note?: string): string {
 /** Rows ready for it.each: [title, row]. */
 export function named<I, E>(rows: readonly Row<I, E>[]): [string, Row<I, E>][] {
   return rows.map((row) => [title(row.input, row.note), row]);
+}
+
+/** An expected outcome: the fields of a valid event, or an invalid or skipped one with its reason. */
+export type ExpectedOutcome = Record<string, unknown> | { kind: 'invalid' | 'skipped'; reason: RegExp };
+
+/** The outcomes, in order, as the table expects them; a failure shows every outcome got. */
+export function expectOutcomes(got: readonly NormalizeOutcome[], expected: readonly ExpectedOutcome[]): void {
+  const shown = got.map((o) => (o.kind === 'valid' ? o.event : o));
+  expect(got.length, `outcomes: ${JSON.stringify(shown)}`).toBe(expected.length);
+  expected.forEach((want, index) => {
+    const outcome = got[index] as NormalizeOutcome;
+    if ('reason' in want && want.reason instanceof RegExp) {
+      expect(outcome.kind).toBe(want.kind);
+      if (outcome.kind !== 'valid') expect(outcome.reason).toMatch(want.reason);
+      return;
+    }
+    if (outcome.kind !== 'valid') throw new Error(`event ${index + 1}: expected valid, got ${outcome.kind}: ${outcome.reason}`);
+    expect(outcome.event).toMatchObject(want);
+  });
 }

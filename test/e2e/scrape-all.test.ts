@@ -5,25 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { FakeSelServer } from '../helpers/fake-sel-server.ts';
 import { FixtureSite } from '../helpers/fixture-site.ts';
+import { concert, eventsPage } from '../helpers/concert-pages.ts';
 
 const AGENT_KEY = 'agEnTkEy-0123456789abcdefghijklmnopqrstuvwx';
 const ADMIN_KEY = 'aDmInKeY-0123456789abcdefghijklmnopqrstuvwx';
-
-function eventsPage(events: object[]): string {
-  return `<html><head><script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@graph': events })}</script></head><body></body></html>`;
-}
-
-function concert(n: number, extra: object = {}): object {
-  return {
-    '@type': 'MusicEvent',
-    name: `Concert ${n}`,
-    description: 'Live music.',
-    startDate: `2027-01-${String(n).padStart(2, '0')}T20:00:00`,
-    url: `/events/concert-${n}`,
-    location: { '@type': 'Place', name: 'The Hall', address: { streetAddress: '1 Queen St', addressLocality: 'Toronto', addressRegion: 'ON' } },
-    ...extra,
-  };
-}
 
 let site: FixtureSite;
 let sel: FakeSelServer;
