@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { describeError, SelScraperError } from '../errors.ts';
-import { extractCss, nextPageUrls } from '../extract/css.ts';
+import { cssParsing, extractCss, nextPageUrls, type Selectors } from '../extract/css.ts';
 import { extractEventDetail, type EventDetail } from '../extract/css-detail.ts';
-import { selectorProblem } from '../extract/css-selector.ts';
-import type { RawEvent } from '../extract/raw-event.ts';
+import { loadHtml, selectorProblem, type HtmlParsing } from '../extract/css-selector.ts';
+import type { ExtractResult, RawEvent } from '../extract/raw-event.ts';
 import { ENABLE_RENDERING_HINT } from '../fetch/browser.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
 import { resolveDates } from '../normalize/event-dates.ts';
@@ -22,12 +22,13 @@ const HEADLESS_WARNING = `headless rendering is not available (no Chromium found
 export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
   const selectors = source.selectors ?? {};
   const headless = source.method === 'headless';
-  const pagination = paginationSelector(source);
+  const written = paginationSelector(source);
   const sourceWarnings: string[] = [];
   if (headless) sourceWarnings.push(HEADLESS_WARNING);
-  if (pagination && selectorProblem(pagination)) {
-    sourceWarnings.push(`pagination selector "${pagination}" is not a usable CSS selector (${selectorProblem(pagination)}); only the first page is read`);
-  }
+  const paginationProblem = written && selectorProblem(written);
+  if (paginationProblem) sourceWarnings.push(`pagination selector "${written}" is not a usable CSS selector (${paginationProblem}); only the first page is read`);
+  const pagination = paginationProblem ? undefined : written;
+  const parsing = cssParsing(selectors, pagination);
   const followDetails = source.follow_event_urls ? detailFilter(source, sourceWarnings) : undefined;
   const enrich = detailReader(source, deps);
   const visited = new Set<string>();
@@ -43,21 +44,20 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
       visited.add(url);
       read++;
       lastUrl = url;
-      let doc: FetchedDocument;
+      let listing: Listing;
       try {
-        doc = await deps.http.fetchDocument(withHeadlessHeaders(source, requestFor(source, url, deps.signal)));
-        assertHtml(doc);
+        listing = readListing(await deps.http.fetchDocument(withHeadlessHeaders(source, requestFor(source, url, deps.signal))), selectors, pagination, parsing);
       } catch (error) {
         yield { ok: false, url, error: describeError(error) };
         continue;
       }
-      visited.add(doc.url);
+      const { pageUrl, extracted } = listing;
+      visited.add(pageUrl);
       pagesRead++;
       const warnings = sourceWarnings.splice(0);
-      const extracted = extractCss(doc.text, doc.url, selectors);
       warnings.push(...extracted.warnings);
-      if (pagination && !selectorProblem(pagination)) {
-        const next = nextPageUrls(doc.text, doc.url, pagination).filter((link) => !visited.has(link) && !queue.includes(link));
+      if (pagination) {
+        const next = listing.next.filter((link) => !visited.has(link) && !queue.includes(link));
         const offSite = next.filter((link) => !sameSite(link, start));
         if (offSite.length > 0) warnings.push(`pagination links to other sites not followed: ${offSite.join(', ')}`);
         queue.push(...next.filter((link) => sameSite(link, start)));
@@ -66,9 +66,9 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
         }
       }
       if (followDetails) warnings.push(...(await enrich(extracted.events, followDetails)));
-      warnings.push(...allMidnight(extracted.events, source.timezone, new Date(deps.clock.now()), doc.url));
+      warnings.push(...allMidnight(extracted.events, source.timezone, new Date(deps.clock.now()), pageUrl));
       eventsFound += extracted.events.length;
-      yield { ok: true, url: doc.url, events: extracted.events, warnings };
+      yield { ok: true, url: pageUrl, events: extracted.events, warnings };
     }
   }
 
@@ -79,6 +79,22 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
       error: `no events in the server-rendered HTML: this tier 2 site most likely builds its event list with JavaScript, which needs a browser (${ENABLE_RENDERING_HINT}); or look for a JSON-LD, ICS or JSON API alternative`,
     };
   }
+}
+
+interface Listing {
+  pageUrl: string;
+  extracted: ExtractResult;
+  next: string[];
+}
+
+/**
+ * One listing page read from one parse: its events and its next-page links. Only these leave
+ * the function: the page and its tree are garbage once it returns, not kept while the source is read.
+ */
+function readListing(doc: FetchedDocument, selectors: Selectors, pagination: string | undefined, parsing: HtmlParsing): Listing {
+  assertHtml(doc);
+  const $ = loadHtml(doc.text, parsing);
+  return { pageUrl: doc.url, extracted: extractCss($, doc.url, selectors), next: pagination ? nextPageUrls($, doc.url, pagination) : [] };
 }
 
 /** Tier 2 configs name a button to click; when it is a link, its href is the next page. */
