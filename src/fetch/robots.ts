@@ -43,6 +43,8 @@ const MAX_ROBOTS_BYTES = 512 * 1024;
  */
 export class RobotsPolicy {
   private readonly origins = new Map<string, Promise<OriginRules>>();
+  /** Rules already read: a page's check then waits on nothing, not even its signal. */
+  private readonly known = new Map<string, OriginRules>();
   private readonly token: string;
 
   constructor(private readonly options: RobotsPolicyOptions) {
@@ -57,10 +59,14 @@ export class RobotsPolicy {
     const origin = new URL(url).origin;
     let pending = this.origins.get(origin);
     if (!pending) {
-      pending = this.load(origin, insecureTls, policy);
+      pending = this.load(origin, insecureTls, policy).then((loaded) => {
+        this.known.set(origin, loaded);
+        return loaded;
+      });
       this.origins.set(origin, pending);
     }
-    const rules = await untilAborted(pending, signal);
+    const known = this.known.get(origin);
+    const rules = known && !signal?.aborted ? known : await untilAborted(pending, signal);
     if (rules.kind === 'allow-all') return { allowed: true };
     if (rules.kind === 'disallow-all') return { allowed: false, reason: rules.reason };
     if (rules.robot.isAllowed(url, this.token) === false) {

@@ -16,7 +16,7 @@ import { loadSourceDirectory } from '../sources/load.ts';
 import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
 import { BatchSubmitter, type DeliveryResult, type BatchSettings } from '../submit/batch-submitter.ts';
-import { eventKey } from '../submit/event-key.ts';
+import { eventKey, SeenKeys } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import { VERSION } from '../version.ts';
 import { failureRecord, keepFailures, type FailureRecord } from './failures.ts';
@@ -146,7 +146,7 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
       : undefined;
 
     // Events of sources a resumed run does not read again still claim their keys.
-    const sentKeys = new Set<string>(resume ? [...resume.events].filter(([, e]) => resume.doneSources.has(e.source)).map(([key]) => key) : []);
+    const sentKeys = new SeenKeys(resume ? [...resume.events].filter(([, e]) => resume.doneSources.has(e.source)).map(([key]) => key) : []);
     const brokenFiles = new Set(loaded.broken.map((b) => b.file));
     const limit = pLimit(options.sourceConcurrency);
     const sourceDeps = { ...deps, sentKeys, submitter, out, dryRun: options.dryRun, journal, resume, record, stop: runStop.stop };
@@ -260,7 +260,7 @@ function openJournal(options: ScrapeOptions, runId: string, startedAt: number, r
 }
 
 interface SourceRunDeps extends ScrapeDeps {
-  sentKeys: Set<string>;
+  sentKeys: SeenKeys;
   submitter: BatchSubmitter | undefined;
   out: WriteStream | undefined;
   dryRun: boolean;
@@ -292,12 +292,11 @@ async function scrapeSource(source: SourceConfig, report: SourceReport, deps: So
       continue;
     }
     const key = eventKey(outcome.event);
-    if (deps.sentKeys.has(key)) {
+    if (!deps.sentKeys.claim(key)) {
       report.skipped++;
       report.warnings.push(`${outcome.event.name}: skipped, already seen in this run (${outcome.event.source.eventId})`);
       continue;
     }
-    deps.sentKeys.add(key);
     for (const warning of outcome.warnings) report.warnings.push(`${outcome.event.name}: ${warning}`);
     report.submitted++;
     const line = JSON.stringify(outcome.event);
