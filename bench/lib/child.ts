@@ -74,10 +74,15 @@ export function runCli(args: string[], options: SpawnOptions = {}): Promise<Chil
 
 /** Runs a bench worker (bench/workers/<name>.mjs) and returns the JSON it prints last. */
 export async function runWorker<T>(name: string, input: unknown, options: SpawnOptions = {}): Promise<T> {
+  return (await runWorkerProcess<T>(name, input, options)).output;
+}
+
+/** Runs a bench worker and returns the JSON it prints last with the whole process's wall time and usage. */
+export async function runWorkerProcess<T>(name: string, input: unknown, options: SpawnOptions = {}): Promise<{ output: T; wallMs: number; usage: ChildUsage | undefined }> {
   const result = await runNode([path.join(WORKERS, `${name}.mjs`), JSON.stringify(input)], options);
   const last = result.stdout.trim().split('\n').pop() ?? '';
   if (result.code !== 0 || !last.startsWith('{')) {
     throw new Error(`worker ${name} failed (exit ${result.code}):\n${result.stderr.slice(-2000)}${result.stdout.slice(-500)}`);
   }
-  return JSON.parse(last) as T;
+  return { output: JSON.parse(last) as T, wallMs: result.wallMs, usage: result.usage };
 }

@@ -22,7 +22,7 @@ async function readAll(urls) {
   return pages;
 }
 
-await readAll(input.warmUrls);
+if (input.warmUrls.length > 0) await readAll(input.warmUrls);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const pages = await readAll(input.measureUrls);

@@ -1,7 +1,7 @@
-import type { CheerioAPI } from 'cheerio';
+import { load, type CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type { Selectors } from '../extract/css.ts';
-import { documentBase, isElement, loadHtml, matchesIn, parseFieldSelector, selectorProblem } from '../extract/css-selector.ts';
+import { documentBase, isElement, matchesIn, parseFieldSelector, selectorProblem } from '../extract/css-selector.ts';
 import { textLine } from '../extract/css-text.ts';
 import { cueText, distinctiveSelector, elementChildren, parentElement, relativeSelectors, stableClasses } from './css-paths.ts';
 import { FIELD_CUES, isGenericLabel, isTimeOnly, readDate } from './cues.ts';
@@ -55,7 +55,8 @@ const DATE_HINT = /\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:ja
  * draft's events will have. Pure: HTML in, candidates out, best first.
  */
 export function inferEventCards(html: string, pageUrl: string, options: CardInferenceOptions): CardCandidate[] {
-  const $ = loadHtml(html);
+  // The standard's tree, as a browser's developer tools show it; the draft is then checked by the reader itself.
+  const $ = load(html);
   const ctx: Context = { $, base: documentBase($, pageUrl), zone: options.zone, now: options.now, labels: new Map() };
   const candidates: Scored[] = [];
   const tried = new Set<string>();

@@ -1,6 +1,6 @@
 import { extractJsonLd } from './jsonld.ts';
 import { isElement, loadHtml } from './css-selector.ts';
-import { textLines } from './css-text.ts';
+import { detached, textLines } from './css-text.ts';
 import type { RawEvent } from './raw-event.ts';
 
 /** What an event's own page can add to the row a listing gave for it. */
@@ -70,7 +70,7 @@ function paragraphs(html: string): string | undefined {
       .map((element) => textLines(element))
       .filter((line) => line !== '')
       .join('\n\n');
-    if (Array.from(text).length > MIN_DESCRIPTION_CHARS) return text;
+    if (Array.from(text).length > MIN_DESCRIPTION_CHARS) return detached(text);
   }
   return undefined;
 }

@@ -1,10 +1,9 @@
-import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import { SelScraperError } from '../errors.ts';
 import { parseHttpUrl } from '../http-url.ts';
 import type { SourceFile } from '../sources/schema.ts';
-import { documentBase, isElement, loadHtml, matchesIn, parseFieldSelector, selectorProblem, type FieldSelector } from './css-selector.ts';
-import { textLine, textLines } from './css-text.ts';
+import { documentBase, isElement, loadHtml, matchesIn, needsSpecTree, parseFieldSelector, selectorProblem, type FieldSelector, type HtmlPage, type HtmlParsing } from './css-selector.ts';
+import { detached, textLine, textLines } from './css-text.ts';
 import type { ExtractResult, RawEvent } from './raw-event.ts';
 
 /** The `selectors` block of a source config. */
@@ -30,11 +29,11 @@ const DATE_ID = /^date-(\d{4}-\d{2}-\d{2})$/;
  * container itself; text is the first match's, read with line breaks where the page shows them.
  * Unusable selectors are reported as warnings and match nothing, as in SEL.
  */
-export function extractCss(html: string, pageUrl: string, selectors: Selectors): ExtractResult {
+export function extractCss(page: string | HtmlPage, pageUrl: string, selectors: Selectors): ExtractResult {
   const warnings: string[] = [];
   const compiled = compile(selectors, warnings);
   if (!compiled) return { events: [], warnings };
-  const $ = loadHtml(html);
+  const $ = typeof page === 'string' ? loadHtml(page, cssParsing(selectors)) : page;
   const base = documentBase($, pageUrl);
   const containers = $(compiled.eventList).toArray().filter(isElement);
   if (containers.length === 0) {
@@ -89,14 +88,24 @@ export function extractCss(html: string, pageUrl: string, selectors: Selectors):
 }
 
 /**
+ * How a source's pages are parsed for its selectors (and its pagination selector): by the
+ * standard's tree building only when one of them needs it (see needsSpecTree), so that one
+ * parse serves both the events and the next-page links.
+ */
+export function cssParsing(selectors: Selectors, pagination?: string): HtmlParsing {
+  const written = Object.values(selectors).flat().filter((value): value is string => typeof value === 'string');
+  return { spec: needsSpecTree(pagination === undefined ? written : [...written, pagination]) };
+}
+
+/**
  * The page's "next page" links: every element matching `selector` gives its href (or its first
  * link's), resolved against the page, so relative links work (SEL stops at them). Fragment-only
  * and non-http links are ignored, and the page itself is never its own next page.
  */
-export function nextPageUrls(html: string, pageUrl: string, selector: string): string[] {
+export function nextPageUrls(page: string | HtmlPage, pageUrl: string, selector: string): string[] {
   const problem = selectorProblem(selector);
   if (problem) throw new SelScraperError('ERR_CONFIG_INVALID', `selectors.pagination "${selector}" is not a usable CSS selector: ${problem}`);
-  const $ = loadHtml(html);
+  const $ = typeof page === 'string' ? loadHtml(page, { spec: needsSpecTree([selector]) }) : page;
   const base = documentBase($, pageUrl);
   const self = withoutFragment(pageUrl);
   const urls = new Set<string>();
@@ -152,10 +161,10 @@ function compile(selectors: Selectors, warnings: string[]): CompiledSelectors | 
 }
 
 /** Text (or the attribute) of the first match that has any. */
-function readText($: CheerioAPI, container: Element, field: FieldSelector, text: (element: Element) => string): string | undefined {
+function readText($: HtmlPage, container: Element, field: FieldSelector, text: (element: Element) => string): string | undefined {
   for (const element of matchesIn($, container, field)) {
     const value = field.attribute ? element.attribs[field.attribute]?.trim() : text(element);
-    if (value) return value;
+    if (value) return detached(value);
   }
   return undefined;
 }
@@ -167,7 +176,7 @@ const IMAGE_ATTRIBUTES = ['src', 'data-src', 'data-lazy-src', 'data-original'];
  * href/src (lazy-loading data-src and the first srcset candidate included, `content` for
  * <meta>), else the first link or image inside it.
  */
-function readUrl($: CheerioAPI, container: Element, field: FieldSelector, base: string, kind: 'link' | 'image'): string | undefined {
+function readUrl($: HtmlPage, container: Element, field: FieldSelector, base: string, kind: 'link' | 'image'): string | undefined {
   for (const element of matchesIn($, container, field)) {
     let raw: string | undefined;
     if (field.attribute) raw = element.attribs[field.attribute];
@@ -215,7 +224,7 @@ function withoutFragment(url: string): string {
  * machine-readable value beats display text), else `content` (microdata <meta>), else its text
  * with <br> read as a space, else an id like "date-2026-03-05".
  */
-function withStartEnd($: CheerioAPI, container: Element, compiled: CompiledSelectors, event: RawEvent): RawEvent {
+function withStartEnd($: HtmlPage, container: Element, compiled: CompiledSelectors, event: RawEvent): RawEvent {
   const result = { ...event };
   const start = compiled.startDate ? readDate($, container, compiled.startDate) : undefined;
   if (start) result.startDate = start;
@@ -224,12 +233,13 @@ function withStartEnd($: CheerioAPI, container: Element, compiled: CompiledSelec
   return result;
 }
 
-function readDate($: CheerioAPI, container: Element, field: FieldSelector): string | undefined {
+function readDate($: HtmlPage, container: Element, field: FieldSelector): string | undefined {
   const first = matchesIn($, container, field)[0];
   if (!first) return undefined;
-  if (field.attribute) return first.attribs[field.attribute]?.trim() || undefined;
-  const value = first.attribs.datetime?.trim() || first.attribs.content?.trim() || textLine(first) || DATE_ID.exec(first.attribs.id ?? '')?.[1];
-  return value || undefined;
+  const value = field.attribute
+    ? first.attribs[field.attribute]?.trim()
+    : first.attribs.datetime?.trim() || first.attribs.content?.trim() || textLine(first) || DATE_ID.exec(first.attribs.id ?? '')?.[1];
+  return value ? detached(value) : undefined;
 }
 
 interface DateProbe {
@@ -242,7 +252,7 @@ interface DateProbe {
  * the i-th match of every selector ("" where a selector has fewer). A date table of three
  * performances gives three rows, hence three raw events for the normaliser to group.
  */
-function dateRows($: CheerioAPI, container: Element, fields: FieldSelector[], probes: DateProbe[] | undefined): string[][] {
+function dateRows($: HtmlPage, container: Element, fields: FieldSelector[], probes: DateProbe[] | undefined): string[][] {
   const columns = fields.map((field) => matchesIn($, container, field).map((element) => datePart(element, field)));
   if (probes) probes.push(...columns.map((column) => ({ matched: column.length > 0, text: column[0] ?? '' })));
   const rowCount = Math.max(1, ...columns.map((column) => column.length));
@@ -250,8 +260,8 @@ function dateRows($: CheerioAPI, container: Element, fields: FieldSelector[], pr
 }
 
 function datePart(element: Element, field: FieldSelector): string {
-  if (field.attribute) return element.attribs[field.attribute]?.trim() ?? '';
-  return textLine(element) || element.attribs.datetime?.trim() || element.attribs.content?.trim() || '';
+  if (field.attribute) return detached(element.attribs[field.attribute]?.trim() ?? '');
+  return detached(textLine(element) || element.attribs.datetime?.trim() || element.attribs.content?.trim() || '');
 }
 
 /** SEL's date-selector coverage warnings (quality.go), per page. */

@@ -56,6 +56,8 @@ const MAX_ROBOTS_BYTES = 512 * 1024;
  */
 export class RobotsPolicy {
   private readonly origins = new Map<string, Promise<OriginRules>>();
+  /** Rules already read: a page's check then waits on nothing, not even its signal. */
+  private readonly known = new Map<string, OriginRules>();
   private readonly token: string;
   /** Sites whose robots.txt fetch got an answer (any status), and sites that could not be reached. */
   private readonly reach = { answered: 0, unreachable: 0 };
@@ -72,10 +74,14 @@ export class RobotsPolicy {
     const origin = new URL(url).origin;
     let pending = this.origins.get(origin);
     if (!pending) {
-      pending = this.load(origin, insecureTls, policy);
+      pending = this.load(origin, insecureTls, policy).then((loaded) => {
+        this.known.set(origin, loaded);
+        return loaded;
+      });
       this.origins.set(origin, pending);
     }
-    const rules = await untilAborted(pending, signal);
+    const known = this.known.get(origin);
+    const rules = known && !signal?.aborted ? known : await untilAborted(pending, signal);
     if (rules.kind === 'allow-all') return { allowed: true };
     if (rules.kind === 'disallow-all') return { allowed: false, cause: rules.cause, reason: rules.reason };
     return decide(rules, url, this.token);

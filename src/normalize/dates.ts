@@ -36,6 +36,8 @@ export function toRfc3339(input: string, zone: string): DateResult {
   const iso = canonicalIso(input.trim());
   if (iso === undefined) return { ok: false, reason: `not an ISO 8601 date: "${input}"` };
   if (HAS_OFFSET.test(iso) && !DATE_ONLY.test(iso)) {
+    const written = asWritten(iso);
+    if (written) return { ok: true, value: written, dateOnly: false };
     const parsed = DateTime.fromISO(iso, { setZone: true });
     if (!parsed.isValid) return { ok: false, reason: `invalid date "${input}": ${parsed.invalidExplanation ?? parsed.invalidReason}` };
     return { ok: true, value: format(parsed), dateOnly: false };
@@ -53,6 +55,30 @@ export function toRfc3339(input: string, zone: string): DateResult {
     };
   }
   return { ok: true, value: format(parsed), dateOnly };
+}
+
+const WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/i;
+
+/**
+ * A canonical date-time with its own offset, as `format` would write it, without luxon (a third
+ * of JSON-LD's dates carry one): seconds added, `+HH:MM`, and `Z` for a zero offset. Anything
+ * unusual (a fraction, an out-of-range field, a year before 1000) is left to luxon.
+ */
+function asWritten(iso: string): string | undefined {
+  const m = WITH_OFFSET.exec(iso);
+  if (!m) return undefined;
+  const [, year, month, day, hour, minute, second = '00', sign, offsetHours = '00', offsetMinutes = '00'] = m;
+  const y = Number(year);
+  const mo = Number(month);
+  if (y < 1000 || mo < 1 || mo > 12 || Number(day) < 1 || Number(day) > daysIn(y, mo)) return undefined;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59 || Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
+  const zero = offsetHours === '00' && offsetMinutes === '00';
+  const offset = sign === undefined || zero ? 'Z' : `${sign}${offsetHours}:${offsetMinutes}`;
+  return `${year}-${month}-${day}T${hour}:${minute}:${second}${offset}`;
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** RFC 3339 with seconds, no milliseconds unless present, offset as ±HH:MM or Z for UTC. */

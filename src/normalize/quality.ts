@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { RawEvent } from '../extract/raw-event.ts';
 import { resolveDates } from './event-dates.ts';
 
@@ -7,9 +6,10 @@ export function allMidnight(events: RawEvent[], zone: string, now: Date, pageUrl
   const starts = events
     .map((event) => resolveDates(event, zone, now))
     .filter((outcome) => outcome.ok)
-    .map((outcome) => DateTime.fromISO(outcome.dates.startDate, { setZone: true }));
+    .map((outcome) => outcome.dates.startDate);
   if (starts.length < 3) return [];
-  const midnight = starts.filter((start) => start.hour === 0 && start.minute === 0 && start.second === 0).length;
+  // RFC 3339 as toRfc3339 writes it: the wall time in its own offset follows the T.
+  const midnight = starts.filter((start) => start.slice(10, 19) === 'T00:00:00').length;
   if (midnight * 5 < starts.length * 4) return [];
   return [`all_midnight: ${midnight}/${starts.length} events have T00:00:00 start times on ${pageUrl} — possible time extraction failure`];
 }

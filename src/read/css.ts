@@ -1,8 +1,8 @@
 import { describeError, SelScraperError } from '../errors.ts';
-import { extractCss, nextPageUrls } from '../extract/css.ts';
+import { cssParsing, extractCss, nextPageUrls, type Selectors } from '../extract/css.ts';
 import { extractEventDetail, type EventDetail } from '../extract/css-detail.ts';
-import { selectorProblem } from '../extract/css-selector.ts';
-import type { RawEvent } from '../extract/raw-event.ts';
+import { loadHtml, selectorProblem, type HtmlParsing } from '../extract/css-selector.ts';
+import type { ExtractResult, RawEvent } from '../extract/raw-event.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
 import { allMidnight } from '../normalize/quality.ts';
 import { compileEventUrlPattern } from '../sources/config-regex.ts';
@@ -19,11 +19,12 @@ const DETAIL_DELAY_MS = 500;
  */
 export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps): AsyncGenerator<PageOutcome> {
   const selectors = source.selectors ?? {};
-  const pagination = paginationSelector(source);
+  const written = paginationSelector(source);
   const sourceWarnings: string[] = [];
-  if (pagination && selectorProblem(pagination)) {
-    sourceWarnings.push(`pagination selector "${pagination}" is not a usable CSS selector (${selectorProblem(pagination)}); only the first page is read`);
-  }
+  const paginationProblem = written && selectorProblem(written);
+  if (paginationProblem) sourceWarnings.push(`pagination selector "${written}" is not a usable CSS selector (${paginationProblem}); only the first page is read`);
+  const pagination = paginationProblem ? undefined : written;
+  const parsing = cssParsing(selectors, pagination);
   const followDetails = source.follow_event_urls ? detailFilter(source, sourceWarnings) : undefined;
   const enrich = detailReader(source, deps);
   const visited = new Set<string>();
@@ -35,20 +36,19 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
       if (visited.has(url)) continue;
       visited.add(url);
       read++;
-      let doc: FetchedDocument;
+      let listing: Listing;
       try {
-        doc = await deps.http.fetchDocument(withHeadlessHeaders(source, requestFor(source, url, deps.signal)));
-        assertHtml(doc);
+        listing = readListing(await deps.http.fetchDocument(withHeadlessHeaders(source, requestFor(source, url, deps.signal))), selectors, pagination, parsing);
       } catch (error) {
         yield { ok: false, url, error: describeError(error) };
         continue;
       }
-      visited.add(doc.url);
+      const { pageUrl, extracted } = listing;
+      visited.add(pageUrl);
       const warnings = sourceWarnings.splice(0);
-      const extracted = extractCss(doc.text, doc.url, selectors);
       warnings.push(...extracted.warnings);
-      if (pagination && !selectorProblem(pagination)) {
-        const next = nextPageUrls(doc.text, doc.url, pagination).filter((link) => !visited.has(link) && !queue.includes(link));
+      if (pagination) {
+        const next = listing.next.filter((link) => !visited.has(link) && !queue.includes(link));
         const offSite = next.filter((link) => !sameSite(link, start));
         if (offSite.length > 0) warnings.push(`pagination links to other sites not followed: ${offSite.join(', ')}`);
         queue.push(...next.filter((link) => sameSite(link, start)));
@@ -57,10 +57,26 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
         }
       }
       if (followDetails) warnings.push(...(await enrich(extracted.events, followDetails)));
-      warnings.push(...allMidnight(extracted.events, source.timezone, new Date(deps.clock.now()), doc.url));
-      yield { ok: true, url: doc.url, events: extracted.events, warnings };
+      warnings.push(...allMidnight(extracted.events, source.timezone, new Date(deps.clock.now()), pageUrl));
+      yield { ok: true, url: pageUrl, events: extracted.events, warnings };
     }
   }
+}
+
+interface Listing {
+  pageUrl: string;
+  extracted: ExtractResult;
+  next: string[];
+}
+
+/**
+ * One listing page read from one parse: its events and its next-page links. Only these leave
+ * the function: the page and its tree are garbage once it returns, not kept while the source is read.
+ */
+function readListing(doc: FetchedDocument, selectors: Selectors, pagination: string | undefined, parsing: HtmlParsing): Listing {
+  assertHtml(doc);
+  const $ = loadHtml(doc.text, parsing);
+  return { pageUrl: doc.url, extracted: extractCss($, doc.url, selectors), next: pagination ? nextPageUrls($, doc.url, pagination) : [] };
 }
 
 /** Tier 2's pagination_button is clicked in a browser only (read/headless.ts). */

@@ -80,12 +80,28 @@ export function startUrls(source: SourceConfig): string[] {
   return source.url ? [source.url] : [];
 }
 
-const REL_NEXT = /<(?:link|a)\b[^>]*\brel\s*=\s*["']?next\b[^>]*>/i;
+const REL_NEXT = /\brel\s*=\s*["']?next\b/gi;
+const LINK_TAG = /<(?:link|a)\b/i;
 
-/** The page's declared next page (<link rel="next">), resolved; SEL's listing pages use it. */
+/**
+ * The page's declared next page (the first <link> or <a> with rel="next"), resolved; SEL's
+ * listing pages use it. Only where the page says `rel=next` is looked at, not every tag of it.
+ */
 export function relNextLink(html: string, pageUrl: string): string | undefined {
-  const tag = REL_NEXT.exec(html)?.[0];
+  const tag = relNextTag(html);
   const href = tag ? /\bhref\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1] : undefined;
   if (!href) return undefined;
   return parseHttpUrl(href.replace(/&amp;/g, '&'), pageUrl)?.href;
+}
+
+/** The whole tag around the first `rel=next` that sits in a <link> or <a> tag (one holding no `>` before it). */
+function relNextTag(html: string): string | undefined {
+  for (const match of html.matchAll(REL_NEXT)) {
+    const end = html.indexOf('>', match.index);
+    if (end < 0) return undefined;
+    const opened = html.lastIndexOf('>', match.index) + 1;
+    const start = LINK_TAG.exec(html.slice(opened, match.index))?.index;
+    if (start !== undefined) return html.slice(opened + start, end + 1);
+  }
+  return undefined;
 }

@@ -16,7 +16,7 @@ import { filterSources, type SourceFilter } from '../sources/selection.ts';
 import { closestMatch } from '../sources/suggest.ts';
 import { formatConfigIssue, type SourceConfig } from '../sources/types.ts';
 import type { BatchSettings, DeliveryResult } from '../submit/batch-submitter.ts';
-import { eventKey } from '../submit/event-key.ts';
+import { eventKey, SeenKeys } from '../submit/event-key.ts';
 import type { SelClient } from '../submit/sel-client.ts';
 import { VERSION } from '../version.ts';
 import { checkKey, DEFAULT_DRAIN_MS, DeliverySession, earlyEnd } from './delivery.ts';
@@ -216,9 +216,9 @@ async function recheckResumed(resume: ResumeState, client: SelClient, journal: R
 }
 
 /** Events of sources a resumed run does not read again still claim their keys. */
-function claimedKeys(resume: ResumeState | undefined): Set<string> {
-  if (!resume) return new Set();
-  return new Set([...resume.events].filter(([, queued]) => resume.doneSources.has(queued.source)).map(([key]) => key));
+function claimedKeys(resume: ResumeState | undefined): SeenKeys {
+  if (!resume) return new SeenKeys();
+  return new SeenKeys([...resume.events].filter(([, queued]) => resume.doneSources.has(queued.source)).map(([key]) => key));
 }
 
 function selectedReport(entry: Selected): SourceReport {
@@ -288,7 +288,7 @@ function openJournal(options: ScrapeOptions, runId: string, startedAt: number, r
 }
 
 interface SourceRunDeps extends ScrapeDeps {
-  sentKeys: Set<string>;
+  sentKeys: SeenKeys;
   /** Absent in a dry run. */
   delivery: DeliverySession | undefined;
   out: WriteStream | undefined;
@@ -337,7 +337,7 @@ async function scrapeSource(source: SourceConfig, report: SourceReport, deps: So
       beyondLimit++;
       continue;
     }
-    deps.sentKeys.add(key);
+    deps.sentKeys.claim(key);
     for (const warning of outcome.warnings) report.warnings.push(`${outcome.event.name}: ${warning}`);
     report.submitted++;
     const line = JSON.stringify(outcome.event);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { extractCss, nextPageUrls, type Selectors } from '../../src/extract/css.ts';
-import { parseFieldSelector, selectorProblem } from '../../src/extract/css-selector.ts';
+import { loadHtml, needsSpecTree, parseFieldSelector, selectorProblem } from '../../src/extract/css-selector.ts';
 import { extractEventDetail } from '../../src/extract/css-detail.ts';
 import { needsReference, referenceMissing, referencePath } from '../helpers/reference.ts';
 
@@ -250,6 +250,30 @@ describe('extractEventDetail', () => {
 });
 
 const CORPUS = referencePath('sel-configs');
+
+describe('parsing: htmlparser2 unless the selectors need the standard’s tree', () => {
+  it('asks for the standard’s tree only for selectors naming what it inserts or moves', () => {
+    for (const css of ['table tbody tr', 'tr.row', 'table > tr', 'td:not(tr)', 'body > .event', 'html', 'HEAD meta', 'noscript img', 'template .x', ':root .x']) {
+      expect({ css, spec: needsSpecTree([css]) }).toEqual({ css, spec: true });
+    }
+    for (const css of ['td.item_card', '.tbody', '#body', '[data-x="tr"]', 'a[href*=body]', 'h2:contains("Head")', '.event-card h2', 'div.tr-row', 'trail']) {
+      expect({ css, spec: needsSpecTree([css]) }).toEqual({ css, spec: false });
+    }
+  });
+
+  it('finds rows under the <tbody> the standard implies, with a selector that names it', () => {
+    const page = html('<table class="t"><tr><td class="n">Hamlet</td></tr><tr><td class="n">Lear</td></tr></table>');
+    expect(extractCss(page, 'https://venue.test/', { event_list: 'table.t tbody tr', name: 'td.n' }).events.map((e) => e.name)).toEqual(['Hamlet', 'Lear']);
+    expect(extractCss(page, 'https://venue.test/', { event_list: 'table.t tr:first-child', name: 'td.n' }).events.map((e) => e.name)).toEqual(['Hamlet']);
+  });
+
+  it('reads the same events from a well-formed page with either parser', () => {
+    const page = html(`<div class="e"><h2>A &amp; B</h2><p class="d">One<br>two</p><a href="/x">x</a><img data-src="/i.jpg"><time datetime="2027-05-01T19:00">May 1</time></div>
+      <div class="e"><h2>C</h2><ul><li>item<li>other</ul><p>unclosed<p class="d">next</div>`);
+    const selectors: Selectors = { event_list: 'div.e', name: 'h2', description_selectors: ['.d'], url: 'a', image: 'img', start_date: 'time' };
+    expect(extractCss(loadHtml(page), 'https://venue.test/', selectors)).toEqual(extractCss(loadHtml(page, { spec: true }), 'https://venue.test/', selectors));
+  });
+});
 
 describe.skipIf(referenceMissing !== undefined)(needsReference('the real SEL configs'), () => {
   const tier1 = readdirSync(CORPUS)

@@ -123,6 +123,14 @@ describe('RobotsPolicy', () => {
     expect(fetched.sort()).toEqual(['https://other.test/robots.txt', `${ORIGIN}/robots.txt`]);
   });
 
+  it('stops a check whose signal has aborted, before and after the rules are read', async () => {
+    const { policy } = robotsSite({ [ORIGIN]: 'User-agent: *\nAllow: /\n' });
+    const stopped = AbortSignal.abort(new SelScraperError('ERR_TIMEOUT', 'source timed out'));
+    await expect(policy.check(`${ORIGIN}/a`, stopped)).rejects.toThrow('source timed out');
+    await expect(policy.check(`${ORIGIN}/b`)).resolves.toEqual({ allowed: true });
+    await expect(policy.check(`${ORIGIN}/c`, stopped)).rejects.toThrow('source timed out');
+  });
+
   it('counts a robots.txt missing from a --fixtures recording as no robots.txt', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'robots-fixtures-'));
     await writeFile(path.join(dir, 'page.html'), '<html></html>');

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { toRfc3339 } from '../../src/normalize/dates.ts';
 
@@ -18,6 +19,22 @@ describe('toRfc3339', () => {
     expect(toRfc3339('2027-01-15T19:30:00+01:00', TORONTO)).toMatchObject({ value: '2027-01-15T19:30:00+01:00' });
     expect(toRfc3339('2027-01-15T19:30:00Z', TORONTO)).toMatchObject({ value: '2027-01-15T19:30:00Z' });
     expect(toRfc3339('2027-01-15T19:30:00.250-0500', TORONTO)).toMatchObject({ value: '2027-01-15T19:30:00.250-05:00' });
+  });
+
+  it('writes a value with its own offset exactly as luxon reads and formats it, edge values included', () => {
+    const values: string[] = [];
+    const fields = {
+      date: ['2027-01-15', '2028-02-29', '2027-02-29', '2027-04-31', '2027-12-31', '0999-06-01', '1000-01-01', '9999-12-31', '2027-13-01', '2027-00-10', '2027-06-00'],
+      time: ['T00:00', 'T19:30', 'T23:59:59', 'T24:00', 'T12:60', 'T12:30:60', 'T07:05:09.5', ' 08:00'],
+      offset: ['Z', 'z', '+00:00', '-00:00', '+0000', '+01:00', '-05:00', '+0530', '+05', '-09:30', '+14:00', '+23:59', '+24:00', '-05:60'],
+    };
+    for (const date of fields.date) for (const time of fields.time) for (const offset of fields.offset) values.push(`${date}${time}${offset}`);
+    for (const value of values) {
+      const luxon = DateTime.fromISO(value.replace(' ', 'T'), { setZone: true });
+      const expected = luxon.isValid ? luxon.toISO({ suppressMilliseconds: luxon.millisecond === 0, includeOffset: true }) : undefined;
+      const result = toRfc3339(value, TORONTO);
+      expect({ value, out: result.ok ? result.value : undefined }).toEqual({ value, out: expected });
+    }
   });
 
   it('reads a date-only value as midnight in the zone, as SEL’s scraper does', () => {
