@@ -50,7 +50,9 @@ export function resumeStateOf(file: string, runId: string, entries: readonly Jou
   const state: ResumeState = {
     file,
     runId: start.runId,
-    startedAt: decodeTime(start.runId),
+    // The journalled start, not the run id's time: a monotonic id keeps the latest time it has
+    // seen, so after the clock steps back it is later than the run's real start.
+    startedAt: startedAtOf(start),
     run: start.run,
     doneSources: new Map(),
     events: new Map(),
@@ -124,4 +126,9 @@ export async function recheckUnconfirmed(state: ResumeState, client: SelClient, 
     confirmed++;
   }
   return { confirmed, pending: state.unconfirmed.size };
+}
+
+function startedAtOf(start: { at: string; runId: string }): number {
+  const at = Date.parse(start.at);
+  return Number.isNaN(at) ? decodeTime(start.runId) : at;
 }

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import type { EventInput } from '../../src/normalize/event-input.ts';
 import { journalPath, readJournal, RunJournal, type JournalEntry } from '../../src/run/journal.ts';
-import { loadResumeState, recheckUnconfirmed } from '../../src/run/resume.ts';
+import { loadResumeState, recheckUnconfirmed, resumeStateOf } from '../../src/run/resume.ts';
 import { memorySel } from '../helpers/memory-sel.ts';
 
 const KEY = 'agent-key-0123456789';
@@ -26,6 +26,15 @@ async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file
   journal.close();
   return { dir, file: journalPath(dir, runId), runId };
 }
+
+describe('resumeStateOf', () => {
+  it('dates the run by its journalled start, not by its id, which a monotonic factory may have moved later', () => {
+    const runId = ulid(Date.parse('2026-11-30T06:00:00Z'));
+    const run = { sourcesDir: '/s', only: [], fixtures: null, serverUrl: 'https://sel.test', keyLabel: 'k…', batchSize: 100, defaultTimezone: 'America/Toronto' };
+    const state = resumeStateOf('run.ndjson', runId, [{ type: 'run-started', at: '2026-11-24T03:00:00.000Z', runId, version: '0', run }]);
+    expect(new Date(state.startedAt).toISOString()).toBe('2026-11-24T03:00:00.000Z');
+  });
+});
 
 describe('loadResumeState', () => {
   it('takes the server’s verdicts as final, and everything else as still to send', async () => {
