@@ -82,7 +82,7 @@ function processTree(root: number): number[] {
     }
   }
   const tree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, ppid] of parents) {
       if (!tree.has(pid) && tree.has(ppid)) {
@@ -132,9 +132,27 @@ async function measure(browserPages: number): Promise<Measured> {
   );
   const dir = await mkdtemp(path.join(tmpdir(), 'sel-bench-browser-'));
   await Promise.all(site.origins.map((origin, i) => writeFile(path.join(dir, `${sourceName(i)}.yaml`), yaml(sourceName(i), origin))));
-  const args = [BIN, 'scrape', 'all', '--sources', dir, '--dry-run', '--json', '--host-delay', '0', '--source-concurrency', String(options['source-concurrency']), '--browser-pages', String(browserPages)];
+  const args = [
+    BIN,
+    'scrape',
+    'all',
+    '--sources',
+    dir,
+    '--dry-run',
+    '--json',
+    '--host-delay',
+    '0',
+    '--source-concurrency',
+    String(options['source-concurrency']),
+    '--browser-pages',
+    String(browserPages),
+  ];
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...(process.env.SEL_CHROMIUM_PATH ? { SEL_CHROMIUM_PATH: process.env.SEL_CHROMIUM_PATH } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', ...(process.env.SEL_CHROMIUM_PATH ? { SEL_CHROMIUM_PATH: process.env.SEL_CHROMIUM_PATH } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -169,10 +187,23 @@ async function measure(browserPages: number): Promise<Measured> {
 
 print(machineLine());
 buildDist();
-print(`${options.sources} tier 2 sources at once (--source-concurrency ${options['source-concurrency']}), 2 JavaScript-built pages of ${options['events-per-page']} events each, dry run`);
-const rows: (string | number)[][] = [['--browser-pages', 'pages read', 'events', 'sources', 'peak RSS node+chromium', 'peak PSS node+chromium', 'chromium processes', 'wall']];
+print(
+  `${options.sources} tier 2 sources at once (--source-concurrency ${options['source-concurrency']}), 2 JavaScript-built pages of ${options['events-per-page']} events each, dry run`,
+);
+const rows: (string | number)[][] = [
+  ['--browser-pages', 'pages read', 'events', 'sources', 'peak RSS node+chromium', 'peak PSS node+chromium', 'chromium processes', 'wall'],
+];
 for (const browserPages of [options['bounded-pages'], options.sources]) {
   const m = await measure(browserPages);
-  rows.push([browserPages, m.pages, m.events, m.statuses, `${fixed(m.peakRssMb, 0)} MB`, `${fixed(m.peakPssMb, 0)} MB`, m.peakChromium, `${fixed(m.wallS, 1)} s`]);
+  rows.push([
+    browserPages,
+    m.pages,
+    m.events,
+    m.statuses,
+    `${fixed(m.peakRssMb, 0)} MB`,
+    `${fixed(m.peakPssMb, 0)} MB`,
+    m.peakChromium,
+    `${fixed(m.wallS, 1)} s`,
+  ]);
 }
 print(table(rows));

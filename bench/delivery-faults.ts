@@ -64,7 +64,23 @@ const outcomes = [await scenario('straight', false), await scenario('killed + re
 print();
 print(
   table([
-    ['scenario', 'created', 'server created', 'dup', 'failed', 'server failed', 'unknown', 'requests', 'POSTs', '503s', 'drops', '429s', 'batches', 'wall s', 'exit'],
+    [
+      'scenario',
+      'created',
+      'server created',
+      'dup',
+      'failed',
+      'server failed',
+      'unknown',
+      'requests',
+      'POSTs',
+      '503s',
+      'drops',
+      '429s',
+      'batches',
+      'wall s',
+      'exit',
+    ],
     ...outcomes.map((o) => [
       o.name,
       o.report.totals.created,
@@ -86,11 +102,15 @@ print(
 );
 for (const o of outcomes) if (o.note) print(`${o.name}: ${o.note}`);
 print();
-const exact = outcomes.every((o) => o.report.totals.created === spec.valid && o.sel.events.size === spec.valid && o.report.totals.duplicates === 0 && o.report.totals.unknown === 0);
+const exact = outcomes.every(
+  (o) => o.report.totals.created === spec.valid && o.sel.events.size === spec.valid && o.report.totals.duplicates === 0 && o.report.totals.unknown === 0,
+);
 const matches = outcomes.every((o) => o.report.totals.created === o.sel.events.size && o.report.totals.failed === o.sel.rejected.size);
 const [straight, resumed] = outcomes;
 const same = JSON.stringify(straight?.report.totals) === JSON.stringify(resumed?.report.totals);
-print(`delivery under faults: every valid event created exactly once: ${exact ? 'yes' : 'NO'}; printed counts = server's: ${matches ? 'yes' : 'NO'}; killed + resumed = straight: ${same ? 'yes' : 'NO'}`);
+print(
+  `delivery under faults: every valid event created exactly once: ${exact ? 'yes' : 'NO'}; printed counts = server's: ${matches ? 'yes' : 'NO'}; killed + resumed = straight: ${same ? 'yes' : 'NO'}`,
+);
 
 async function scenario(name: string, kill: boolean): Promise<Outcome> {
   const site = await new FixtureSite(spec.pages).start();

@@ -46,7 +46,9 @@ const dir = await writeSources(
   'delivery',
 );
 const cwd = await mkdtemp(path.join(tmpdir(), 'sel-bench-delivery-cwd-'));
-print(`${events} events from ${sources} sources into a fake SEL limited to ${R} requests/min (client --rate-limit ${R}); batches processed in ${options['processing-ms']} ms`);
+print(
+  `${events} events from ${sources} sources into a fake SEL limited to ${R} requests/min (client --rate-limit ${R}); batches processed in ${options['processing-ms']} ms`,
+);
 
 // The server's own view of the time taken: first request to last.
 let firstAt = 0;
@@ -88,10 +90,28 @@ print();
 print(
   table([
     ['events', 'created', 'requests', 'minimum', 'posts', 'status polls', '429s', 'server window s', 'fastest possible s', 'events/min', 'allowed/min'],
-    [events, created, sel.requests.length, minimumRequests, sel.counts.posts, sel.counts.statusPolls, sel.counts.rateLimited, fixed(windowMin * 60, 1), fixed(fastestMin * 60, 1), fixed(achievedPerMin, 0), fixed(allowedPerMin, 0)],
+    [
+      events,
+      created,
+      sel.requests.length,
+      minimumRequests,
+      sel.counts.posts,
+      sel.counts.statusPolls,
+      sel.counts.rateLimited,
+      fixed(windowMin * 60, 1),
+      fixed(fastestMin * 60, 1),
+      fixed(achievedPerMin, 0),
+      fixed(allowedPerMin, 0),
+    ],
   ]),
 );
-if (created !== events) print(`warning: ${events - created} events not created (exit ${result.code}; report totals ${JSON.stringify(report.totals ?? {})})\n${result.stderr.slice(-1000)}`);
+if (created !== events)
+  print(
+    `warning: ${events - created} events not created (exit ${result.code}; report totals ${JSON.stringify(report.totals ?? {})})\n${result.stderr.slice(-1000)}`,
+  );
 print();
-const share = fastestMin > 0 ? `${fixed((100 * achievedPerMin) / allowedPerMin, 1)}% of what the rate limit allows` : 'n/a (so few requests that the bucket\'s first minute covers them; raise --thousands)';
+const share =
+  fastestMin > 0
+    ? `${fixed((100 * achievedPerMin) / allowedPerMin, 1)}% of what the rate limit allows`
+    : "n/a (so few requests that the bucket's first minute covers them; raise --thousands)";
 print(`delivery: ${share} (goal ≥ 95%), ${sel.counts.rateLimited} × 429 (goal 0)`);

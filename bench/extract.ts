@@ -30,7 +30,9 @@ interface Measured {
 type Outcome = Measured | { unsupported: string };
 
 print(machineLine());
-print(`pages: ${options.pages} measured after ${options.warmup} warm-up, ${options['page-kb']} KB each, one JSON-LD block and one event card; concurrency ${C}; latency ${options['latency-ms']} ms`);
+print(
+  `pages: ${options.pages} measured after ${options.warmup} warm-up, ${options['page-kb']} KB each, one JSON-LD block and one event card; concurrency ${C}; latency ${options['latency-ms']} ms`,
+);
 buildDist();
 
 const site = await startSite(
@@ -86,7 +88,8 @@ interface CliReport {
 async function wholeCli(sourcesDir: string): Promise<Outcome> {
   const args = ['scrape', 'all', '--sources', sourcesDir, '--dry-run', '--json', '--host-delay', '0', '--source-concurrency', String(C)];
   const result = await runCli(args, { probe: true });
-  if (!result.usage || !result.stdout.trim().startsWith('{')) throw new Error(`sel-scraper ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr.slice(-2000)}`);
+  if (!result.usage || !result.stdout.trim().startsWith('{'))
+    throw new Error(`sel-scraper ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr.slice(-2000)}`);
   const report = JSON.parse(result.stdout) as CliReport;
   return {
     pages: report.sources.reduce((sum, s) => sum + s.pages.fetched, 0),
@@ -103,7 +106,13 @@ const dirs = { jsonld: await sourceDirs('jsonld'), css: await sourceDirs('css') 
 const crawleeEnv = (mode: 'jsonld' | 'css') => ({ CRAWLEE_STORAGE_DIR: dirs[mode].warmDir });
 const all = options.pages;
 if (inProcess) {
-  contenders.push({ name: 'undici alone (read only)', mode: 'read', scope: 'in-process', pages: all, run: () => runWorker('undici-read', { concurrency: C, warmUrls, measureUrls }) });
+  contenders.push({
+    name: 'undici alone (read only)',
+    mode: 'read',
+    scope: 'in-process',
+    pages: all,
+    run: () => runWorker('undici-read', { concurrency: C, warmUrls, measureUrls }),
+  });
   for (const mode of ['jsonld', 'css'] as const) {
     contenders.push({ name: 'sel-scraper', mode, scope: 'in-process', pages: all, run: () => runWorker('sel-extract', { concurrency: C, ...dirs[mode] }) });
     contenders.push({
@@ -116,12 +125,25 @@ if (inProcess) {
   }
 }
 if (wholeProcess) {
-  contenders.push({ name: 'undici alone (read only)', mode: 'read', scope: 'process', pages: all, run: () => wholeWorker('undici-read', { concurrency: C, warmUrls: [], measureUrls }) });
+  contenders.push({
+    name: 'undici alone (read only)',
+    mode: 'read',
+    scope: 'process',
+    pages: all,
+    run: () => wholeWorker('undici-read', { concurrency: C, warmUrls: [], measureUrls }),
+  });
   for (const mode of ['jsonld', 'css'] as const) {
     contenders.push({ name: 'sel-scraper', mode, scope: 'process', pages: all, run: () => wholeCli(dirs[mode].measureDir) });
-    contenders.push({ name: 'Crawlee CheerioCrawler', mode, scope: 'process', pages: all, run: () => wholeWorker('crawlee-extract', { concurrency: C, mode, warmUrls: [], measureUrls }, crawleeEnv(mode)) });
+    contenders.push({
+      name: 'Crawlee CheerioCrawler',
+      mode,
+      scope: 'process',
+      pages: all,
+      run: () => wholeWorker('crawlee-extract', { concurrency: C, mode, warmUrls: [], measureUrls }, crawleeEnv(mode)),
+    });
     // The same run over fewer pages: a runner that keeps nothing past its page peaks alike.
-    if (shortUrls.length < all) contenders.push({ name: 'sel-scraper', mode, scope: 'process', pages: shortUrls.length, run: () => wholeCli(dirs[mode].shortDir) });
+    if (shortUrls.length < all)
+      contenders.push({ name: 'sel-scraper', mode, scope: 'process', pages: shortUrls.length, run: () => wholeCli(dirs[mode].shortDir) });
   }
 }
 
@@ -131,7 +153,9 @@ try {
     for (const [index, contender] of contenders.entries()) {
       const outcome = await contender.run();
       if ('pages' in outcome && outcome.pages !== contender.pages) {
-        throw new Error(`${contender.name} (${contender.mode}, ${contender.scope}) read ${outcome.pages} of ${contender.pages} pages (${outcome.failed} failed)`);
+        throw new Error(
+          `${contender.name} (${contender.mode}, ${contender.scope}) read ${outcome.pages} of ${contender.pages} pages (${outcome.failed} failed)`,
+        );
       }
       results.set(index, [...(results.get(index) ?? []), outcome]);
     }
@@ -176,7 +200,8 @@ const GOALS = { jsonld: { ratio: 8, cpu: 0.5, mb: 150 }, css: { ratio: 3, cpu: 2
 const parts: string[] = [];
 for (const scope of ['process', 'in-process'] as const) {
   for (const mode of ['jsonld', 'css'] as const) {
-    const find = (name: string, pages = all) => summaries.find((s) => s.name.startsWith(name) && s.mode === mode && s.scope === scope && s.pages === pages)?.summary;
+    const find = (name: string, pages = all) =>
+      summaries.find((s) => s.name.startsWith(name) && s.mode === mode && s.scope === scope && s.pages === pages)?.summary;
     const ours = find('sel-scraper');
     const theirs = find('Crawlee');
     if (ours === undefined && theirs === undefined) continue;
@@ -188,9 +213,16 @@ for (const scope of ['process', 'in-process'] as const) {
     const goal = GOALS[mode];
     const ratio = ours.pagesPerSecond / theirs.pagesPerSecond;
     const short = find('sel-scraper', shortUrls.length);
-    const growth = typeof short === 'object' && shortUrls.length < all ? `, peak ${fixed(short.peakMb, 0)} MB at ${shortUrls.length} pages → ${fixed(ours.peakMb, 0)} MB at ${all} (${fixed((ours.peakMb / short.peakMb - 1) * 100, 1)}%, goal within 10%)` : '';
-    print(`${label}: ${fixed(ratio, 2)}× Crawlee's pages/s (goal ≥ ${goal.ratio}×), ${fixed(ours.cpuPerPage, 2)} ms CPU/page (goal ≤ ${goal.cpu}), ${fixed(ours.peakMb, 0)} MB peak (goal ≤ ${goal.mb})${growth}`);
-    parts.push(`${label} ${fixed(ratio, 2)}× Crawlee (${fixed(ours.pagesPerSecond, 0)} vs ${fixed(theirs.pagesPerSecond, 0)} pages/s), ${fixed(ours.cpuPerPage, 2)} ms CPU/page, ${fixed(ours.peakMb, 0)} MB`);
+    const growth =
+      typeof short === 'object' && shortUrls.length < all
+        ? `, peak ${fixed(short.peakMb, 0)} MB at ${shortUrls.length} pages → ${fixed(ours.peakMb, 0)} MB at ${all} (${fixed((ours.peakMb / short.peakMb - 1) * 100, 1)}%, goal within 10%)`
+        : '';
+    print(
+      `${label}: ${fixed(ratio, 2)}× Crawlee's pages/s (goal ≥ ${goal.ratio}×), ${fixed(ours.cpuPerPage, 2)} ms CPU/page (goal ≤ ${goal.cpu}), ${fixed(ours.peakMb, 0)} MB peak (goal ≤ ${goal.mb})${growth}`,
+    );
+    parts.push(
+      `${label} ${fixed(ratio, 2)}× Crawlee (${fixed(ours.pagesPerSecond, 0)} vs ${fixed(theirs.pagesPerSecond, 0)} pages/s), ${fixed(ours.cpuPerPage, 2)} ms CPU/page, ${fixed(ours.peakMb, 0)} MB`,
+    );
   }
 }
 print(`extraction: ${parts.join('; ')}`);

@@ -28,7 +28,9 @@ const supported = await scrapeAllFlags();
 // One page per host: a host delay would only stretch the run, not change what it holds.
 const politeFlags = supported.has('--host-delay') ? ['--host-delay', '0'] : [];
 const pageKb = listingPage(0, perSource).reduce((t, part) => t + Buffer.byteLength(part), 0) / 1024;
-print(`sources of ${perSource} events, one ${fixed(pageKb, 0)} KB listing page each; ${options.live ? 'live into a fake SEL (--concurrency 16, --rate-limit 0)' : 'dry run streaming to --out events.ndjson'}`);
+print(
+  `sources of ${perSource} events, one ${fixed(pageKb, 0)} KB listing page each; ${options.live ? 'live into a fake SEL (--concurrency 16, --rate-limit 0)' : 'dry run streaming to --out events.ndjson'}`,
+);
 
 interface Measured {
   sources: number;

@@ -49,7 +49,9 @@ const hostDelayS = 0;
 const bound = Math.max(...shapes.map((s) => chainMs(s, hostDelayS)));
 const sum = shapes.reduce((total, s) => total + chainMs(s, hostDelayS), 0);
 print(`${N} sources on ${N} hosts; latency 20–300 ms, Crawl-delay 0.2–1 s, 2–10 pages each (${shapes.reduce((t, s) => t + s.pages, 0)} pages)`);
-print(`lower bound (slowest host's chain): ${fixed(bound / 1000, 2)} s; all chains back to back: ${fixed(sum / 1000, 1)} s${politeFlags.length ? '; run with --host-delay 0 so each host\'s own Crawl-delay is its only delay' : ''}`);
+print(
+  `lower bound (slowest host's chain): ${fixed(bound / 1000, 2)} s; all chains back to back: ${fixed(sum / 1000, 1)} s${politeFlags.length ? "; run with --host-delay 0 so each host's own Crawl-delay is its only delay" : ''}`,
+);
 
 interface Run {
   setting: string;
@@ -92,19 +94,30 @@ function minGap(hits: number[]): number {
 
 const runs: Run[] = [];
 const configured = options['source-concurrency'];
-runs.push(await runOnce(configured > 0 ? `--source-concurrency ${configured}` : 'CLI defaults', configured > 0 ? ['--source-concurrency', String(configured)] : []));
+runs.push(
+  await runOnce(configured > 0 ? `--source-concurrency ${configured}` : 'CLI defaults', configured > 0 ? ['--source-concurrency', String(configured)] : []),
+);
 if (configured === 0) runs.push(await runOnce(`--source-concurrency ${N}`, ['--source-concurrency', String(N)]));
 
 print();
 print(
   table([
     ['setting', 'run s', 'process s', 'bound s', 'run / bound', 'delay kept', 'robots.txt read'],
-    ...runs.map((r) => [r.setting, fixed(r.runMs / 1000, 2), fixed(r.wallMs / 1000, 2), fixed(bound / 1000, 2), `${fixed(r.runMs / bound, 2)}×`, `${r.honoured}/${N}`, `${r.robots}/${N}`]),
+    ...runs.map((r) => [
+      r.setting,
+      fixed(r.runMs / 1000, 2),
+      fixed(r.wallMs / 1000, 2),
+      fixed(bound / 1000, 2),
+      `${fixed(r.runMs / bound, 2)}×`,
+      `${r.honoured}/${N}`,
+      `${r.robots}/${N}`,
+    ]),
   ]),
 );
 print();
 const [first, second] = runs;
-const impolite = first && first.honoured < N ? ` (Crawl-delay NOT honoured on ${N - first.honoured} of ${N} hosts, so the bound does not hold for this build)` : '';
+const impolite =
+  first && first.honoured < N ? ` (Crawl-delay NOT honoured on ${N - first.honoured} of ${N} hosts, so the bound does not hold for this build)` : '';
 print(
   `overlap: ${fixed((first?.runMs ?? NaN) / bound, 2)}× the lower bound of ${fixed(bound / 1000, 2)} s with ${first?.setting}${second ? `, ${fixed(second.runMs / bound, 2)}× with ${second.setting}` : ''} (goal ≤ 1.2×)${impolite}`,
 );

@@ -36,7 +36,12 @@ print();
 print(
   table([
     ['command', 'median ms', 'min ms', '× node -e 0'],
-    ...commands.map((c, i) => [c.name, fixed(median(times[i] ?? []), 1), fixed(Math.min(...(times[i] ?? [])), 1), `${fixed(median(times[i] ?? []) / bare, 2)}×`]),
+    ...commands.map((c, i) => [
+      c.name,
+      fixed(median(times[i] ?? []), 1),
+      fixed(Math.min(...(times[i] ?? [])), 1),
+      `${fixed(median(times[i] ?? []) / bare, 2)}×`,
+    ]),
   ]),
 );
 
@@ -46,10 +51,15 @@ async function loadedByPackage(): Promise<Map<string, { files: number; bytes: nu
   const file = path.join(dir, 'trace.txt');
   try {
     await runNode(['--import', TRACE, BIN, '--help'], { env: { BENCH_TRACE_FILE: file } });
-    const paths = new Set((await readFile(file, 'utf8')).split('\n').filter(Boolean).map((line) => {
-      const target = line.slice(4);
-      return line.startsWith('esm ') ? fileURLToPath(target) : target;
-    }));
+    const paths = new Set(
+      (await readFile(file, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const target = line.slice(4);
+          return line.startsWith('esm ') ? fileURLToPath(target) : target;
+        }),
+    );
     const groups = new Map<string, { files: number; bytes: number }>();
     for (const p of paths) {
       if (p === TRACE || p.includes(`${path.sep}bench${path.sep}workers${path.sep}`)) continue;

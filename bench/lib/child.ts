@@ -78,7 +78,11 @@ export async function runWorker<T>(name: string, input: unknown, options: SpawnO
 }
 
 /** Runs a bench worker and returns the JSON it prints last with the whole process's wall time and usage. */
-export async function runWorkerProcess<T>(name: string, input: unknown, options: SpawnOptions = {}): Promise<{ output: T; wallMs: number; usage: ChildUsage | undefined }> {
+export async function runWorkerProcess<T>(
+  name: string,
+  input: unknown,
+  options: SpawnOptions = {},
+): Promise<{ output: T; wallMs: number; usage: ChildUsage | undefined }> {
   const result = await runNode([path.join(WORKERS, `${name}.mjs`), JSON.stringify(input)], options);
   const last = result.stdout.trim().split('\n').pop() ?? '';
   if (result.code !== 0 || !last.startsWith('{')) {

@@ -44,7 +44,14 @@ function jsonLdNode(e: BenchEvent): object {
     location: {
       '@type': 'Place',
       name: e.venue,
-      address: { '@type': 'PostalAddress', streetAddress: '1 Queen St W', addressLocality: 'Toronto', addressRegion: 'ON', postalCode: 'M5H 2N2', addressCountry: 'CA' },
+      address: {
+        '@type': 'PostalAddress',
+        streetAddress: '1 Queen St W',
+        addressLocality: 'Toronto',
+        addressRegion: 'ON',
+        postalCode: 'M5H 2N2',
+        addressCountry: 'CA',
+      },
     },
     organizer: { '@type': 'Organization', name: e.venue, url: '/' },
     offers: { '@type': 'Offer', price: '25.00', priceCurrency: 'CAD', url: `${e.url}/tickets`, availability: 'https://schema.org/InStock' },
@@ -72,7 +79,9 @@ const HEAD = Buffer.from(`<!doctype html>
 <main id="content">
 `);
 
-const FOOT = Buffer.from(`</main><footer class="site-footer"><p>1 Queen St W, Toronto</p><ul>${['Privacy', 'Accessibility', 'Careers', 'Press'].map((l) => `<li><a href="/${l.toLowerCase()}">${l}</a></li>`).join('')}</ul></footer></body></html>\n`);
+const FOOT = Buffer.from(
+  `</main><footer class="site-footer"><p>1 Queen St W, Toronto</p><ul>${['Privacy', 'Accessibility', 'Careers', 'Press'].map((l) => `<li><a href="/${l.toLowerCase()}">${l}</a></li>`).join('')}</ul></footer></body></html>\n`,
+);
 
 function relatedCard(n: number): string {
   return `<div class="card"><a href="/events/related-${n}"><img src="/img/related-${n}.jpg" alt="Related event ${n}" loading="lazy"><h3>Related event ${n}</h3></a><p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua ${n}.</p><ul class="tags"><li>music</li><li>jazz</li><li>all ages</li></ul></div>\n`;

@@ -8,7 +8,9 @@ export function machineLine(): string {
 
 function cpuModel(): string {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line) return line.split(':')[1]?.trim() ?? 'unknown cpu';
   } catch {
     // Not Linux: os.cpus() still names the model on macOS and Windows.
@@ -25,9 +27,12 @@ export function table(rows: (string | number)[][]): string {
   const cells = rows.map((row) => row.map((cell) => String(cell)));
   const widths = cells[0]?.map((_, col) => Math.max(...cells.map((row) => row[col]?.length ?? 0))) ?? [];
   const line = (row: string[]) =>
-    row.map((cell, col) => (col > 0 && /^[-\d.,×%]+( \w+)?$/.test(cell) ? cell.padStart(widths[col] ?? 0) : cell.padEnd(widths[col] ?? 0))).join('  ').trimEnd();
+    row
+      .map((cell, col) => (col > 0 && /^[-\d.,×%]+( \w+)?$/.test(cell) ? cell.padStart(widths[col] ?? 0) : cell.padEnd(widths[col] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const [header, ...body] = cells;
-  return [line(header ?? []), (widths.map((w) => '-'.repeat(w)).join('  ')), ...body.map(line)].join('\n');
+  return [line(header ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 export function fixed(n: number, digits: number): string {
@@ -48,7 +53,11 @@ export function flags<T extends Record<string, number | string>>(defaults: T, ar
     const name = argv[i]?.replace(/^--/, '') ?? '';
     const value = argv[i + 1];
     if (!(name in defaults) || value === undefined) {
-      throw new Error(`unknown or incomplete flag ${argv[i]}; flags: ${Object.keys(defaults).map((k) => `--${k}`).join(' ')}`);
+      throw new Error(
+        `unknown or incomplete flag ${argv[i]}; flags: ${Object.keys(defaults)
+          .map((k) => `--${k}`)
+          .join(' ')}`,
+      );
     }
     out[name] = typeof defaults[name] === 'number' ? Number(value) : value;
   }

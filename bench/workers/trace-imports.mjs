@@ -9,5 +9,12 @@ const file = process.env.BENCH_TRACE_FILE;
 if (file) {
   register('./trace-hooks.mjs', import.meta.url, { data: { file } });
   const require = createRequire(import.meta.url);
-  process.on('exit', () => appendFileSync(file, Object.keys(require.cache).map((p) => `cjs ${p}\n`).join('')));
+  process.on('exit', () =>
+    appendFileSync(
+      file,
+      Object.keys(require.cache)
+        .map((p) => `cjs ${p}\n`)
+        .join(''),
+    ),
+  );
 }

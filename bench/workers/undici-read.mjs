@@ -30,5 +30,12 @@ const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 await dispatcher.close();
 process.stdout.write(
-  JSON.stringify({ pages, failed: input.measureUrls.length - pages, events: 0, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRss: process.resourceUsage().maxRSS * 1024 }) + '\n',
+  JSON.stringify({
+    pages,
+    failed: input.measureUrls.length - pages,
+    events: 0,
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+  }) + '\n',
 );

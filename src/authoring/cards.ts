@@ -44,7 +44,8 @@ const SKIPPED = new Set(['head', 'script', 'style', 'noscript', 'template', 'svg
 const SAMPLE = 40;
 /** Selectors evaluated per page at most, the most promising groups first. */
 const MAX_SELECTORS = 80;
-const DATE_HINT = /\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|déc)|\b(?:today|tonight|tomorrow)\b/i;
+const DATE_HINT =
+  /\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|déc)|\b(?:today|tonight|tomorrow)\b/i;
 
 /**
  * Event cards on a listing page, inferred from its structure alone: sibling elements that
@@ -109,7 +110,8 @@ function containerSelectors($: CheerioAPI): string[] {
       add(byTag, child.name, child);
       add(byClass, `${child.name}.${stableClasses(child).sort().join('.')}`, child);
     }
-    for (const members of [...byTag.values(), ...byClass.values()]) if (members.length >= 2 && mentionsDates(members)) groups.push({ members, parent: element });
+    for (const members of [...byTag.values(), ...byClass.values()])
+      if (members.length >= 2 && mentionsDates(members)) groups.push({ members, parent: element });
     pending.push(...children);
   }
   groups.sort((a, b) => b.members.length - a.members.length);
@@ -282,21 +284,43 @@ function guessDate(eventList: string, cards: Element[], ctx: Context): { guess: 
   // date_selectors read every match as a row of its own: each part must match once per card.
   const once = (spec: string) => cards.every((card) => matchesIn(ctx.$, card, parseFieldSelector(spec)).length <= 1);
   const timeSpecs = specsFrom(cards, ctx, (element) => isTimeOnly(textLine(element))).filter(once);
-  const time = best(timeSpecs, (spec) => ({ coverage: share(readAll(ctx, cards, spec, textLine).values, isTimeOnly), distinct: 1, preference: FIELD_CUES.date.test(spec) ? 1 : 0.9 }));
+  const time = best(timeSpecs, (spec) => ({
+    coverage: share(readAll(ctx, cards, spec, textLine).values, isTimeOnly),
+    distinct: 1,
+    preference: FIELD_CUES.date.test(spec) ? 1 : 0.9,
+  }));
   if (!time || time.guess.coverage < 0.5) return { guess: found.guess };
-  const day = best(specs.filter((spec) => spec !== eventList && once(spec)), (spec) => ({ coverage: share(readAll(ctx, cards, spec, dateValue).values, isDate), distinct: 1, preference: FIELD_CUES.date.test(spec) ? 1 : 0.9 }));
+  const day = best(
+    specs.filter((spec) => spec !== eventList && once(spec)),
+    (spec) => ({ coverage: share(readAll(ctx, cards, spec, dateValue).values, isDate), distinct: 1, preference: FIELD_CUES.date.test(spec) ? 1 : 0.9 }),
+  );
   return day && day.guess.coverage >= found.guess.coverage ? { guess: day.guess, time: time.guess } : { guess: found.guess };
 }
 
 function isNameLike(value: string, ctx: Context): boolean {
-  return value.length >= 3 && value.length <= 200 && !isGenericLabel(value) && !isTimeOnly(value) && readDate(value, ctx.zone, ctx.now) === undefined && /\p{L}/u.test(value);
+  return (
+    value.length >= 3 &&
+    value.length <= 200 &&
+    !isGenericLabel(value) &&
+    !isTimeOnly(value) &&
+    readDate(value, ctx.zone, ctx.now) === undefined &&
+    /\p{L}/u.test(value)
+  );
 }
 
 function guessName(cards: Element[], ctx: Context, dateSpec: string): Best | undefined {
   const specs = specsFrom(cards, ctx, (element) => isNameLike(textLine(element), ctx)).filter((spec) => spec !== dateSpec);
   return best(specs, (spec) => {
     const values = readAll(ctx, cards, spec, textLine).values;
-    const preference = /^h[1-6]\b|\sh[1-6]\b/.test(spec) ? 1 : FIELD_CUES.name.test(spec) ? 0.97 : /(^|\s)a(\.|$|\s)/.test(spec) ? 0.9 : /^(strong|b)\b/.test(spec) ? 0.85 : 0.75;
+    const preference = /^h[1-6]\b|\sh[1-6]\b/.test(spec)
+      ? 1
+      : FIELD_CUES.name.test(spec)
+        ? 0.97
+        : /(^|\s)a(\.|$|\s)/.test(spec)
+          ? 0.9
+          : /^(strong|b)\b/.test(spec)
+            ? 0.85
+            : 0.75;
     return { coverage: share(values, (value) => isNameLike(value, ctx)), distinct: distinctShare(values), preference };
   });
 }
@@ -333,7 +357,12 @@ function columnLabel(ctx: Context, cell: Element): string | undefined {
   if (!table || !row) return undefined;
   let labels = ctx.labels.get(table);
   if (!labels) {
-    const headRow = ctx.$(table).find('tr').toArray().filter(isElement).find((tr) => elementChildren(tr).some((c) => c.name === 'th') && !elementChildren(tr).some((c) => c.name === 'td'));
+    const headRow = ctx
+      .$(table)
+      .find('tr')
+      .toArray()
+      .filter(isElement)
+      .find((tr) => elementChildren(tr).some((c) => c.name === 'th') && !elementChildren(tr).some((c) => c.name === 'td'));
     labels = headRow ? elementChildren(headRow).map((c) => textLine(c)) : [];
     ctx.labels.set(table, labels);
   }
@@ -342,7 +371,11 @@ function columnLabel(ctx: Context, cell: Element): string | undefined {
 
 function guessLocation(cards: Element[], ctx: Context, taken: Set<string | undefined>): FieldGuess | undefined {
   const isPlace = (value: string) => value.length >= 2 && value.length <= 150 && readDate(value, ctx.zone, ctx.now) === undefined && !isTimeOnly(value);
-  const specs = specsFrom(cards, ctx, (element) => FIELD_CUES.location.test(cueText(element, (cell) => columnLabel(ctx, cell))) && isPlace(textLine(element))).filter((spec) => !taken.has(spec));
+  const specs = specsFrom(
+    cards,
+    ctx,
+    (element) => FIELD_CUES.location.test(cueText(element, (cell) => columnLabel(ctx, cell))) && isPlace(textLine(element)),
+  ).filter((spec) => !taken.has(spec));
   const found = best(specs, (spec) => ({ coverage: share(readAll(ctx, cards, spec, textLine).values, isPlace), distinct: 1, preference: 1 }));
   return found && found.guess.coverage >= 0.4 ? found.guess : undefined;
 }
@@ -351,7 +384,11 @@ function guessDescription(cards: Element[], ctx: Context, taken: Set<string | un
   const isProse = (value: string) => value.length >= 40 && readDate(value, ctx.zone, ctx.now) === undefined;
   const cued = (element: Element) => FIELD_CUES.description.test(cueText(element, (cell) => columnLabel(ctx, cell))) || element.name === 'p';
   const specs = specsFrom(cards, ctx, (element) => cued(element) && isProse(textLine(element))).filter((spec) => !taken.has(spec));
-  const found = best(specs, (spec) => ({ coverage: share(readAll(ctx, cards, spec, textLine).values, isProse), distinct: 1, preference: FIELD_CUES.description.test(spec) ? 1 : 0.9 }));
+  const found = best(specs, (spec) => ({
+    coverage: share(readAll(ctx, cards, spec, textLine).values, isProse),
+    distinct: 1,
+    preference: FIELD_CUES.description.test(spec) ? 1 : 0.9,
+  }));
   return found && found.guess.coverage >= 0.3 ? found.guess : undefined;
 }
 
@@ -367,7 +404,9 @@ function guessImage(cards: Element[], ctx: Context): FieldGuess | undefined {
  * scored stays.
  */
 function withoutNested(candidates: Scored[]): Scored[] {
-  const ordered = [...candidates].sort((a, b) => b.candidate.score - a.candidate.score || (a.candidate.selectors.event_list ?? '').length - (b.candidate.selectors.event_list ?? '').length);
+  const ordered = [...candidates].sort(
+    (a, b) => b.candidate.score - a.candidate.score || (a.candidate.selectors.event_list ?? '').length - (b.candidate.selectors.event_list ?? '').length,
+  );
   const kept: Scored[] = [];
   for (const candidate of ordered) {
     const members = new Set(candidate.members);

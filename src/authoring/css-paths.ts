@@ -14,7 +14,9 @@ const UNSTABLE = /^(?:active|current|selected|first|last|odd|even|hidden|visible
 
 /** Classes fit for a selector: CSS identifiers without generated hashes or state, those naming an event card first. */
 export function stableClasses(element: Element): string[] {
-  const classes = (element.attribs.class ?? '').split(/\s+/).filter((c) => c.length > 0 && c.length <= 60 && IDENT.test(c) && !UNSTABLE.test(c) && !/\d{4,}|[a-z]\d[a-z]\d/i.test(c));
+  const classes = (element.attribs.class ?? '')
+    .split(/\s+/)
+    .filter((c) => c.length > 0 && c.length <= 60 && IDENT.test(c) && !UNSTABLE.test(c) && !/\d{4,}|[a-z]\d[a-z]\d/i.test(c));
   const unique = [...new Set(classes)];
   return unique.sort((a, b) => Number(FIELD_CUES.card.test(b)) - Number(FIELD_CUES.card.test(a)));
 }

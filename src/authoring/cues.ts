@@ -45,11 +45,17 @@ export function isTimeOnly(text: string): boolean {
   return value.length > 0 && value.length <= 40 && TIME_CUE.test(value) && !DATE_CUE.test(value);
 }
 
-const GENERIC_LABELS = /^(?:more|more info|more information|read more|learn more|details|view details|view event|see more|tickets?|buy tickets?|get tickets?|book now|register|rsvp|info|sold out|free|event|events|calendar|add to calendar|share|click here|here|see event|view|book|reserve)$/i;
+const GENERIC_LABELS =
+  /^(?:more|more info|more information|read more|learn more|details|view details|view event|see more|tickets?|buy tickets?|get tickets?|book now|register|rsvp|info|sold out|free|event|events|calendar|add to calendar|share|click here|here|see event|view|book|reserve)$/i;
 
 /** Link labels and buttons that say what to do, not what the event is. */
 export function isGenericLabel(text: string): boolean {
-  return GENERIC_LABELS.test(text.trim().replace(/[»›→>.!:]+$/u, '').trim());
+  return GENERIC_LABELS.test(
+    text
+      .trim()
+      .replace(/[»›→>.!:]+$/u, '')
+      .trim(),
+  );
 }
 
 /** Words in class names, ids and itemprops that say what an element holds. */

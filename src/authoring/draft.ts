@@ -104,7 +104,10 @@ function cardPlan(card: CardCandidate, pagination: string | null, ctx: DraftCont
   for (const [field, guess] of Object.entries(card.fields) as [CardField, { coverage: number }][]) {
     if (field === 'time') continue;
     const key = field === 'date' && card.fields.time ? 'date_selectors' : FIELD_KEYS[field];
-    selectorNotes[key] = field === 'date' && card.fields.time ? `date in ${percent(guess.coverage)}, time in ${percent(card.fields.time.coverage)}` : `found in ${percent(guess.coverage)}`;
+    selectorNotes[key] =
+      field === 'date' && card.fields.time
+        ? `date in ${percent(guess.coverage)}, time in ${percent(card.fields.time.coverage)}`
+        : `found in ${percent(guess.coverage)}`;
   }
   const selectors: Record<string, string | string[]> = { ...(card.selectors as Record<string, string | string[]>) };
   if (pagination) {
@@ -122,8 +125,12 @@ function cardPlan(card: CardCandidate, pagination: string | null, ctx: DraftCont
           ? 'url: no link per card; events get the listing page as their URL, so two events of one day may collide'
           : 'description: none found; add description_selectors if the cards carry one',
     ),
-    ...(card.fields.date && card.fields.date.coverage < 1 ? [`dates: found in ${percent(card.fields.date.coverage)} only; the others are reported invalid`] : []),
-    pagination ? 'pagination: max_pages is 3; raise it if the listing has more pages' : 'pagination: no next-page link found; set selectors.pagination if the listing has more pages',
+    ...(card.fields.date && card.fields.date.coverage < 1
+      ? [`dates: found in ${percent(card.fields.date.coverage)} only; the others are reported invalid`]
+      : []),
+    pagination
+      ? 'pagination: max_pages is 3; raise it if the listing has more pages'
+      : 'pagination: no next-page link found; set selectors.pagination if the listing has more pages',
   ];
   return {
     method: 'css',
@@ -188,7 +195,13 @@ export function renderDraft(plan: DraftPlan, check: { events: number; invalid: n
   lines.push(scalar('name', c.name), scalar('url', c.url));
   if (c.tier !== undefined) lines.push(scalar('tier', c.tier));
   if (c.extraction_method) lines.push(scalar('extraction_method', c.extraction_method));
-  lines.push(scalar('schedule', c.schedule), scalar('trust_level', c.trust_level), scalar('license', c.license), scalar('timezone', c.timezone), scalar('enabled', c.enabled));
+  lines.push(
+    scalar('schedule', c.schedule),
+    scalar('trust_level', c.trust_level),
+    scalar('license', c.license),
+    scalar('timezone', c.timezone),
+    scalar('enabled', c.enabled),
+  );
   if (c.max_pages !== undefined) lines.push(scalar('max_pages', c.max_pages));
   if (c.default_location) lines.push('default_location:', `  ${scalar('name', c.default_location.name)}  ${comment('REVIEW: guessed from the page title')}`);
   if (c.selectors) {
@@ -209,6 +222,8 @@ export function renderDraft(plan: DraftPlan, check: { events: number; invalid: n
 
 /** Page text in a comment: one line, no control characters. */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -28,7 +28,10 @@ export function suggestNextSteps(report: Omit<InspectReport, 'suggestions'>): st
   if (card) steps.push(`tier 1 (CSS): ${card.count} "${card.selectors.event_list}" cards (${card.confidence} confidence); \`${draft}\` drafts the selectors`);
   const rendered = report.rendered;
   if (rendered) {
-    if (!card && rendered.cards[0]) steps.push(`tier 2 (headless): the page's scripts build ${rendered.cards[0].count} "${rendered.cards[0].selectors.event_list}" cards; use them as selectors with tier: 2`);
+    if (!card && rendered.cards[0])
+      steps.push(
+        `tier 2 (headless): the page's scripts build ${rendered.cards[0].count} "${rendered.cards[0].selectors.event_list}" cards; use them as selectors with tier: 2`,
+      );
     for (const request of rendered.requests.filter((r) => r.looksLikeEvents).slice(0, 2)) {
       const endpoint = request.url.split('#')[0] ?? request.url;
       steps.push(
@@ -37,11 +40,17 @@ export function suggestNextSteps(report: Omit<InspectReport, 'suggestions'>): st
       );
     }
   }
-  if (report.feeds.some((feed) => feed.kind !== 'ics') && steps.length === 0) steps.push('only RSS/Atom feeds: SEL does not read them; look for the posts\' own event pages');
+  if (report.feeds.some((feed) => feed.kind !== 'ics') && steps.length === 0)
+    steps.push("only RSS/Atom feeds: SEL does not read them; look for the posts' own event pages");
   if (steps.length === 0) {
-    steps.push(rendered ? 'no events found, rendered or not: the site may need a login, or list its events elsewhere (a sitemap, a calendar page)' : 'no events found in the HTML as fetched: try --render to see what the page builds with JavaScript and which JSON it loads');
+    steps.push(
+      rendered
+        ? 'no events found, rendered or not: the site may need a login, or list its events elsewhere (a sitemap, a calendar page)'
+        : 'no events found in the HTML as fetched: try --render to see what the page builds with JavaScript and which JSON it loads',
+    );
   }
-  if (report.eventLinks.count > 0 && !report.jsonLd.events) steps.push(`${report.eventLinks.count} link(s) to event pages: if each page has JSON-LD, a sitemap source or follow_event_urls reads them`);
+  if (report.eventLinks.count > 0 && !report.jsonLd.events)
+    steps.push(`${report.eventLinks.count} link(s) to event pages: if each page has JSON-LD, a sitemap source or follow_event_urls reads them`);
   return steps;
 }
 
@@ -71,7 +80,12 @@ export function renderInspection(report: InspectReport): string {
   if (report.dataAttributes.length > 0) lines.push(`data-* attributes: ${report.dataAttributes.map((a) => `${a.name} (${a.count})`).join(', ')}`);
   if (report.rendered) {
     const rendered = report.rendered;
-    lines.push('', `Rendered in Chromium: ${rendered.url}`, `  JSON-LD events: ${rendered.jsonLdEvents}`, `  event cards:${rendered.cards.length === 0 ? ' none found' : ''}`);
+    lines.push(
+      '',
+      `Rendered in Chromium: ${rendered.url}`,
+      `  JSON-LD events: ${rendered.jsonLdEvents}`,
+      `  event cards:${rendered.cards.length === 0 ? ' none found' : ''}`,
+    );
     for (const card of rendered.cards.slice(0, 2)) lines.push(...renderCard(card, '    '));
     lines.push(`  JSON responses:${rendered.requests.length === 0 ? ' none' : ''}`);
     for (const request of rendered.requests) {

@@ -42,7 +42,8 @@ export interface InspectOptions {
   now: Date;
 }
 
-const EVENT_PATH = /\/(?:events?|shows?|concerts?|performances?|calendar|programs?|programmes?|whats-on|what-s-on|tickets?|exhibitions?|activities|workshops?|classes)\/[^/?#]+/i;
+const EVENT_PATH =
+  /\/(?:events?|shows?|concerts?|performances?|calendar|programs?|programmes?|whats-on|what-s-on|tickets?|exhibitions?|activities|workshops?|classes)\/[^/?#]+/i;
 const ICS_HREF = /\.ics(?:$|[?#])|[?&](?:ical|outlook-ical|ics)=1\b|[?&]format=(?:ical|ics)\b|\/ical\/|\/ics\/?(?:$|\?)/i;
 
 /**
@@ -74,7 +75,11 @@ export function inspectPage(html: string, pageUrl: string, options: InspectOptio
 function siteNameOf(ogName: string | undefined, title: string, pageUrl: string): string {
   const og = ogName?.replace(/\s+/g, ' ').trim();
   if (og) return shorten(og, 80);
-  const parts = title.replace(/\s+/g, ' ').split(/\s[|–—·-]\s/).map((part) => part.trim()).filter(Boolean);
+  const parts = title
+    .replace(/\s+/g, ' ')
+    .split(/\s[|–—·-]\s/)
+    .map((part) => part.trim())
+    .filter(Boolean);
   const last = parts.length > 1 ? parts[parts.length - 1] : undefined;
   return last ? shorten(last, 80) : new URL(pageUrl).hostname;
 }
@@ -132,7 +137,9 @@ export function findPagination(elements: Element[]): string | null {
   if (elements.some((element) => element.name === 'a' && element.attribs.href && /\bnext\b/i.test(element.attribs.rel ?? ''))) return 'a[rel=next]';
   for (const element of elements) {
     if (element.name !== 'a' || !element.attribs.href) continue;
-    const nextClass = (element.attribs.class ?? '').split(/\s+/).find((c) => /^(?:next|next-page|pagination-next|page-next|nav-next)$|(?:^|[-_])next(?:$|[-_])/i.test(c) && /^[A-Za-z_][\w-]*$/.test(c));
+    const nextClass = (element.attribs.class ?? '')
+      .split(/\s+/)
+      .find((c) => /^(?:next|next-page|pagination-next|page-next|nav-next)$|(?:^|[-_])next(?:$|[-_])/i.test(c) && /^[A-Za-z_][\w-]*$/.test(c));
     if (!nextClass) continue;
     const parent = parentElement(element);
     const parentStep = parent ? distinctiveSelector(parent) : undefined;

@@ -36,5 +36,10 @@ export function describeJsonBody(body: unknown): Pick<JsonRequest, 'resultsPath'
   }
   if (!found) return { resultsPath: null, items: 0, keys: [], looksLikeEvents: false };
   const keys = Object.keys(found.items[0] ?? {}).slice(0, 15);
-  return { resultsPath: found.path, items: found.items.length, keys, looksLikeEvents: keys.some((k) => NAME_KEY.test(k)) && keys.some((k) => DATE_KEY.test(k)) };
+  return {
+    resultsPath: found.path,
+    items: found.items.length,
+    keys,
+    looksLikeEvents: keys.some((k) => NAME_KEY.test(k)) && keys.some((k) => DATE_KEY.test(k)),
+  };
 }

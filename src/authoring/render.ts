@@ -62,7 +62,8 @@ async function describeResponse(response: Response): Promise<JsonRequest | undef
   const request = response.request();
   const type = (await response.headerValue('content-type').catch(() => null)) ?? '';
   if (!/json/i.test(type) && !['xhr', 'fetch'].includes(request.resourceType())) return undefined;
-  if (response.status() < 200 || response.status() >= 300) return { method: request.method(), url: response.url(), status: response.status(), resultsPath: null, items: 0, keys: [], looksLikeEvents: false };
+  if (response.status() < 200 || response.status() >= 300)
+    return { method: request.method(), url: response.url(), status: response.status(), resultsPath: null, items: 0, keys: [], looksLikeEvents: false };
   try {
     const body = await response.body();
     if (body.byteLength > MAX_JSON_BYTES) return undefined;

@@ -84,7 +84,12 @@ function explain(label: string, verdict: KeyVerdict): Outcome {
   const rejected = `key ${label} would be rejected by SEL:`;
   switch (verdict.reason) {
     case 'malformed':
-      return { valid: false, reason: verdict.reason, message: `${rejected} ${verdict.detail}`, hint: 'copy the key again, without quotes or surrounding spaces' };
+      return {
+        valid: false,
+        reason: verdict.reason,
+        message: `${rejected} ${verdict.detail}`,
+        hint: 'copy the key again, without quotes or surrounding spaces',
+      };
     case 'unknown-prefix':
       return {
         valid: false,
@@ -132,7 +137,7 @@ async function confirmWithServer(inDatabase: Outcome, key: string, serverUrl: st
       valid: false,
       reason: 'not-picked-up',
       message: `key ${describeKey(key)} is valid and active in database ${databaseLabel}, but the server ${serverUrl} answers 401: the server has not picked up this key`,
-      hint: 'SEL\'s key guide says to restart the server or wait for its cache, but SEL reads keys from its database on every request: check that the server uses this database (its DATABASE_URL) and that no proxy strips the Authorization header',
+      hint: "SEL's key guide says to restart the server or wait for its cache, but SEL reads keys from its database on every request: check that the server uses this database (its DATABASE_URL) and that no proxy strips the Authorization header",
     };
   }
   return {
@@ -161,6 +166,6 @@ async function checkWithServer(key: string, serverUrl: string, deps: CliDeps): P
     valid: false,
     reason: 'rejected',
     message: `key ${label} is rejected by the server (401): it is unknown, revoked, expired or mistyped, and the server does not say which`,
-    hint: 'run the check against SEL\'s database (--database-url or DATABASE_URL) to learn which',
+    hint: "run the check against SEL's database (--database-url or DATABASE_URL) to learn which",
   };
 }

@@ -37,9 +37,7 @@ export async function createApiKey(name: string, flags: CreateKeyFlags, deps: Cl
       '   Give it to the scraper as SEL_API_KEY (in the environment, or a chmod-600 .env) and test it with:',
       '   sel-scraper api-key check',
       `   Revoke it with: sel-scraper api-key revoke ${record.id}`,
-      ...(record.role === 'admin'
-        ? ['   This is an admin key: it can mint admin tokens and manage keys. Scrapers should use agent keys.']
-        : []),
+      ...(record.role === 'admin' ? ['   This is an admin key: it can mint admin tokens and manage keys. Scrapers should use agent keys.'] : []),
     ];
     deps.stdout.write(lines.join('\n') + '\n');
     return EXIT.ok;

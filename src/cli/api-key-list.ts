@@ -29,7 +29,9 @@ export async function listApiKeys(flags: ListKeyFlags, deps: CliDeps): Promise<n
     const due = records.filter((r) => keyAgeFlags(r, now, limits).rotationDue);
     const expiring = records.filter((r) => keyAgeFlags(r, now, limits).expiresSoon);
     if (due.length > 0) {
-      deps.stdout.write(`${due.length} active key(s) are ${limits.maxAgeDays} days old or more: rotate with \`sel-scraper api-key rotate <id> --env-file .env\`\n`);
+      deps.stdout.write(
+        `${due.length} active key(s) are ${limits.maxAgeDays} days old or more: rotate with \`sel-scraper api-key rotate <id> --env-file .env\`\n`,
+      );
     }
     if (expiring.length > 0) deps.stdout.write(`${expiring.length} active key(s) expire within ${limits.expiryWarningDays} days\n`);
     return EXIT.ok;

@@ -17,33 +17,38 @@ const COMMAND = 'sel-scraper';
  */
 export async function rotateApiKey(reference: string, flags: RotateKeyFlags, deps: CliDeps): Promise<number> {
   const envFile = flags.envFile ? { path: path.resolve(deps.cwd, flags.envFile), variable: flags.envVar } : undefined;
-  return withKeyStore(flags, deps, async (store, checkServer) => {
-    let shownKey: string | undefined;
-    const outcome = await rotateKey(
-      { reference, name: flags.name, expiresInDays: flags.expiresInDays, keepOld: flags.keepOld ?? false, envFile },
-      {
-        store,
-        checkWithServer: checkServer ? (key) => checkKeyWithServer(key, checkServer, deps) : undefined,
-        readFile: (file) => readFileSync(file, 'utf8'),
-        writeFile: writeSecretFileAtomically,
-        now: () => deps.clock.now(),
-        showNewKey: (key, record) => {
-          shownKey = key;
-          if (!flags.json) {
-            deps.stdout.write(`✓ New API key ${describeRecord(record)} created in ${store.label}\n  Key:      ${key}\n`);
-            deps.stdout.write('⚠️  Save this key now: it will not be shown again. Put it where the scraper reads it (SEL_API_KEY).\n');
-          }
+  return withKeyStore(
+    flags,
+    deps,
+    async (store, checkServer) => {
+      let shownKey: string | undefined;
+      const outcome = await rotateKey(
+        { reference, name: flags.name, expiresInDays: flags.expiresInDays, keepOld: flags.keepOld ?? false, envFile },
+        {
+          store,
+          checkWithServer: checkServer ? (key) => checkKeyWithServer(key, checkServer, deps) : undefined,
+          readFile: (file) => readFileSync(file, 'utf8'),
+          writeFile: writeSecretFileAtomically,
+          now: () => deps.clock.now(),
+          showNewKey: (key, record) => {
+            shownKey = key;
+            if (!flags.json) {
+              deps.stdout.write(`✓ New API key ${describeRecord(record)} created in ${store.label}\n  Key:      ${key}\n`);
+              deps.stdout.write('⚠️  Save this key now: it will not be shown again. Put it where the scraper reads it (SEL_API_KEY).\n');
+            }
+          },
         },
-      },
-      COMMAND,
-    );
-    if (flags.json) {
-      deps.stdout.write(JSON.stringify(rotationJson(outcome, store.label, shownKey, deps.clock.now())) + '\n');
-    } else {
-      deps.stdout.write(renderRotation(outcome, store.label));
-    }
-    return exitCodeFor(outcome);
-  }, { serverBesideDatabase: true });
+        COMMAND,
+      );
+      if (flags.json) {
+        deps.stdout.write(JSON.stringify(rotationJson(outcome, store.label, shownKey, deps.clock.now())) + '\n');
+      } else {
+        deps.stdout.write(renderRotation(outcome, store.label));
+      }
+      return exitCodeFor(outcome);
+    },
+    { serverBesideDatabase: true },
+  );
 }
 
 /** Done: 0. Undone: the cause's own code (4 for a key the server rejects). Stopped half way with both keys working: 3, as a partial run. */

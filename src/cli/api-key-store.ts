@@ -70,14 +70,20 @@ export async function withKeyStore<T>(
       }
       if (!choice.adminKey) {
         throw new SelScraperError('ERR_KEY_MISSING', `no admin key for ${choice.serverUrl}`, {
-          hint: 'pass --admin-key or set SEL_ADMIN_API_KEY (SEL\'s admin API takes a token that only an admin key can obtain), or use --database-url',
+          hint: "pass --admin-key or set SEL_ADMIN_API_KEY (SEL's admin API takes a token that only an admin key can obtain), or use --database-url",
         });
       }
       const network = createNetwork({ dispatcher: deps.dispatcher, connections: 2 });
       try {
         const { serverUrl, adminKey } = choice;
         const client = interactiveSelClient({ baseUrl: serverUrl, apiKey: adminKey, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT });
-        const store = await AdminHttpKeyStore.connect({ serverUrl, adminKey, fetch: network.selFetch, exchangeToken: () => client.preflight(), userAgent: USER_AGENT });
+        const store = await AdminHttpKeyStore.connect({
+          serverUrl,
+          adminKey,
+          fetch: network.selFetch,
+          exchangeToken: () => client.preflight(),
+          userAgent: USER_AGENT,
+        });
         return await use(store, server);
       } finally {
         await network.close();

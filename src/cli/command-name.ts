@@ -13,7 +13,10 @@ export function invokedCommand(input: { script: string | undefined; env: Record<
   if (env.npm_command === 'exec' || env.npm_lifecycle_event === 'npx') return `npx ${PROGRAM}`;
   if (!script) return PROGRAM;
   const resolved = path.resolve(cwd, script);
-  const onPath = (env.PATH ?? '').split(path.delimiter).filter(Boolean).some((dir) => path.resolve(cwd, dir) === path.dirname(resolved));
+  const onPath = (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .some((dir) => path.resolve(cwd, dir) === path.dirname(resolved));
   if (onPath && path.basename(resolved) === PROGRAM) return PROGRAM;
   const relative = path.relative(cwd, resolved);
   const shown = relative.length < resolved.length && relative !== '' ? relative : resolved;

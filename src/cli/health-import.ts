@@ -32,6 +32,8 @@ export async function importReports(files: readonly string[], flags: HealthImpor
     entries.push(...entriesFromReport(parsed.report));
   }
   const added = await appendHistory(stateDir, entries, deps.clock);
-  deps.stdout.write(`${added} source run(s) added to ${historyPath(stateDir)} from ${files.length - bad} report(s)${entries.length > added ? ` (${entries.length - added} already there)` : ''}\n`);
+  deps.stdout.write(
+    `${added} source run(s) added to ${historyPath(stateDir)} from ${files.length - bad} report(s)${entries.length > added ? ` (${entries.length - added} already there)` : ''}\n`,
+  );
   return bad > 0 ? EXIT.usage : EXIT.ok;
 }

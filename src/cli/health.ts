@@ -15,6 +15,9 @@ export function registerHealthCommands(program: Command, deps: CliDeps, setExitC
     .command('import <report.json...>')
     .description('add the sources of `scrape all --json` reports (other hosts, shards, merged reports) to the history')
     .option('--state-dir <dir>', 'where history.ndjson is kept', '.sel-scraper')
-    .addHelpText('after', '\nExamples:\n  sel-scraper health import shard-1.json shard-2.json\n  sel-scraper health import --state-dir /srv/sel/.sel-scraper /var/log/sel/run-*.json\n\nImporting a report twice adds nothing the second time.\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sel-scraper health import shard-1.json shard-2.json\n  sel-scraper health import --state-dir /srv/sel/.sel-scraper /var/log/sel/run-*.json\n\nImporting a report twice adds nothing the second time.\n',
+    )
     .action(async (files: string[], flags: HealthImportFlags) => setExitCode(await (await import('./health-import.ts')).importReports(files, flags, deps)));
 }

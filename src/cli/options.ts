@@ -20,9 +20,13 @@ export function ratioOption(value: string): number {
 
 /** Commander parser for a comma-separated list of health verdicts. */
 export function verdictListOption(value: string): Verdict[] {
-  const names = value.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = names.filter((name) => !(VERDICTS as readonly string[]).includes(name));
-  if (names.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected verdicts from ${VERDICTS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
+  if (names.length === 0 || unknown.length > 0)
+    throw new InvalidArgumentError(`expected verdicts from ${VERDICTS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
   return names as Verdict[];
 }
 
@@ -36,7 +40,9 @@ export function tierOption(value: string): number {
 export function shardOption(value: string): Shard {
   const shard = parseShard(value);
   if (!shard) {
-    throw new InvalidArgumentError(`expected <index>/<count> with 1 <= index <= count <= ${MAX_SHARDS}, e.g. 2/4 (in a Kubernetes Indexed Job: $((JOB_COMPLETION_INDEX+1))/4)`);
+    throw new InvalidArgumentError(
+      `expected <index>/<count> with 1 <= index <= count <= ${MAX_SHARDS}, e.g. 2/4 (in a Kubernetes Indexed Job: $((JOB_COMPLETION_INDEX+1))/4)`,
+    );
   }
   return shard;
 }

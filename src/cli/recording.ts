@@ -24,7 +24,9 @@ export async function saveRecording(recorder: ResponseRecorder, out: Output, cwd
 
 export function describeRecording(summary: RecordingSummary, cwd: string): string {
   const dir = path.relative(cwd, summary.dir) || '.';
-  const lines = [`recorded ${summary.recorded} response(s) in ${path.join(dir, 'recordings.json')}${summary.kept > 0 ? ` (${summary.kept} earlier recording(s) kept)` : ''}; replay with --fixtures ${dir}`];
+  const lines = [
+    `recorded ${summary.recorded} response(s) in ${path.join(dir, 'recordings.json')}${summary.kept > 0 ? ` (${summary.kept} earlier recording(s) kept)` : ''}; replay with --fixtures ${dir}`,
+  ];
   for (const skipped of summary.notRecorded) lines.push(`  not recorded: ${skipped.url}: ${skipped.reason}`);
   return lines.join('\n') + '\n';
 }

@@ -38,7 +38,8 @@ function renderMerged(merged: MergedReport): string {
   for (const shard of merged.shards) {
     const part = shard.shard ? `shard ${formatShard(shard.shard)}` : 'unsharded';
     lines.push(`  ${part}: run ${shard.runId}, exit code ${shard.exitCode} (${shard.file})`);
-    if (shard.failures) lines.push(`    failures: ${shard.failures.events} event(s) in ${shard.failures.file} on that machine: sel-scraper scrape replay ${shard.failures.file}`);
+    if (shard.failures)
+      lines.push(`    failures: ${shard.failures.events} event(s) in ${shard.failures.file} on that machine: sel-scraper scrape replay ${shard.failures.file}`);
   }
   return lines.join('\n');
 }

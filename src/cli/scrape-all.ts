@@ -40,7 +40,10 @@ export async function scrapeAll(flags: ScrapeAllFlags, deps: CliDeps): Promise<n
     // A cron job's `--json > run.json` holds a report whatever happened; the error itself goes to stderr.
     if (flags.json) {
       const command = deps.command ?? PROGRAM;
-      const stopped = error instanceof SelScraperError ? { exitCode: exitCodeForError(error.code), hint: error.hint ? asInvoked(error.hint, command) : null } : { exitCode: EXIT.internal, hint: null };
+      const stopped =
+        error instanceof SelScraperError
+          ? { exitCode: exitCodeForError(error.code), hint: error.hint ? asInvoked(error.hint, command) : null }
+          : { exitCode: EXIT.internal, hint: null };
       const message = asInvoked(error instanceof Error ? error.message : String(error), command);
       deps.stdout.write(JSON.stringify(emptyRunReport({ ...known, dryRun: flags.dryRun ?? false, startedAt, error: message, ...stopped })) + '\n');
     }
@@ -57,7 +60,9 @@ async function scrapeAllSteps(flags: ScrapeAllFlags, deps: CliDeps, known: Known
   const settings = dryRun ? undefined : resolveServerSettings({ server: flags.server, key }, env);
   if (settings) Object.assign(known, { server: settings.serverUrl, key: describeKey(settings.apiKey) });
   // Before anything is fetched or sent: a run that another process is running stops here.
-  const claim = dryRun ? undefined : claimRun(stateDir, flags.resume, { lock: systemLockDeps(() => deps.clock.now()), notice: (line) => deps.stderr.write(line + '\n') });
+  const claim = dryRun
+    ? undefined
+    : claimRun(stateDir, flags.resume, { lock: systemLockDeps(() => deps.clock.now()), notice: (line) => deps.stderr.write(line + '\n') });
   known.runId = claim?.runId ?? null;
   try {
     return await scrapeClaimed(flags, deps, known, { env, dryRun, stateDir, settings, claim });
@@ -85,18 +90,37 @@ async function scrapeClaimed(
   if (resume) checkSameScope(resume.runId, resume.run, flags);
   // Checked after the server and the scope: a resume that contradicts its run is a mistake even when there is nothing left to do.
   if (resume?.complete) return alreadyComplete(resume.runId, resume.complete, flags, deps, known);
-  if (resume) deps.stderr.write(`resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`);
+  if (resume)
+    deps.stderr.write(
+      `resuming run ${resume.runId}: sources from ${definition.sourcesDir}${definition.fixtures ? `, fixtures from ${definition.fixtures}` : ''}\n`,
+    );
 
   const view = progressView(flags, deps);
   const network = createNetwork({ dispatcher: deps.dispatcher, connections: 8 });
   const recorder = recorderFor({ record: flags.record, fixtures: definition.fixtures }, deps);
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
-    const { http, admit, noSiteReached } = await network.sources({ fixturesDir: definition.fixtures, clock: deps.clock, maxRetryAfterMs: flags.maxRetryAfter * 1000, hostDelayMs: flags.hostDelay * 1000, record: recorder?.interceptor, onWait: view.onWait });
+    const { http, admit, noSiteReached } = await network.sources({
+      fixturesDir: definition.fixtures,
+      clock: deps.clock,
+      maxRetryAfterMs: flags.maxRetryAfter * 1000,
+      hostDelayMs: flags.hostDelay * 1000,
+      record: recorder?.interceptor,
+      onWait: view.onWait,
+    });
     // A recorded run reads tier 2 pages the way its replay will: without the browser.
     const browser = network.browser(env, { fixtures: definition.fixtures !== null || recorder !== undefined, admit, pages: flags.browserPages });
     const client = settings
-      ? runSelClient({ baseUrl: settings.serverUrl, apiKey: settings.apiKey, fetch: network.selFetch, clock: deps.clock, userAgent: USER_AGENT, ratePerMinute: flags.rateLimit, maxRetryAfterMs: flags.maxRetryAfter * 1000, onWait: view.onWait })
+      ? runSelClient({
+          baseUrl: settings.serverUrl,
+          apiKey: settings.apiKey,
+          fetch: network.selFetch,
+          clock: deps.clock,
+          userAgent: USER_AGENT,
+          ratePerMinute: flags.rateLimit,
+          maxRetryAfterMs: flags.maxRetryAfter * 1000,
+          onWait: view.onWait,
+        })
       : undefined;
     const report = await runScrape(
       {
@@ -109,11 +133,23 @@ async function scrapeClaimed(
         allowAdminKey: flags.allowAdminKey ?? false,
         defaultTimezone: definition.defaultTimezone,
         sourceConcurrency: flags.sourceConcurrency,
-        batches: batchSettings({ concurrency: flags.concurrency, batchSize: definition.batchSize, pollTimeoutSeconds: flags.pollTimeout, ratePerMinute: flags.rateLimit }),
+        batches: batchSettings({
+          concurrency: flags.concurrency,
+          batchSize: definition.batchSize,
+          pollTimeoutSeconds: flags.pollTimeout,
+          ratePerMinute: flags.rateLimit,
+        }),
         serverUrl: settings?.serverUrl,
         timeoutMs: flags.timeout > 0 ? flags.timeout * 1000 : undefined,
         sourceTimeoutMs: flags.sourceTimeout > 0 ? flags.sourceTimeout * 1000 : undefined,
-        state: claim && { dir: stateDir, runId: claim.runId, unsaved: claim.unsaved, definition, resume, failuresFile: flags.failures ? path.resolve(deps.cwd, flags.failures) : undefined },
+        state: claim && {
+          dir: stateDir,
+          runId: claim.runId,
+          unsaved: claim.unsaved,
+          definition,
+          resume,
+          failuresFile: flags.failures ? path.resolve(deps.cwd, flags.failures) : undefined,
+        },
       },
       {
         http,
@@ -156,14 +192,25 @@ function checkSameScope(runId: string, run: RunDefinition, flags: ScrapeAllFlags
   for (const name of ['tier', 'shard', 'limit', 'full'] as const) {
     const started = run[name];
     if (given[name] !== undefined && JSON.stringify(given[name]) !== JSON.stringify(started)) {
-      const how = started === undefined ? `without --${name}` : `with --${name}${started === true ? '' : ` ${typeof started === 'object' ? formatShard(started) : started}`}`;
-      throw new SelScraperError('ERR_USAGE', `run ${runId} was started ${how}; --resume continues it as it started`, { hint: `drop --${name}, or start a new run` });
+      const how =
+        started === undefined
+          ? `without --${name}`
+          : `with --${name}${started === true ? '' : ` ${typeof started === 'object' ? formatShard(started) : started}`}`;
+      throw new SelScraperError('ERR_USAGE', `run ${runId} was started ${how}; --resume continues it as it started`, {
+        hint: `drop --${name}, or start a new run`,
+      });
     }
   }
 }
 
 /** --resume of a run that left nothing to do: said so, and nothing is fetched or sent. */
-function alreadyComplete(runId: string, complete: { at: string; exitCode: number; totals: Counters }, flags: ScrapeAllFlags, deps: CliDeps, known: Known): number {
+function alreadyComplete(
+  runId: string,
+  complete: { at: string; exitCode: number; totals: Counters },
+  flags: ScrapeAllFlags,
+  deps: CliDeps,
+  known: Known,
+): number {
   const command = deps.command ?? PROGRAM;
   const { created, duplicates, failed } = complete.totals;
   const human = flags.json ? deps.stderr : deps.stdout;
@@ -172,7 +219,21 @@ function alreadyComplete(runId: string, complete: { at: string; exitCode: number
       (failed > 0 ? `its failed events can be re-submitted with: ${command} scrape replay ${runId}\n` : '') +
       `start a new run with: ${command} scrape all\n`,
   );
-  if (flags.json) deps.stdout.write(JSON.stringify(emptyRunReport({ ...known, dryRun: false, startedAt: deps.clock.now(), exitCode: EXIT.ok, error: null, hint: null, resumed: true, totals: complete.totals })) + '\n');
+  if (flags.json)
+    deps.stdout.write(
+      JSON.stringify(
+        emptyRunReport({
+          ...known,
+          dryRun: false,
+          startedAt: deps.clock.now(),
+          exitCode: EXIT.ok,
+          error: null,
+          hint: null,
+          resumed: true,
+          totals: complete.totals,
+        }),
+      ) + '\n',
+    );
   return EXIT.ok;
 }
 

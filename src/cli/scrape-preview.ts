@@ -39,8 +39,13 @@ export async function previewNamedSource(name: string, flags: PreviewFlags, deps
         hint: 'fix the config; `sources validate` lists every issue',
       });
     }
-    const suggestion = closestMatch(name, loaded.sources.map((s) => s.name));
-    throw new SelScraperError('ERR_USAGE', `no source named "${name}" in ${flags.sources}`, { hint: suggestion ? `did you mean \`${suggestion}\`?` : 'run `sel-scraper sources validate` to list the sources' });
+    const suggestion = closestMatch(
+      name,
+      loaded.sources.map((s) => s.name),
+    );
+    throw new SelScraperError('ERR_USAGE', `no source named "${name}" in ${flags.sources}`, {
+      hint: suggestion ? `did you mean \`${suggestion}\`?` : 'run `sel-scraper sources validate` to list the sources',
+    });
   }
   deps.redactor?.addSource(source);
   if (!source.enabled) deps.stderr.write(`note: ${source.name} is disabled; previewing it anyway (scrape all skips it)\n`);
@@ -53,11 +58,13 @@ function asTier(source: SourceConfig, tier: number, deps: CliDeps): SourceConfig
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
     throw new SelScraperError('ERR_USAGE', `${source.name} cannot be read as tier ${tier}: ${errors.map((i) => i.message).join('; ')}`, {
-      hint: tier === 1 || tier === 2 ? 'add selectors (event_list, name, start_date, …) to the config first' : 'tier 3 needs a rest or graphql block in the config',
+      hint:
+        tier === 1 || tier === 2 ? 'add selectors (event_list, name, start_date, …) to the config first' : 'tier 3 needs a rest or graphql block in the config',
     });
   }
   for (const issue of issues) if (issue.severity === 'warning' && issue.path[0] === 'tier') deps.stderr.write(`note: ${issue.message}\n`);
-  if (config.method !== source.method) deps.stderr.write(`note: reading ${source.name} as tier ${tier} (${config.method}); its config says tier ${source.tier} (${source.method})\n`);
+  if (config.method !== source.method)
+    deps.stderr.write(`note: reading ${source.name} as tier ${tier} (${config.method}); its config says tier ${source.tier} (${source.method})\n`);
   return config;
 }
 
@@ -66,7 +73,11 @@ export async function previewUrl(url: string, flags: PreviewFlags, deps: CliDeps
   const parsed = parseHttpUrl(url);
   if (!parsed) throw new SelScraperError('ERR_USAGE', `not an http(s) URL: "${url}"`);
   const env = loadEnvironment(deps.env, deps.cwd);
-  const source = applyDefaults({ name: parsed.hostname, url, tier: 0, license: 'CC0-1.0', ...(flags.timezone ? { timezone: flags.timezone } : {}) }, '(command line)', defaultTimezone(env));
+  const source = applyDefaults(
+    { name: parsed.hostname, url, tier: 0, license: 'CC0-1.0', ...(flags.timezone ? { timezone: flags.timezone } : {}) },
+    '(command line)',
+    defaultTimezone(env),
+  );
   deps.redactor?.addSource(source);
   return preview(source, flags, deps, env);
 }
@@ -76,16 +87,30 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
   const recorder = recorderFor(flags, deps);
   try {
     const fixturesDir = flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined;
-    const { http, admit } = await network.sources({ fixturesDir, clock: deps.clock, maxRetryAfterMs: 120_000, hostDelayMs: 1_000, record: recorder?.interceptor });
-    // A recorded run reads tier 2 pages the way its replay will: without the browser.
-    const browser = network.browser(env, { fixtures: fixturesDir !== undefined || recorder !== undefined, admit, pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES });
-    const result = await previewSource(source, {
-      http,
+    const { http, admit } = await network.sources({
+      fixturesDir,
       clock: deps.clock,
-      env,
-      ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(browser ? { browser } : {}),
-    }, { limit: flags.limit || undefined });
+      maxRetryAfterMs: 120_000,
+      hostDelayMs: 1_000,
+      record: recorder?.interceptor,
+    });
+    // A recorded run reads tier 2 pages the way its replay will: without the browser.
+    const browser = network.browser(env, {
+      fixtures: fixturesDir !== undefined || recorder !== undefined,
+      admit,
+      pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES,
+    });
+    const result = await previewSource(
+      source,
+      {
+        http,
+        clock: deps.clock,
+        env,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(browser ? { browser } : {}),
+      },
+      { limit: flags.limit || undefined },
+    );
     if (flags.json) deps.stdout.write(JSON.stringify(result) + '\n');
     else deps.stdout.write(renderPreview(result) + '\n');
     if (recorder) await saveRecording(recorder, deps.stderr, deps.cwd);

@@ -24,7 +24,8 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
   const stateDir = path.resolve(deps.cwd, flags.stateDir);
   const input = failuresInput(file, stateDir, deps.cwd);
   const records = await readFailures(input);
-  if (records.length === 0) throw new SelScraperError('ERR_USAGE', `${file} lists no events`, { hint: 'nothing to replay: the run it came from delivered everything' });
+  if (records.length === 0)
+    throw new SelScraperError('ERR_USAGE', `${file} lists no events`, { hint: 'nothing to replay: the run it came from delivered everything' });
   if (!flags.failures) {
     try {
       preparePrivateStateDir(stateDir, (line) => deps.stderr.write(line + '\n'));
@@ -40,7 +41,12 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
         file: input,
         records,
         allowAdminKey: flags.allowAdminKey ?? false,
-        batches: batchSettings({ concurrency: flags.concurrency, batchSize: flags.batchSize, pollTimeoutSeconds: flags.pollTimeout, ratePerMinute: flags.rateLimit }),
+        batches: batchSettings({
+          concurrency: flags.concurrency,
+          batchSize: flags.batchSize,
+          pollTimeoutSeconds: flags.pollTimeout,
+          ratePerMinute: flags.rateLimit,
+        }),
         serverUrl: settings.serverUrl,
         timeoutMs: flags.timeout > 0 ? flags.timeout * 1000 : undefined,
         failuresFile: (replayId) => (flags.failures ? path.resolve(deps.cwd, flags.failures) : defaultFailuresPath(stateDir, replayId)),

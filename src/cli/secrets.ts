@@ -39,7 +39,9 @@ export function commandEnvironment(deps: CliDeps): Env {
  */
 export async function keyFromFlags(flags: { key?: string | undefined; keyFile?: string | undefined }, deps: CliDeps): Promise<string | undefined> {
   if (flags.key !== undefined && flags.keyFile !== undefined) {
-    throw new SelScraperError('ERR_USAGE', '--key and --key-file both given; pass the key one way', { hint: 'prefer --key-file: a key in the arguments shows in `ps` to every user of the machine' });
+    throw new SelScraperError('ERR_USAGE', '--key and --key-file both given; pass the key one way', {
+      hint: 'prefer --key-file: a key in the arguments shows in `ps` to every user of the machine',
+    });
   }
   if (flags.keyFile === undefined) return flags.key;
   let text: string;
@@ -51,7 +53,9 @@ export async function keyFromFlags(flags: { key?: string | undefined; keyFile?: 
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new SelScraperError('ERR_USAGE', `cannot read the key file ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`, { cause: error });
+      throw new SelScraperError('ERR_USAGE', `cannot read the key file ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`, {
+        cause: error,
+      });
     }
     const exposure = secretFileExposure(file, 'an API key');
     if (exposure) deps.stderr.write(exposure + '\n');

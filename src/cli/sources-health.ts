@@ -15,11 +15,21 @@ import type { HealthFlags } from './sources.ts';
 export async function sourcesHealth(flags: HealthFlags, deps: CliDeps): Promise<number> {
   const stateDir = path.resolve(deps.cwd, flags.stateDir);
   const history = readHistory(stateDir);
-  if (history.skipped > 0) deps.stderr.write(`warning: ${history.skipped} line(s) of ${path.join(stateDir, 'history.ndjson')} are not history entries and were left out\n`);
+  if (history.skipped > 0)
+    deps.stderr.write(`warning: ${history.skipped} line(s) of ${path.join(stateDir, 'history.ndjson')} are not history entries and were left out\n`);
   const configs = await configuredSources(path.resolve(deps.cwd, flags.sources), deps);
-  const thresholds = { brokenAfter: flags.brokenAfter, window: flags.window, dropRatio: flags.dropRatio, minMedian: flags.minMedian, staleDays: flags.staleDays, invalidRise: 0.2, minRuns: 3 };
+  const thresholds = {
+    brokenAfter: flags.brokenAfter,
+    window: flags.window,
+    dropRatio: flags.dropRatio,
+    minMedian: flags.minMedian,
+    staleDays: flags.staleDays,
+    invalidRise: 0.2,
+    minRuns: 3,
+  };
   const summary = summarizeHealth(configs, history.entries, thresholds, deps.clock.now());
-  if (history.entries.length === 0) deps.stderr.write(`no run history in ${stateDir} yet: \`scrape all\` adds to it after every run, \`health import <report.json>\` from reports\n`);
+  if (history.entries.length === 0)
+    deps.stderr.write(`no run history in ${stateDir} yet: \`scrape all\` adds to it after every run, \`health import <report.json>\` from reports\n`);
 
   if (flags.html) {
     const file = path.resolve(deps.cwd, flags.html);
@@ -31,7 +41,9 @@ export async function sourcesHealth(flags: HealthFlags, deps: CliDeps): Promise<
 
   const failing = flags.failOn ? summary.sources.filter((s) => flags.failOn?.includes(s.verdict)) : [];
   if (failing.length > 0) {
-    deps.stderr.write(`${failing.length} source(s) are ${[...new Set(failing.map((s) => s.verdict))].join(' or ')}: ${failing.map((s) => s.name).join(', ')}\n`);
+    deps.stderr.write(
+      `${failing.length} source(s) are ${[...new Set(failing.map((s) => s.verdict))].join(' or ')}: ${failing.map((s) => s.name).join(', ')}\n`,
+    );
     return EXIT.partial;
   }
   return EXIT.ok;

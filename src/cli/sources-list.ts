@@ -47,11 +47,19 @@ export async function listSources(flags: ListFlags, deps: CliDeps): Promise<numb
   const header = ['NAME', 'URL', 'TIER', 'METHOD', 'ENABLED', 'SCHEDULE'];
   const table = [header, ...listed.map(cellsOf)];
   const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]?.length ?? 0)));
-  for (const row of table) deps.stdout.write(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd() + '\n');
+  for (const row of table)
+    deps.stdout.write(
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
   const enabled = listed.filter((r) => r.enabled && !r.broken).length;
   const scope = [flags.tier !== undefined ? `tier ${flags.tier}` : '', flags.shard ? `shard ${formatShard(flags.shard)}` : ''].filter(Boolean).join(', ');
   const broken = listed.length - listed.filter((r) => !r.broken).length;
-  deps.stdout.write(`\n${listed.length} source(s)${scope ? ` in ${scope}` : ''}: ${enabled} enabled, ${listed.length - enabled - broken} disabled${broken ? `, ${broken} broken` : ''}\n`);
+  deps.stdout.write(
+    `\n${listed.length} source(s)${scope ? ` in ${scope}` : ''}: ${enabled} enabled, ${listed.length - enabled - broken} disabled${broken ? `, ${broken} broken` : ''}\n`,
+  );
   return EXIT.ok;
 }
 

@@ -35,13 +35,16 @@ interface Checked extends PlanResult {
  */
 export async function newSource(name: string, flags: NewSourceFlags, deps: CliDeps): Promise<number> {
   if (!NAME.test(name)) {
-    throw new SelScraperError('ERR_USAGE', `source name "${name}" is not lowercase letters, digits and hyphens`, { hint: `for example ${slug(name) || 'my-venue'}` });
+    throw new SelScraperError('ERR_USAGE', `source name "${name}" is not lowercase letters, digits and hyphens`, {
+      hint: `for example ${slug(name) || 'my-venue'}`,
+    });
   }
   const pageUrl = pageUrlArgument(flags.url);
   const dir = path.resolve(deps.cwd, flags.sources);
   const file = path.join(dir, `${name}.yaml`);
   const shown = path.relative(deps.cwd, file) || file;
-  if (existsSync(file)) throw new SelScraperError('ERR_USAGE', `${shown} already exists; not overwriting it`, { hint: 'choose another name, or move the file away first' });
+  if (existsSync(file))
+    throw new SelScraperError('ERR_USAGE', `${shown} already exists; not overwriting it`, { hint: 'choose another name, or move the file away first' });
   if (existsSync(dir)) await refuseTakenName(name, dir);
 
   return withAuthoringSession(pageUrl, flags, deps, async (session) => {
@@ -79,11 +82,20 @@ export async function newSource(name: string, flags: NewSourceFlags, deps: CliDe
 async function refuseTakenName(name: string, dir: string): Promise<void> {
   const loaded = await loadSourceDirectory(dir, { defaultTimezone: 'UTC' });
   const taken = [...loaded.sources, ...loaded.broken].find((s) => s.name.toLowerCase() === name);
-  if (taken) throw new SelScraperError('ERR_USAGE', `a source named "${name}" already exists (${taken.file})`, { hint: 'source names must be unique across the directory; choose another' });
+  if (taken)
+    throw new SelScraperError('ERR_USAGE', `a source named "${name}" already exists (${taken.file})`, {
+      hint: 'source names must be unique across the directory; choose another',
+    });
 }
 
 /** The plan as YAML, loaded the way `scrape all` loads it, and read the way `scrape source` reads it. */
-async function checkPlan(plan: DraftPlan, file: string, session: AuthoringSession, deps: CliDeps, meta: { date: string; pageUrl: string; command: string }): Promise<Checked> {
+async function checkPlan(
+  plan: DraftPlan,
+  file: string,
+  session: AuthoringSession,
+  deps: CliDeps,
+  meta: { date: string; pageUrl: string; command: string },
+): Promise<Checked> {
   const yaml = renderDraft(plan, { events: 0, invalid: 0 }, meta);
   const parsed = parseSourceFile(file, yaml, { defaultTimezone: session.zone });
   if (!parsed.config || parsed.issues.some((issue) => issue.severity === 'error')) {
@@ -95,7 +107,11 @@ async function checkPlan(plan: DraftPlan, file: string, session: AuthoringSessio
 }
 
 function describeDraft(chosen: Checked, all: Checked[], shown: string, name: string, sourcesFlag: string): string {
-  const lines = [`wrote ${shown}: ${chosen.plan.summary}; confidence ${chosen.plan.confidence}`, '', `It yields ${chosen.events} event(s) now${chosen.invalid > 0 ? ` and ${chosen.invalid} invalid` : ''}:`];
+  const lines = [
+    `wrote ${shown}: ${chosen.plan.summary}; confidence ${chosen.plan.confidence}`,
+    '',
+    `It yields ${chosen.events} event(s) now${chosen.invalid > 0 ? ` and ${chosen.invalid} invalid` : ''}:`,
+  ];
   chosen.preview.events.slice(0, 5).forEach((event, i) => {
     const place = event.location?.name ? ` @ ${event.location.name}` : '';
     lines.push(`  ${i + 1}. ${event.name}  ${event.startDate}${place}`);
@@ -120,10 +136,16 @@ function nothingFound(plans: DraftPlan[], checked: Checked[], pageUrl: string): 
     const why = result.preview.pages.find((p) => !p.ok)?.error ?? result.preview.invalid[0]?.reason ?? result.preview.warnings[0] ?? 'no events';
     lines.push(`  - ${result.plan.summary}: 0 events (${why})`);
   }
-  lines.push(`hint: \`sel-scraper scrape inspect ${pageUrl} --render\` shows what the page builds with JavaScript and the JSON it loads (a tier 2 or tier 3 source)`);
+  lines.push(
+    `hint: \`sel-scraper scrape inspect ${pageUrl} --render\` shows what the page builds with JavaScript and the JSON it loads (a tier 2 or tier 3 source)`,
+  );
   return lines.join('\n') + '\n';
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
 }

@@ -67,22 +67,42 @@ export function registerSourcesCommands(program: Command, deps: CliDeps, setExit
   const sources = program
     .command('sources')
     .description('inspect source configs')
-    .addHelpText('after', examples([['sources validate --sources configs/sources', 'check every config'], ['sources list --json', 'what each config reads'], ['sources new my-venue --url https://example.org/events', 'draft a config from a page'], ['sources health', 'which sources broke, from past runs']]));
+    .addHelpText(
+      'after',
+      examples([
+        ['sources validate --sources configs/sources', 'check every config'],
+        ['sources list --json', 'what each config reads'],
+        ['sources new my-venue --url https://example.org/events', 'draft a config from a page'],
+        ['sources health', 'which sources broke, from past runs'],
+      ]),
+    );
   sources
     .command('validate')
     .description('check every source config the way `scrape all` loads it, without fetching')
     .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
     .option('--json', 'print the result as JSON on stdout')
-    .addHelpText('after', examples([['sources validate', 'configs/sources, as scrape all loads it'], ['sources validate --sources ../sel/configs/sources --json', 'every error and warning with file:line:col, for a script']], 'Exit status: 0 every config loads (warnings allowed); 2 a config has an error.'))
+    .addHelpText(
+      'after',
+      examples(
+        [
+          ['sources validate', 'configs/sources, as scrape all loads it'],
+          ['sources validate --sources ../sel/configs/sources --json', 'every error and warning with file:line:col, for a script'],
+        ],
+        'Exit status: 0 every config loads (warnings allowed); 2 a config has an error.',
+      ),
+    )
     .action(async (flags: ValidateFlags) => setExitCode(await (await import('./sources-validate.ts')).validateSources(flags, deps)));
   sources
     .command('list')
-    .description('the sources of a folder: name, URL, tier and method, enabled, schedule (SEL\'s scrape list)')
+    .description("the sources of a folder: name, URL, tier and method, enabled, schedule (SEL's scrape list)")
     .option('--sources <dir>', 'directory of SEL source YAML files', 'configs/sources')
     .option('--json', 'print the list as one JSON object on stdout')
     .option('--tier <n>', 'only sources whose tier is n, as `scrape all --tier`', tierOption)
     .option('--shard <i/n>', 'only the sources `scrape all --shard i/n` runs', shardOption)
-    .addHelpText('after', '\nExamples:\n  sel-scraper sources list --sources configs/sources\n  sel-scraper sources list --shard 2/4 --json     # what the second of four shards runs\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sel-scraper sources list --sources configs/sources\n  sel-scraper sources list --shard 2/4 --json     # what the second of four shards runs\n',
+    )
     .action(async (flags: ListFlags) => setExitCode(await (await import('./sources-list.ts')).listSources(flags, deps)));
   sources
     .command('schema')
@@ -90,9 +110,7 @@ export function registerSourcesCommands(program: Command, deps: CliDeps, setExit
     .addHelpText(
       'after',
       examples(
-        [
-          ['sources schema > source.schema.json', 'the schema, for an editor or a validator'],
-        ],
+        [['sources schema > source.schema.json', 'the schema, for an editor or a validator']],
         'The same schema ships in the package as schema/source.schema.json. Put this line at the top of a config:\n  # yaml-language-server: $schema=https://raw.githubusercontent.com/Togather-Foundation/sel-scraper/main/schema/source.schema.json',
       ),
     )

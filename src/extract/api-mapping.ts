@@ -163,6 +163,9 @@ export function jsonKind(value: unknown): string {
 export function listKeys(value: Item): string {
   const keys = Object.keys(value);
   if (keys.length === 0) return 'no fields';
-  const shown = keys.slice(0, 8).map((k) => `"${k}"`).join(', ');
+  const shown = keys
+    .slice(0, 8)
+    .map((k) => `"${k}"`)
+    .join(', ');
   return keys.length > 8 ? `fields ${shown}, …` : `fields ${shown}`;
 }

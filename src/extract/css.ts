@@ -2,7 +2,18 @@ import type { Element } from 'domhandler';
 import { SelScraperError } from '../errors.ts';
 import { parseHttpUrl } from '../http-url.ts';
 import type { SourceFile } from '../sources/schema.ts';
-import { documentBase, isElement, loadHtml, matchesIn, needsSpecTree, parseFieldSelector, selectorProblem, type FieldSelector, type HtmlPage, type HtmlParsing } from './css-selector.ts';
+import {
+  documentBase,
+  isElement,
+  loadHtml,
+  matchesIn,
+  needsSpecTree,
+  parseFieldSelector,
+  selectorProblem,
+  type FieldSelector,
+  type HtmlPage,
+  type HtmlParsing,
+} from './css-selector.ts';
 import { detached, textLine, textLines } from './css-text.ts';
 import type { ExtractResult, RawEvent } from './raw-event.ts';
 
@@ -93,7 +104,9 @@ export function extractCss(page: string | HtmlPage, pageUrl: string, selectors: 
  * parse serves both the events and the next-page links.
  */
 export function cssParsing(selectors: Selectors, pagination?: string): HtmlParsing {
-  const written = Object.values(selectors).flat().filter((value): value is string => typeof value === 'string');
+  const written = Object.values(selectors)
+    .flat()
+    .filter((value): value is string => typeof value === 'string');
   return { spec: needsSpecTree(pagination === undefined ? written : [...written, pagination]) };
 }
 

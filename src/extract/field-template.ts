@@ -47,7 +47,11 @@ export function parseFieldTemplate(text: string, where: string): FieldTemplate {
     if (literal) parts.push({ literal });
     const match = ACTION.exec(inner);
     if (!match) {
-      throw templateError(where, text, `unsupported action "{{${rest.slice(open + 2, close)}}}": only field references such as {{.slug}} or {{.venue.name}} are supported`);
+      throw templateError(
+        where,
+        text,
+        `unsupported action "{{${rest.slice(open + 2, close)}}}": only field references such as {{.slug}} or {{.venue.name}} are supported`,
+      );
     }
     parts.push({ path: match[1] ? match[1].split('.') : [] });
     rest = rest.slice(close + 2);

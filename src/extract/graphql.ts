@@ -35,12 +35,17 @@ export function extractGraphqlResponse(body: unknown, source: SourceConfig, page
   if (!isItem(data)) throw new SelScraperError('ERR_EXTRACT', `graphql: the response from ${pageUrl} has no "data" object`);
   const list = fieldOf(data, graphql.event_field);
   if (list === undefined) {
-    throw new SelScraperError('ERR_EXTRACT', `graphql: no "${graphql.event_field}" under data in the response (it has ${listKeys(data)}); check graphql.event_field`);
+    throw new SelScraperError(
+      'ERR_EXTRACT',
+      `graphql: no "${graphql.event_field}" under data in the response (it has ${listKeys(data)}); check graphql.event_field`,
+    );
   }
   if (list === null) return { events: [], warnings: [] };
   if (!Array.isArray(list)) throw new SelScraperError('ERR_EXTRACT', `graphql: data.${graphql.event_field} is ${jsonKind(list)}, not a list of events`);
   const items = list.filter(isItem);
   const mapped = mapApiItems(items, mapping, pageUrl);
   const skipped = list.length - items.length;
-  return skipped > 0 ? { events: mapped.events, warnings: [`${pageUrl}: skipped ${skipped} entries of data.${graphql.event_field} that are not objects`, ...mapped.warnings] } : mapped;
+  return skipped > 0
+    ? { events: mapped.events, warnings: [`${pageUrl}: skipped ${skipped} entries of data.${graphql.event_field} that are not objects`, ...mapped.warnings] }
+    : mapped;
 }

@@ -22,12 +22,16 @@ export interface ResolvedLocation {
   guessedFromFirstLine?: true;
 }
 
-const MEETING_URL = /https?:\/\/(?:[\w-]+\.)*(?:zoom\.us|zoomgov\.com|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|webex\.com|whereby\.com|meet\.jit\.si|gotomeeting\.com|gotomeet\.me|bluejeans\.com)(?:\/[^\s<>"'()[\]]*)?/i;
+const MEETING_URL =
+  /https?:\/\/(?:[\w-]+\.)*(?:zoom\.us|zoomgov\.com|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|webex\.com|whereby\.com|meet\.jit\.si|gotomeeting\.com|gotomeet\.me|bluejeans\.com)(?:\/[^\s<>"'()[\]]*)?/i;
 /** LOCATION text that names a medium rather than a place: "Online", "Zoom", "Online via Zoom". */
-const VIRTUAL_PLACE = /^(?:online|virtual|zoom|webinar|web ?cast|live ?stream(?:ed)?|google meet|(?:microsoft )?teams|webex)\b|\b(?:online|virtual) (?:event|meeting|only)\b|\bvia (?:zoom|teams|google meet|webex)\b/i;
+const VIRTUAL_PLACE =
+  /^(?:online|virtual|zoom|webinar|web ?cast|live ?stream(?:ed)?|google meet|(?:microsoft )?teams|webex)\b|\b(?:online|virtual) (?:event|meeting|only)\b|\bvia (?:zoom|teams|google meet|webex)\b/i;
 /** Phrases that make an event online even without a link; bare "online" is too common to count. */
-const VIRTUAL_DESCRIPTION = /\b(?:online event|virtual event|virtual meeting|online meeting|webinar|live ?stream|zoom meeting|teams meeting|google meet|microsoft teams|join (?:us )?(?:online|virtually|on zoom|via zoom))\b/i;
-const LABELLED_PLACE = /^[ \t]*(?:meetup location|meet(?:ing)?[ -]?up point|meeting point|location|venue|address|where|starting point|start location)[ \t]*:[ \t]*(.+)$/im;
+const VIRTUAL_DESCRIPTION =
+  /\b(?:online event|virtual event|virtual meeting|online meeting|webinar|live ?stream|zoom meeting|teams meeting|google meet|microsoft teams|join (?:us )?(?:online|virtually|on zoom|via zoom))\b/i;
+const LABELLED_PLACE =
+  /^[ \t]*(?:meetup location|meet(?:ing)?[ -]?up point|meeting point|location|venue|address|where|starting point|start location)[ \t]*:[ \t]*(.+)$/im;
 const MEET_AT = /\b[Mm]eet(?:ing)? (?:at|near|in front of|outside|inside|by) (?:the )?([A-Z0-9][^.!?\n]*)/;
 const TRAILING_TIME = /\s+(?:at|@|from)\s+(?:noon|midnight|\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)\b.*$/i;
 
@@ -63,11 +67,37 @@ export function resolveLocation(clues: LocationClues, options: LocationOptions):
 }
 
 const PROVINCES: Record<string, string> = {
-  AB: 'CA', BC: 'CA', MB: 'CA', NB: 'CA', NL: 'CA', NS: 'CA', NT: 'CA', NU: 'CA', ON: 'CA', PE: 'CA', QC: 'CA', SK: 'CA', YT: 'CA',
-  ALBERTA: 'CA', 'BRITISH COLUMBIA': 'CA', MANITOBA: 'CA', 'NEW BRUNSWICK': 'CA', 'NEWFOUNDLAND AND LABRADOR': 'CA', 'NOVA SCOTIA': 'CA',
-  ONTARIO: 'CA', 'PRINCE EDWARD ISLAND': 'CA', QUEBEC: 'CA', QUÉBEC: 'CA', SASKATCHEWAN: 'CA', YUKON: 'CA',
+  AB: 'CA',
+  BC: 'CA',
+  MB: 'CA',
+  NB: 'CA',
+  NL: 'CA',
+  NS: 'CA',
+  NT: 'CA',
+  NU: 'CA',
+  ON: 'CA',
+  PE: 'CA',
+  QC: 'CA',
+  SK: 'CA',
+  YT: 'CA',
+  ALBERTA: 'CA',
+  'BRITISH COLUMBIA': 'CA',
+  MANITOBA: 'CA',
+  'NEW BRUNSWICK': 'CA',
+  'NEWFOUNDLAND AND LABRADOR': 'CA',
+  'NOVA SCOTIA': 'CA',
+  ONTARIO: 'CA',
+  'PRINCE EDWARD ISLAND': 'CA',
+  QUEBEC: 'CA',
+  QUÉBEC: 'CA',
+  SASKATCHEWAN: 'CA',
+  YUKON: 'CA',
 };
-const US_STATES = new Set('AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(' '));
+const US_STATES = new Set(
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(
+    ' ',
+  ),
+);
 const COUNTRIES: Record<string, string> = { CANADA: 'CA', CA: 'CA', USA: 'US', US: 'US', 'UNITED STATES': 'US', 'UNITED STATES OF AMERICA': 'US' };
 const POSTAL_CODE = /^(?:[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{5}(?:-\d{4})?)$/i;
 
@@ -78,7 +108,10 @@ const POSTAL_CODE = /^(?:[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{5}(?:-\d{4})?)$/i;
  */
 export function placeFromAddress(text: string): RawPlace {
   const whole = text.replace(/\s+/g, ' ').trim();
-  const parts = whole.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = whole
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   let country = COUNTRIES[parts.at(-1)?.toUpperCase() ?? ''];
   if (country) parts.pop();
   const regionPart = /^(.+?)(?:\s+([A-Z]\d[A-Z] ?\d[A-Z]\d|\d{5}(?:-\d{4})?))?$/i.exec(parts.at(-1) ?? '');
@@ -109,13 +142,19 @@ function plainDescription(description: string | undefined): string | undefined {
 
 function labelledPlace(description: string): string | undefined {
   const found = LABELLED_PLACE.exec(description)?.[1] ?? MEET_AT.exec(description)?.[1];
-  const place = found?.replace(TRAILING_TIME, '').replace(/[\s.,;:!]+$/, '').trim();
+  const place = found
+    ?.replace(TRAILING_TIME, '')
+    .replace(/[\s.,;:!]+$/, '')
+    .trim();
   return place && place.length <= 150 && !/^https?:/i.test(place) ? place : undefined;
 }
 
 /** A first line, followed by more text, short enough to be a name: not a sentence or a link. */
 function firstLineVenue(description: string): string | undefined {
-  const lines = description.split('\n').map((l) => l.replace(/[*_#>`]+/g, '').trim()).filter(Boolean);
+  const lines = description
+    .split('\n')
+    .map((l) => l.replace(/[*_#>`]+/g, '').trim())
+    .filter(Boolean);
   const line = lines[0];
   if (!line || lines.length < 2 || line.length > 100 || /[.!?:]$/.test(line) || /https?:\/\//i.test(line)) return undefined;
   return line;

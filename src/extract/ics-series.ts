@@ -87,7 +87,9 @@ export function expandSeries(master: VEvent, overrides: readonly VEvent[], uid: 
       ical.expandRecurringEvent(master, { from: new Date(run.now - baseMs - 2 * DAY), to: new Date(run.windowEnd + 2 * DAY), expandOngoing: true }),
     );
   } catch (error) {
-    run.warnings.push(`"${name}" (UID ${uid}): its RRULE cannot be expanded (${error instanceof Error ? error.message : String(error)}); only its first date was used`);
+    run.warnings.push(
+      `"${name}" (UID ${uid}): its RRULE cannot be expanded (${error instanceof Error ? error.message : String(error)}); only its first date was used`,
+    );
     const single = singleTimes(master, undefined, uid, run);
     return single ? [single] : [];
   }
@@ -121,7 +123,9 @@ export function expandSeries(master: VEvent, overrides: readonly VEvent[], uid: 
   const upcoming = timed.filter((s) => !hasEnded(s.times, run) && s.times.start.ms <= run.windowEnd).sort((a, b) => a.times.start.ms - b.times.start.ms);
   if (upcoming.length === 0 && timed.every((s) => hasEnded(s.times, run))) run.counts.past++;
   if (upcoming.length > run.options.maxOccurrences) {
-    run.warnings.push(`"${name}" (UID ${uid}): ${upcoming.length} occurrences in the next ${run.options.horizonDays} days; only the first ${run.options.maxOccurrences} were taken`);
+    run.warnings.push(
+      `"${name}" (UID ${uid}): ${upcoming.length} occurrences in the next ${run.options.horizonDays} days; only the first ${run.options.maxOccurrences} were taken`,
+    );
     upcoming.length = run.options.maxOccurrences;
   }
   if (isCancelled(master)) {
@@ -130,11 +134,15 @@ export function expandSeries(master: VEvent, overrides: readonly VEvent[], uid: 
   }
 
   const slotText = (slot: IcalDate) => (allDay ? dayStart(slot, run.options.zone) : rfc3339(slot.getTime(), zone));
-  const exdates = [...new Set(Object.values(master.exdate ?? {}))].sort((a, b) => a.getTime() - b.getTime()).map((d) => ((d as IcalDate).dateOnly ? dayStart(d, run.options.zone) : rfc3339(d.getTime(), zone)));
+  const exdates = [...new Set(Object.values(master.exdate ?? {}))]
+    .sort((a, b) => a.getTime() - b.getTime())
+    .map((d) => ((d as IcalDate).dateOnly ? dayStart(d, run.options.zone) : rfc3339(d.getTime(), zone)));
   const recurrence: RawRecurrence = {
     external_key: `${run.options.sourceName}:${uid}`,
     series_name: cleanLine(name) ?? uid,
-    series_start: allDay ? dayStart(first, run.options.zone) : DateTime.fromMillis(first.getTime(), { zone }).startOf('day').toISO({ suppressMilliseconds: true }) ?? '',
+    series_start: allDay
+      ? dayStart(first, run.options.zone)
+      : (DateTime.fromMillis(first.getTime(), { zone }).startOf('day').toISO({ suppressMilliseconds: true }) ?? ''),
     series_end: untilOf(rrule, zone, run.options.zone),
     rrule,
     exdates: exdates.length > 0 ? exdates : null,
@@ -162,7 +170,9 @@ function toRaw(ev: VEvent, fallback: VEvent | undefined, times: Times | undefine
     if (times.end) event.endDate = times.end.text;
     if (times.zone !== run.options.zone) event.timezone = times.zone;
   }
-  const url = textOf(pick('url'))?.trim().replace(/^webcal:\/\//i, 'https://');
+  const url = textOf(pick('url'))
+    ?.trim()
+    .replace(/^webcal:\/\//i, 'https://');
   if (url) event.url = url;
   const image = textOf(pick('image'))?.trim();
   if (image && /^https?:\/\//i.test(image)) event.image = image;

@@ -100,12 +100,16 @@ export function extractIcs(text: string, feedUrl: string, options: IcsOptions): 
 
   const declared = split.calendar.get('X-WR-TIMEZONE')?.trim();
   if (floating && declared && declared !== options.zone && IANAZone.isValidZone(declared)) {
-    run.warnings.push(`the feed declares X-WR-TIMEZONE ${declared} but its times without a zone were read in ${options.zone}, the source's timezone; set timezone: ${declared} in the source config if that is where they are`);
+    run.warnings.push(
+      `the feed declares X-WR-TIMEZONE ${declared} but its times without a zone were read in ${options.zone}, the source's timezone; set timezone: ${declared} in the source config if that is where they are`,
+    );
   }
   if (withoutUid > 0) run.warnings.push(`${withoutUid} VEVENT(s) have no UID; their ids were derived from SUMMARY and DTSTART`);
   if (privateEvents > 0) run.warnings.push(`${privateEvents} event(s) marked CLASS:PRIVATE or CONFIDENTIAL were not published`);
   if (run.counts.firstLineGuesses > 0) {
-    run.warnings.push(`${run.counts.firstLineGuesses} event(s) have no LOCATION: the first line of their description was taken as the venue (set default_location in the source config to use a fixed venue instead)`);
+    run.warnings.push(
+      `${run.counts.firstLineGuesses} event(s) have no LOCATION: the first line of their description was taken as the venue (set default_location in the source config to use a fixed venue instead)`,
+    );
   }
   if (events.length === 0 && run.counts.past > 0) run.warnings.push(`all ${run.counts.past} event(s) in the feed have already ended`);
   return { events, warnings: run.warnings };
@@ -145,7 +149,12 @@ function groupByUid(blocks: readonly ComponentBlock[], warnings: string[]): UidG
   const groups = new Map<string, UidGroup>();
   for (const block of blocks) {
     const value = (name: string) => block.lines.find((l) => l.name === name)?.value.trim();
-    const uid = value('UID') || `nouid-${createHash('sha256').update(`${value('SUMMARY') ?? ''}|${value('DTSTART') ?? ''}`).digest('hex').slice(0, 16)}`;
+    const uid =
+      value('UID') ||
+      `nouid-${createHash('sha256')
+        .update(`${value('SUMMARY') ?? ''}|${value('DTSTART') ?? ''}`)
+        .digest('hex')
+        .slice(0, 16)}`;
     const group = groups.get(uid) ?? { uid, overrides: [] };
     groups.set(uid, group);
     if (value('RECURRENCE-ID') !== undefined) {
@@ -219,7 +228,10 @@ function collect(calendar: CalendarResponse, blocks: readonly ComponentBlock[]):
   const found = Object.values(calendar).filter((v): v is VEvent => typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'VEVENT');
   const top = found[0];
   const masterBlock = blocks.find((b) => !b.lines.some((l) => l.name === 'RECURRENCE-ID'));
-  const rrule = masterBlock?.lines.find((l) => l.name === 'RRULE')?.value.trim().replace(/^RRULE:/i, '');
+  const rrule = masterBlock?.lines
+    .find((l) => l.name === 'RRULE')
+    ?.value.trim()
+    .replace(/^RRULE:/i, '');
   if (!top) return { overrides: [] };
   const overrides = [...new Set(Object.values(top.recurrences ?? {}))] as VEvent[];
   if (!masterBlock) return { overrides: overrides.length > 0 ? overrides : [top] };
@@ -255,7 +267,12 @@ function quietly<T>(warnings: string[], what: string, fn: () => T): T {
   /* eslint-disable no-console -- node-ical reports through console.warn; it is captured, not used */
   const original = console.warn;
   console.warn = (...args: unknown[]) => {
-    warnings.push(`${what}: ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ').replace(/^\[node-ical\]\s*/, '')}`);
+    warnings.push(
+      `${what}: ${args
+        .map((a) => (typeof a === 'string' ? a : JSON.stringify(a)))
+        .join(' ')
+        .replace(/^\[node-ical\]\s*/, '')}`,
+    );
   };
   try {
     return fn();

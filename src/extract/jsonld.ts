@@ -9,10 +9,29 @@ type Node = Record<string, unknown>;
  * too, because sites invent types ("VirtualEvent") and dropping them loses real events.
  */
 const EVENT_TYPES = new Set([
-  'Event', 'BusinessEvent', 'ChildrensEvent', 'ComedyEvent', 'CourseInstance', 'DanceEvent',
-  'DeliveryEvent', 'EducationEvent', 'EventSeries', 'ExhibitionEvent', 'Festival', 'FoodEvent',
-  'Hackathon', 'LiteraryEvent', 'MusicEvent', 'PublicationEvent', 'BroadcastEvent',
-  'OnDemandEvent', 'SaleEvent', 'ScreeningEvent', 'SocialEvent', 'SportsEvent', 'TheaterEvent',
+  'Event',
+  'BusinessEvent',
+  'ChildrensEvent',
+  'ComedyEvent',
+  'CourseInstance',
+  'DanceEvent',
+  'DeliveryEvent',
+  'EducationEvent',
+  'EventSeries',
+  'ExhibitionEvent',
+  'Festival',
+  'FoodEvent',
+  'Hackathon',
+  'LiteraryEvent',
+  'MusicEvent',
+  'PublicationEvent',
+  'BroadcastEvent',
+  'OnDemandEvent',
+  'SaleEvent',
+  'ScreeningEvent',
+  'SocialEvent',
+  'SportsEvent',
+  'TheaterEvent',
   'VisualArtsEvent',
 ]);
 
@@ -206,7 +225,7 @@ function image(value: unknown): string | undefined {
 
 function link(value: unknown): string | undefined {
   for (const item of asArray(value)) {
-    const candidate = typeof item === 'string' ? item : isNode(item) ? text(item.url) ?? text(item['@id']) : undefined;
+    const candidate = typeof item === 'string' ? item : isNode(item) ? (text(item.url) ?? text(item['@id'])) : undefined;
     if (candidate?.trim()) return candidate.trim();
   }
   return undefined;
@@ -215,7 +234,7 @@ function link(value: unknown): string | undefined {
 /** The first usable schema.org identifier: text, a number, {"@value": …} or a PropertyValue's value. */
 function identifier(value: unknown): string | undefined {
   for (const item of asArray(value)) {
-    const found = isNode(item) && item['@value'] === undefined ? text(item.value) ?? text(item['@id']) : text(item);
+    const found = isNode(item) && item['@value'] === undefined ? (text(item.value) ?? text(item['@id'])) : text(item);
     if (found?.trim()) return found.trim();
   }
   return undefined;
@@ -223,7 +242,7 @@ function identifier(value: unknown): string | undefined {
 
 function languages(value: unknown): string[] | undefined {
   const out = asArray(value)
-    .map((item) => (isNode(item) ? text(item.alternateName) ?? text(item.name) : text(item)))
+    .map((item) => (isNode(item) ? (text(item.alternateName) ?? text(item.name)) : text(item)))
     .filter((s): s is string => !!s?.trim());
   return out.length > 0 ? out : undefined;
 }

@@ -28,7 +28,10 @@ export function extractRestPage(body: unknown, source: SourceConfig, pageUrl: st
     return { events: mapped.events, warnings: [...warnings, ...mapped.warnings] };
   }
   if (!isItem(body)) {
-    throw new SelScraperError('ERR_EXTRACT', `${pageUrl} answered with ${jsonKind(body)}, not a JSON object${Array.isArray(body) ? '; set rest.results_field: "." for an API that returns a bare array' : ''}`);
+    throw new SelScraperError(
+      'ERR_EXTRACT',
+      `${pageUrl} answered with ${jsonKind(body)}, not a JSON object${Array.isArray(body) ? '; set rest.results_field: "." for an API that returns a bare array' : ''}`,
+    );
   }
   const results = fieldOf(body, resultsField);
   if (results === undefined) {
@@ -41,13 +44,17 @@ export function extractRestPage(body: unknown, source: SourceConfig, pageUrl: st
     collectEventLists(results, collected, (item) => hasField(mapping, 'start_date', item), 0);
     // Flatten collects every list of objects, and some are not events (ticket types, keywords).
     items = collected.filter((item) => hasField(mapping, 'name', item) || hasField(mapping, 'start_date', item));
-    if (items.length < collected.length) warnings.push(`${pageUrl}: flatten skipped ${collected.length - items.length} nested item(s) with neither a name nor a start date`);
+    if (items.length < collected.length)
+      warnings.push(`${pageUrl}: flatten skipped ${collected.length - items.length} nested item(s) with neither a name nor a start date`);
   } else if (results === null) {
     items = [];
   } else if (Array.isArray(results)) {
     items = objectItems(results, pageUrl, warnings);
   } else {
-    throw new SelScraperError('ERR_EXTRACT', `"${resultsField}" in ${pageUrl} is ${jsonKind(results)}, not an array; set rest.flatten: true if the events are nested inside it`);
+    throw new SelScraperError(
+      'ERR_EXTRACT',
+      `"${resultsField}" in ${pageUrl} is ${jsonKind(results)}, not an array; set rest.flatten: true if the events are nested inside it`,
+    );
   }
   const { events, warnings: mappingWarnings } = mapApiItems(items, mapping, pageUrl);
   const page: RestPage = { events, warnings: [...warnings, ...mappingWarnings] };

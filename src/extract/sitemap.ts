@@ -8,9 +8,7 @@ export interface SitemapUrl {
   lastmod?: string;
 }
 
-export type SitemapDocument =
-  | { kind: 'index'; sitemaps: string[]; warnings: string[] }
-  | { kind: 'urlset'; urls: SitemapUrl[]; warnings: string[] };
+export type SitemapDocument = { kind: 'index'; sitemaps: string[]; warnings: string[] } | { kind: 'urlset'; urls: SitemapUrl[]; warnings: string[] };
 
 /** An XML element as cheerio gives it (its node type lives in a package we do not depend on directly). */
 type Element = ReturnType<ReturnType<CheerioAPI['root']>['children']>[number];

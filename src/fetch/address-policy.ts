@@ -37,7 +37,7 @@ function ipv4Number(ip: string): number {
 }
 
 function forbiddenV4(n: number): boolean {
-  return FORBIDDEN_V4.some(([base, bits]) => (n >>> (32 - bits)) === (base >>> (32 - bits)));
+  return FORBIDDEN_V4.some(([base, bits]) => n >>> (32 - bits) === base >>> (32 - bits));
 }
 
 /** The eight 16-bit groups of an IPv6 address (an embedded dotted IPv4 tail included). */
@@ -126,4 +126,3 @@ export function forbiddenReason(url: string, address: string, hostname?: string)
   const via = hostname && hostname !== address ? `${hostname} resolves to ${address}` : address;
   return `refused ${url}: ${via} is a private, loopback, link-local or special address, and the source config does not name this host`;
 }
-

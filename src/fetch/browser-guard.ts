@@ -44,7 +44,10 @@ export class BrowserGuard {
   /** Routes every request and WebSocket of `context` through the guard. */
   async install(context: BrowserContext): Promise<void> {
     await context.route('**/*', (route) => this.handle(route));
-    await context.routeWebSocket(() => true, (socket) => this.handleSocket(socket));
+    await context.routeWebSocket(
+      () => true,
+      (socket) => this.handleSocket(socket),
+    );
   }
 
   /** The last main-frame navigation refused, and forgets it. */
@@ -132,7 +135,9 @@ export class BrowserGuard {
       pending = this.addressesOf(host).then(
         (addresses) => {
           const forbidden = addresses.find(isForbiddenAddress);
-          return forbidden === undefined ? undefined : `${host} is ${forbidden === host ? '' : `at ${forbidden}, `}a loopback, private or link-local address, and the config does not name that host`;
+          return forbidden === undefined
+            ? undefined
+            : `${host} is ${forbidden === host ? '' : `at ${forbidden}, `}a loopback, private or link-local address, and the config does not name that host`;
         },
         // A name that does not resolve fails in the browser as it would anywhere.
         () => undefined,

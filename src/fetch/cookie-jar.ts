@@ -21,7 +21,7 @@ export class SourceCookieJar {
 
   /** Keeps the Set-Cookie headers of a response from `url`; a cookie the rules refuse is ignored, as a browser does. */
   store(url: string, setCookie: string | string[] | undefined): void {
-    for (const header of typeof setCookie === 'string' ? [setCookie] : setCookie ?? []) {
+    for (const header of typeof setCookie === 'string' ? [setCookie] : (setCookie ?? [])) {
       this.#jar.setCookieSync(header, url, { ignoreError: true });
     }
   }

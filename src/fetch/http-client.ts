@@ -128,7 +128,12 @@ async function send(options: HttpClientOptions, req: FetchRequest, signal: Abort
   if (jarCookies) headers.cookie = headers.cookie ? `${headers.cookie}; ${jarCookies}` : jarCookies;
   try {
     return await request(req.url, {
-      dispatcher: guarded && options.guardedDispatcher ? options.guardedDispatcher(req.insecureTls ?? false) : req.insecureTls ? insecureDispatcher(options, req.url) : options.dispatcher,
+      dispatcher:
+        guarded && options.guardedDispatcher
+          ? options.guardedDispatcher(req.insecureTls ?? false)
+          : req.insecureTls
+            ? insecureDispatcher(options, req.url)
+            : options.dispatcher,
       method: req.method ?? 'GET',
       headers,
       ...(req.body === undefined ? {} : { body: req.body }),

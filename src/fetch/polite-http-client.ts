@@ -17,7 +17,8 @@ export interface PoliteHttpClientOptions {
 
 const ROBOTS_HINTS = {
   rules: 'the site asks crawlers like sel-scraper not to read this page; ask the site for a feed or permission, or disable the source',
-  unreadable: 'robots.txt could not be read, so RFC 9309 counts every page of the site as disallowed; a server error, rate limit or timeout usually passes: run again later',
+  unreadable:
+    'robots.txt could not be read, so RFC 9309 counts every page of the site as disallowed; a server error, rate limit or timeout usually passes: run again later',
 } as const;
 
 /**
@@ -52,7 +53,13 @@ export function createAdmit(options: PoliteHttpClientOptions): Admit {
   };
 }
 
-async function assertAllowed(options: PoliteHttpClientOptions, url: string, signal: AbortSignal | undefined, insecureTls: boolean, policy?: FetchRequest['policy']): Promise<void> {
+async function assertAllowed(
+  options: PoliteHttpClientOptions,
+  url: string,
+  signal: AbortSignal | undefined,
+  insecureTls: boolean,
+  policy?: FetchRequest['policy'],
+): Promise<void> {
   const verdict = await options.robots.check(url, signal, insecureTls, policy);
   if (!verdict.allowed) {
     if (verdict.cause === 'unreachable') throw new SiteUnreachableError(verdict.reason);

@@ -121,7 +121,13 @@ export class ResponseRecorder {
       await mkdir(path.join(dir, path.dirname(file)), { recursive: true });
       await writeFile(path.join(dir, file), this.redactBytes(body));
       const kept = Object.fromEntries(KEPT_HEADERS.flatMap((name) => (headers[name] === undefined ? [] : [[name, this.options.redact(headers[name])]])));
-      fresh.push({ ...(response.method === 'GET' ? {} : { method: response.method }), url, ...(response.status === 200 ? {} : { status: response.status }), headers: kept, body: file });
+      fresh.push({
+        ...(response.method === 'GET' ? {} : { method: response.method }),
+        url,
+        ...(response.status === 200 ? {} : { status: response.status }),
+        headers: kept,
+        body: file,
+      });
     }
     const replaced = new Set(fresh.map(recordingKey));
     const kept = earlier.filter((recording) => !replaced.has(recordingKey(recording)));

@@ -51,10 +51,14 @@ export function createRetryingHttpClient(inner: HttpClient, options: RetryingHtt
           const next = attempt < attempts && !req.signal?.aborted ? nextTry(error, attempt, options, random) : undefined;
           if (!next) throw error;
           if (next.retryAfterMs !== undefined && next.retryAfterMs > retry.maxRetryAfterMs) {
-            throw new HttpStatusError(failedStatus(error) ?? 0, `${describeError(error)}, and the site asks to wait ${Math.round(next.retryAfterMs / 1000)} s (Retry-After), longer than --max-retry-after`, {
-              hint: 'the site is rate limiting us; try again later or raise --max-retry-after',
-              cause: error,
-            });
+            throw new HttpStatusError(
+              failedStatus(error) ?? 0,
+              `${describeError(error)}, and the site asks to wait ${Math.round(next.retryAfterMs / 1000)} s (Retry-After), longer than --max-retry-after`,
+              {
+                hint: 'the site is rate limiting us; try again later or raise --max-retry-after',
+                cause: error,
+              },
+            );
           }
           options.onWait?.({ ms: next.waitMs, reason: retryReason(req.url, error, next.retryAfterMs !== undefined, attempt, attempts) });
           await clock.sleep(next.waitMs, req.signal);
@@ -65,7 +69,12 @@ export function createRetryingHttpClient(inner: HttpClient, options: RetryingHtt
 }
 
 /** How long to wait before the next try, or undefined when the failure is not worth another. */
-function nextTry(error: unknown, attempt: number, options: RetryingHttpClientOptions, random: () => number): { waitMs: number; retryAfterMs?: number } | undefined {
+function nextTry(
+  error: unknown,
+  attempt: number,
+  options: RetryingHttpClientOptions,
+  random: () => number,
+): { waitMs: number; retryAfterMs?: number } | undefined {
   if (!(error instanceof SelScraperError)) return undefined;
   const backoff = backoffDelay(attempt, options.retry, random);
   const networkFailure = error.code === 'ERR_FETCH' || error.code === 'ERR_SITE_UNREACHABLE';

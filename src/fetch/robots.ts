@@ -118,7 +118,11 @@ export class RobotsPolicy {
       if (error instanceof SiteUnreachableError) return { kind: 'disallow-all', cause: 'unreachable', reason: error.reason };
       const status = failedStatus(error);
       if (status !== undefined && status >= 400 && status < 500 && status !== 429) return { kind: 'allow-all' };
-      return { kind: 'disallow-all', cause: 'unreadable', reason: `${robotsUrl} could not be read (${describeError(error)}), so every page of ${origin} counts as disallowed (RFC 9309)` };
+      return {
+        kind: 'disallow-all',
+        cause: 'unreadable',
+        reason: `${robotsUrl} could not be read (${describeError(error)}), so every page of ${origin} counts as disallowed (RFC 9309)`,
+      };
     }
   }
 }

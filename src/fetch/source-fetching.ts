@@ -55,7 +55,10 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   // Only insecure_skip_verify sources create it; replayed and injected dispatchers verify nothing anyway.
   let insecure: Agent | undefined;
   let insecureTapped: Dispatcher | undefined;
-  const insecureDispatcher = !replay && options.realNetwork ? () => (insecureTapped ??= tap((insecure = new Agent({ connections: 8, connect: { rejectUnauthorized: false } })))) : () => dispatcher;
+  const insecureDispatcher =
+    !replay && options.realNetwork
+      ? () => (insecureTapped ??= tap((insecure = new Agent({ connections: 8, connect: { rejectUnauthorized: false } }))))
+      : () => dispatcher;
   const resolve = replay ? undefined : (options.resolve ?? (options.realNetwork ? systemResolve : undefined));
   const guarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
   const tappedGuarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
@@ -70,7 +73,12 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   const retry = { ...DEFAULT_SOURCE_RETRY, maxRetryAfterMs: options.maxRetryAfterMs };
   const retrying = { retry, clock: options.clock, ...(options.onWait ? { onWait: options.onWait } : {}) };
   const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, retrying) });
-  const hostGate = new HostGate({ clock: options.clock, concurrency: 1, delayMs: replay ? 0 : options.hostDelayMs, ...(options.onWait ? { onWait: options.onWait } : {}) });
+  const hostGate = new HostGate({
+    clock: options.clock,
+    concurrency: 1,
+    delayMs: replay ? 0 : options.hostDelayMs,
+    ...(options.onWait ? { onWait: options.onWait } : {}),
+  });
   return {
     http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), retrying),
     admit: createAdmit({ robots, hostGate }),

@@ -29,7 +29,9 @@ export function readHistory(stateDir: string): HistoryRead {
     text = readFileSync(historyPath(stateDir), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: 0 };
-    throw new SelScraperError('ERR_USAGE', `cannot read ${historyPath(stateDir)}: ${describeError(error)}`, { hint: 'check --state-dir and the file\'s permissions' });
+    throw new SelScraperError('ERR_USAGE', `cannot read ${historyPath(stateDir)}: ${describeError(error)}`, {
+      hint: "check --state-dir and the file's permissions",
+    });
   }
   return parseHistory(text);
 }
@@ -39,7 +41,12 @@ export function readHistory(stateDir: string): HistoryRead {
  * file atomically (mode 0600), under a lock so that two shards
  * finishing together on one host do not lose each other's lines. Returns how many were new.
  */
-export async function appendHistory(stateDir: string, incoming: readonly HistoryEntry[], clock: Clock, keepPerSource = DEFAULT_KEEP_PER_SOURCE): Promise<number> {
+export async function appendHistory(
+  stateDir: string,
+  incoming: readonly HistoryEntry[],
+  clock: Clock,
+  keepPerSource = DEFAULT_KEEP_PER_SOURCE,
+): Promise<number> {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const release = await lockHistory(stateDir, clock);
   try {
@@ -67,7 +74,9 @@ async function lockHistory(stateDir: string, clock: Clock): Promise<() => void> 
         continue;
       }
       if (attempt >= LOCK_TRIES) {
-        throw new SelScraperError('ERR_USAGE', `${lock} is held by another sel-scraper writing the history`, { hint: `if no other run is writing, remove ${lock}` });
+        throw new SelScraperError('ERR_USAGE', `${lock} is held by another sel-scraper writing the history`, {
+          hint: `if no other run is writing, remove ${lock}`,
+        });
       }
       await clock.sleep(LOCK_WAIT_MS);
     }

@@ -34,7 +34,10 @@ export type ErrorClass = 'config' | 'robots' | 'unreachable' | 'timeout' | 'http
 const MAX_ERROR_CHARS = 300;
 
 /** What the history takes from a run report: a live report, or one read back from a file. */
-export type SourceOutcome = Pick<SourceReport, 'name' | 'status' | 'error' | 'pages' | 'warnings' | 'extracted' | 'invalid' | 'created' | 'duplicates' | 'failed' | 'unknown'> & {
+export type SourceOutcome = Pick<
+  SourceReport,
+  'name' | 'status' | 'error' | 'pages' | 'warnings' | 'extracted' | 'invalid' | 'created' | 'duplicates' | 'failed' | 'unknown'
+> & {
   /** The run this source ran in, when it differs from the report's (a merged report of shards). */
   runId?: string | undefined;
 };
@@ -121,7 +124,11 @@ function isHistoryEntry(value: unknown): value is HistoryEntry {
  * added twice, so importing a report again changes nothing; each source keeps its newest
  * `keepPerSource` runs. Entries come back oldest first.
  */
-export function mergeHistory(existing: readonly HistoryEntry[], incoming: readonly HistoryEntry[], keepPerSource: number): { entries: HistoryEntry[]; added: number } {
+export function mergeHistory(
+  existing: readonly HistoryEntry[],
+  incoming: readonly HistoryEntry[],
+  keepPerSource: number,
+): { entries: HistoryEntry[]; added: number } {
   const seen = new Set(existing.map(entryKey));
   const fresh = incoming.filter((entry) => {
     const key = entryKey(entry);

@@ -17,7 +17,11 @@ const ReportSchema = z.object({
       runId: z.string().min(1).optional(),
       status: z.enum(['ok', 'partial', 'failed', 'disabled']),
       error: z.string().nullable(),
-      pages: z.object({ fetched: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), unchanged: z.number().int().nonnegative().optional() }),
+      pages: z.object({
+        fetched: z.number().int().nonnegative(),
+        failed: z.number().int().nonnegative(),
+        unchanged: z.number().int().nonnegative().optional(),
+      }),
       warnings: z.array(z.string()),
       extracted: z.number().int().nonnegative(),
       invalid: z.number().int().nonnegative(),

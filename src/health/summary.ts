@@ -14,7 +14,12 @@ export interface HealthSummary {
  * disabled ones as disabled, and history of sources no longer configured is left out; without
  * it, every source the history knows is judged as enabled.
  */
-export function summarizeHealth(configs: readonly SourceIdentity[] | undefined, history: readonly HistoryEntry[], thresholds: HealthThresholds, nowMs: number): HealthSummary {
+export function summarizeHealth(
+  configs: readonly SourceIdentity[] | undefined,
+  history: readonly HistoryEntry[],
+  thresholds: HealthThresholds,
+  nowMs: number,
+): HealthSummary {
   const bySource = groupBySource(history);
   const identities = configs ?? [...bySource.keys()].map((name) => ({ name, enabled: true, url: null }));
   const sources = identities.map((source) => judgeSource(source, bySource.get(source.name) ?? [], thresholds, nowMs)).sort(byAttention);

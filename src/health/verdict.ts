@@ -74,7 +74,14 @@ function decide(source: SourceIdentity, history: readonly HistoryEntry[], streak
   // A run that skipped unchanged sitemap pages yields less by design: it says nothing about a drop.
   const yielded = before.filter((e) => e.status !== 'failed' && !e.unchanged);
   const median = yielded.length > 0 ? medianOf(yielded.map((e) => e.extracted)) : 0;
-  if (last.status !== 'failed' && !last.unchanged && history.length >= t.minRuns && yielded.length >= t.minRuns - 1 && median >= t.minMedian && last.extracted < median * t.dropRatio) {
+  if (
+    last.status !== 'failed' &&
+    !last.unchanged &&
+    history.length >= t.minRuns &&
+    yielded.length >= t.minRuns - 1 &&
+    median >= t.minMedian &&
+    last.extracted < median * t.dropRatio
+  ) {
     return ['dropped', `yielded ${last.extracted} event(s) against a median of ${median} over its previous ${yielded.length} run(s)`];
   }
 

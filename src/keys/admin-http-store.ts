@@ -106,9 +106,13 @@ export class AdminHttpKeyStore implements KeyStore {
     // The create answer has no id: the list is the only place to learn it (contract §4.2).
     const listed = await this.list().catch((error: unknown) => {
       if (!(error instanceof SelScraperError)) throw error;
-      throw new SelScraperError(error.code, `${error.message} (after creating a key with prefix ${created.prefix}, which is not shown since its id is unknown)`, {
-        hint: `revoke it with \`sel-scraper api-key revoke ${created.prefix}\` once the server answers again`,
-      });
+      throw new SelScraperError(
+        error.code,
+        `${error.message} (after creating a key with prefix ${created.prefix}, which is not shown since its id is unknown)`,
+        {
+          hint: `revoke it with \`sel-scraper api-key revoke ${created.prefix}\` once the server answers again`,
+        },
+      );
     });
     const record = listed.find((r) => r.prefix === created.prefix);
     if (!record) {
@@ -162,18 +166,26 @@ export class AdminHttpKeyStore implements KeyStore {
         });
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code;
-        throw new SelScraperError('ERR_KEY_STORE', `cannot reach the SEL server at ${this.base} to ${action}: ${deadline.expired ? late() : (cause ?? this.safe(describeError(error)))}`, {
-          hint: 'check --server (or SEL_SERVER_URL) and your network',
-        });
+        throw new SelScraperError(
+          'ERR_KEY_STORE',
+          `cannot reach the SEL server at ${this.base} to ${action}: ${deadline.expired ? late() : (cause ?? this.safe(describeError(error)))}`,
+          {
+            hint: 'check --server (or SEL_SERVER_URL) and your network',
+          },
+        );
       }
       let text: string;
       try {
         text = await readServerAnswer(response, `${method} ${this.base}${path}`);
       } catch (error) {
         if (error instanceof SelScraperError) throw error;
-        throw new SelScraperError('ERR_KEY_STORE', `the SEL server at ${this.base} did not finish its answer to ${action}: ${deadline.expired ? late() : this.safe(describeError(error))}`, {
-          hint: 'check --server (or SEL_SERVER_URL) and your network; run the command again',
-        });
+        throw new SelScraperError(
+          'ERR_KEY_STORE',
+          `the SEL server at ${this.base} did not finish its answer to ${action}: ${deadline.expired ? late() : this.safe(describeError(error))}`,
+          {
+            hint: 'check --server (or SEL_SERVER_URL) and your network; run the command again',
+          },
+        );
       }
       let body: unknown;
       try {
@@ -191,9 +203,13 @@ export class AdminHttpKeyStore implements KeyStore {
     if (answer.status !== status) this.refuse(answer, action);
     const parsed = schema.safeParse(answer.body);
     if (!parsed.success) {
-      throw new SelScraperError('ERR_SERVER_RESPONSE', `unexpected answer from ${this.base} when trying to ${action}: ${z.prettifyError(parsed.error).split('\n')[0] ?? ''}`, {
-        hint: 'is --server (or SEL_SERVER_URL) the base URL of a SEL server?',
-      });
+      throw new SelScraperError(
+        'ERR_SERVER_RESPONSE',
+        `unexpected answer from ${this.base} when trying to ${action}: ${z.prettifyError(parsed.error).split('\n')[0] ?? ''}`,
+        {
+          hint: 'is --server (or SEL_SERVER_URL) the base URL of a SEL server?',
+        },
+      );
     }
     return parsed.data;
   }
@@ -202,12 +218,17 @@ export class AdminHttpKeyStore implements KeyStore {
     const problem = this.safe(problemText(answer));
     const message = `the SEL server refused to ${action}: ${problem}`;
     if (answer.status === 401 || answer.status === 403) {
-      throw new SelScraperError('ERR_KEY_REJECTED', message, { hint: 'the admin token was refused; it lives 60 minutes and dies with a changed JWT secret: run the command again' });
+      throw new SelScraperError('ERR_KEY_REJECTED', message, {
+        hint: 'the admin token was refused; it lives 60 minutes and dies with a changed JWT secret: run the command again',
+      });
     }
     if (answer.status === 400) throw new SelScraperError('ERR_USAGE', message, { hint: 'check the values passed on the command line' });
     if (answer.status >= 500) {
       throw new SelScraperError('ERR_KEY_STORE', message, {
-        hint: action === 'create the key' ? 'SEL answers 500 when the database refuses the row: does --source-id name an existing source?' : 'the server failed; its log has the cause',
+        hint:
+          action === 'create the key'
+            ? 'SEL answers 500 when the database refuses the row: does --source-id name an existing source?'
+            : 'the server failed; its log has the cause',
       });
     }
     throw new SelScraperError('ERR_SERVER_RESPONSE', message, { hint: 'is --server (or SEL_SERVER_URL) the base URL of a SEL server?' });

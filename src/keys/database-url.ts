@@ -21,7 +21,9 @@ export function parseDatabaseUrl(connectionString: string): DatabaseTarget {
     throw new SelScraperError('ERR_USAGE', 'DATABASE_URL is not a URL', { hint: 'expected postgres://user:password@host:5432/database' });
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new SelScraperError('ERR_USAGE', `DATABASE_URL has scheme "${url.protocol}", not postgres:`, { hint: 'expected postgres://user:password@host:5432/database' });
+    throw new SelScraperError('ERR_USAGE', `DATABASE_URL has scheme "${url.protocol}", not postgres:`, {
+      hint: 'expected postgres://user:password@host:5432/database',
+    });
   }
   const host = url.hostname || url.searchParams.get('host') || 'localhost';
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || '(default database)';

@@ -33,15 +33,19 @@ export interface KeyStore {
  */
 export function validateNewKey(input: NewKey): NewKey {
   const name = input.name.trim();
-  if (name === '') throw new SelScraperError('ERR_USAGE', 'a key needs a name', { hint: 'for example: sel-scraper api-key create lakeshore-scraper --role agent' });
-  if (/\p{Cc}/u.test(name)) throw new SelScraperError('ERR_USAGE', 'the key name contains control characters', { hint: 'use letters, digits, spaces and punctuation' });
+  if (name === '')
+    throw new SelScraperError('ERR_USAGE', 'a key needs a name', { hint: 'for example: sel-scraper api-key create lakeshore-scraper --role agent' });
+  if (/\p{Cc}/u.test(name))
+    throw new SelScraperError('ERR_USAGE', 'the key name contains control characters', { hint: 'use letters, digits, spaces and punctuation' });
   if (input.role === 'admin' && input.expiresInDays === undefined) {
     throw new SelScraperError('ERR_USAGE', 'admin keys need an expiry, as SEL requires', {
       hint: 'add --expires-in-days <n>; admin keys can mint admin tokens, so keep them short-lived',
     });
   }
   if (input.sourceId !== undefined && !isUuid(input.sourceId)) {
-    throw new SelScraperError('ERR_USAGE', `--source-id "${describeUserInput(input.sourceId)}" is not a UUID`, { hint: 'pass the id of a row in SEL\'s sources table' });
+    throw new SelScraperError('ERR_USAGE', `--source-id "${describeUserInput(input.sourceId)}" is not a UUID`, {
+      hint: "pass the id of a row in SEL's sources table",
+    });
   }
   return { ...input, name };
 }

@@ -154,7 +154,7 @@ function isPrefixCollision(error: unknown): boolean {
 function createError(error: unknown, input: NewKey, target: DatabaseTarget, secrets: string[]): SelScraperError {
   if (error instanceof pg.DatabaseError && error.code === '23503' && input.sourceId !== undefined) {
     return new SelScraperError('ERR_USAGE', `no source with id ${input.sourceId} in ${target.label}`, {
-      hint: 'pass the id of an existing row in SEL\'s sources table, or leave --source-id out',
+      hint: "pass the id of an existing row in SEL's sources table, or leave --source-id out",
     });
   }
   return storeError(error, target, secrets);
@@ -165,10 +165,10 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_A
 /** SQLSTATEs with a cause worth naming; anything else is reported by its code alone. */
 const SQLSTATE_MEANING: Record<string, { message: string; hint: string }> = {
   '28P01': { message: 'refused the login', hint: 'check the user and password in DATABASE_URL' },
-  '28000': { message: 'refused the login', hint: 'check the user in DATABASE_URL and the server\'s pg_hba.conf' },
+  '28000': { message: 'refused the login', hint: "check the user in DATABASE_URL and the server's pg_hba.conf" },
   '3D000': { message: 'has no such database', hint: 'check the database name at the end of DATABASE_URL' },
-  '42P01': { message: 'has no api_keys table', hint: 'is this SEL\'s database, with its migrations applied?' },
-  '42703': { message: 'has an api_keys table without a column SEL needs', hint: 'apply all of SEL\'s migrations (the server does it at start-up)' },
+  '42P01': { message: 'has no api_keys table', hint: "is this SEL's database, with its migrations applied?" },
+  '42703': { message: 'has an api_keys table without a column SEL needs', hint: "apply all of SEL's migrations (the server does it at start-up)" },
   '42501': { message: 'denied access to api_keys', hint: 'use the same database user as the SEL server' },
   '23514': { message: 'refused the row (a CHECK constraint)', hint: '--role must be agent or admin' },
   '57P01': { message: 'is shutting down', hint: 'try again once it is back' },

@@ -117,7 +117,14 @@ export async function rotateKey(request: RotationRequest, deps: RotationDeps, co
   try {
     await deps.store.revoke(old.id);
   } catch (error) {
-    return stop(outcome, 'revoke-old', `could not revoke the old key: ${describeError(error)}`, error instanceof SelScraperError ? error.code : 'ERR_KEY_STORE', command, ids);
+    return stop(
+      outcome,
+      'revoke-old',
+      `could not revoke the old key: ${describeError(error)}`,
+      error instanceof SelScraperError ? error.code : 'ERR_KEY_STORE',
+      command,
+      ids,
+    );
   }
   outcome.oldRevoked = true;
   outcome.completed = true;
@@ -141,15 +148,21 @@ function prepareEnvFile(envFile: { path: string; variable?: string | undefined }
     text = deps.readFile(envFile.path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new SelScraperError('ERR_USAGE', `cannot read ${envFile.path}: ${describeError(error)}`, { hint: 'fix the file or pass another --env-file; nothing was changed' });
+      throw new SelScraperError('ERR_USAGE', `cannot read ${envFile.path}: ${describeError(error)}`, {
+        hint: 'fix the file or pass another --env-file; nothing was changed',
+      });
     }
   }
   const variable = scraperKeyVariable(text, envFile.variable);
   const current = envVariableValue(text, variable);
   if (current && keyPrefix(current) !== old.prefix) {
-    throw new SelScraperError('ERR_USAGE', `${envFile.path} sets ${variable} to key ${keyPrefix(current)}…, not to the key being rotated (${old.prefix}); nothing was changed`, {
-      hint: `rotate the key the file holds (\`${command} api-key rotate ${keyPrefix(current)}\`), or pass --env-var for another variable`,
-    });
+    throw new SelScraperError(
+      'ERR_USAGE',
+      `${envFile.path} sets ${variable} to key ${keyPrefix(current)}…, not to the key being rotated (${old.prefix}); nothing was changed`,
+      {
+        hint: `rotate the key the file holds (\`${command} api-key rotate ${keyPrefix(current)}\`), or pass --env-var for another variable`,
+      },
+    );
   }
   return { path: envFile.path, variable, text };
 }
@@ -168,7 +181,14 @@ function newKeyFor(old: KeyRecord, request: RotationRequest, nowMs: number): New
 }
 
 /** Stops with both keys active: the scraper keeps working with whichever key it holds. */
-function stop(outcome: RotationOutcome, step: RotationStep, problem: string, code: ErrorCode, command: string, ids: { old: string; created: string }): RotationOutcome {
+function stop(
+  outcome: RotationOutcome,
+  step: RotationStep,
+  problem: string,
+  code: ErrorCode,
+  command: string,
+  ids: { old: string; created: string },
+): RotationOutcome {
   Object.assign(outcome, { stoppedAt: step, problem, code });
   const where = outcome.envFile ? `it is in ${outcome.envFile.path} (${outcome.envFile.variable})` : 'it was shown above';
   outcome.state.push(`new key ${outcome.created?.prefix ?? '?'} (id ${ids.created}) is active; ${where}`);

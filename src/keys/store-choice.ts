@@ -12,7 +12,7 @@ export interface StoreFlags {
 export type StoreChoice = { kind: 'database'; target: DatabaseTarget } | { kind: 'server'; serverUrl: string; adminKey: string | undefined };
 
 const HOW_TO_CHOOSE =
-  'pass --database-url (or set DATABASE_URL) to work on SEL\'s database directly, or --server (or SEL_SERVER_URL) with an admin key (--admin-key or SEL_ADMIN_API_KEY) to use its admin API';
+  "pass --database-url (or set DATABASE_URL) to work on SEL's database directly, or --server (or SEL_SERVER_URL) with an admin key (--admin-key or SEL_ADMIN_API_KEY) to use its admin API";
 
 /**
  * Which store a command uses, decided in a fixed order so that the answer never depends on

@@ -1,8 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 
-export type DateResult =
-  | { ok: true; value: string; dateOnly: boolean; warning?: string }
-  | { ok: false; reason: string };
+export type DateResult = { ok: true; value: string; dateOnly: boolean; warning?: string } | { ok: false; reason: string };
 
 const HAS_OFFSET = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;

@@ -83,7 +83,10 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
   const description = cleanText(raw.description);
   if (description) {
     if (longerThan(description, MAX_DESCRIPTION)) {
-      event.description = Array.from(description).slice(0, MAX_DESCRIPTION - 1).join('') + '…';
+      event.description =
+        Array.from(description)
+          .slice(0, MAX_DESCRIPTION - 1)
+          .join('') + '…';
       warnings.push(`description cut to ${MAX_DESCRIPTION} characters`);
     } else {
       event.description = description;
@@ -131,7 +134,10 @@ export function normalizeEvent(raw: RawEvent, ctx: NormalizeContext): NormalizeO
   }
   if (raw.keywords?.length) event.keywords = raw.keywords;
   if (raw.inLanguage?.length) event.inLanguage = raw.inLanguage;
-  const sameAs = (raw.sameAs ?? []).map((s) => absoluteHttpUrl(s, raw.pageUrl)).filter((r) => r?.ok).map((r) => (r as { value: string }).value);
+  const sameAs = (raw.sameAs ?? [])
+    .map((s) => absoluteHttpUrl(s, raw.pageUrl))
+    .filter((r) => r?.ok)
+    .map((r) => (r as { value: string }).value);
   if (sameAs.length) event.sameAs = sameAs;
   if (raw.isAccessibleForFree !== undefined) event.isAccessibleForFree = raw.isAccessibleForFree;
 
@@ -190,7 +196,10 @@ function eventIdOf(raw: RawEvent, event: EventInput): string {
     return resolved?.ok ? resolved.value : own;
   }
   if (event.url) return event.url;
-  const fingerprint = createHash('sha256').update(`${event.name}|${event.startDate}|${event.location?.name ?? ''}`).digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha256')
+    .update(`${event.name}|${event.startDate}|${event.location?.name ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
   return `${raw.pageUrl}#event-${fingerprint}`;
 }
 
@@ -203,7 +212,13 @@ function toPlace(raw: RawPlace | undefined): PlaceInput | undefined {
   }
   const latitude = Number(raw.latitude);
   const longitude = Number(raw.longitude);
-  if (raw.latitude !== undefined && raw.longitude !== undefined && Number.isFinite(latitude) && Number.isFinite(longitude) && (latitude !== 0 || longitude !== 0)) {
+  if (
+    raw.latitude !== undefined &&
+    raw.longitude !== undefined &&
+    Number.isFinite(latitude) &&
+    Number.isFinite(longitude) &&
+    (latitude !== 0 || longitude !== 0)
+  ) {
     place.latitude = latitude;
     place.longitude = longitude;
   }

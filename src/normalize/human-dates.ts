@@ -63,17 +63,73 @@ type Token =
   | { kind: 'sep' };
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5,
-  jun: 6, june: 6, jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9,
-  oct: 10, october: 10, nov: 11, november: 11, dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
   // French, for Canadian listings; abbreviations are left out where they clash ("mar").
-  janvier: 1, février: 2, fevrier: 2, mars: 3, avril: 4, mai: 5, juin: 6, juillet: 7, août: 8,
-  aout: 8, septembre: 9, octobre: 10, novembre: 11, décembre: 12, decembre: 12,
+  janvier: 1,
+  février: 2,
+  fevrier: 2,
+  mars: 3,
+  avril: 4,
+  mai: 5,
+  juin: 6,
+  juillet: 7,
+  août: 8,
+  aout: 8,
+  septembre: 9,
+  octobre: 10,
+  novembre: 11,
+  décembre: 12,
+  decembre: 12,
 };
 const WEEKDAYS: Record<string, number> = {
-  mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, weds: 3, wednesday: 3, thu: 4, thur: 4,
-  thurs: 4, thursday: 4, fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
-  lundi: 1, mardi: 2, mercredi: 3, jeudi: 4, vendredi: 5, samedi: 6, dimanche: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  weds: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
+  lundi: 1,
+  mardi: 2,
+  mercredi: 3,
+  jeudi: 4,
+  vendredi: 5,
+  samedi: 6,
+  dimanche: 7,
 };
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -307,7 +363,13 @@ function readFragment(fragment: string, zone: string, now: Date): FragmentReadin
         const month = at(i + 3);
         if (next?.kind === 'sep' && isDay(token.value) && endDay !== undefined && month?.kind === 'month') {
           const year = yearAt(i + 4);
-          pushDates([{ month: month.month, day: token.value }, { month: month.month, day: endDay }], year);
+          pushDates(
+            [
+              { month: month.month, day: token.value },
+              { month: month.month, day: endDay },
+            ],
+            year,
+          );
           i = year === undefined ? i + 3 : i + 4;
           break;
         }
@@ -370,7 +432,8 @@ function tokenize(text: string): Token[] {
     } else if (g.mer) {
       const hour = Number(g.merH);
       const minute = Number(g.merMin ?? 0);
-      if (hour >= 1 && hour <= 12 && minute < 60) tokens.push({ kind: 'time', time: { hour, minute, second: 0, meridiem: g.merAP?.toLowerCase() === 'a' ? 'am' : 'pm' } });
+      if (hour >= 1 && hour <= 12 && minute < 60)
+        tokens.push({ kind: 'time', time: { hour, minute, second: 0, meridiem: g.merAP?.toLowerCase() === 'a' ? 'am' : 'pm' } });
     } else if (g.clock) {
       const time = { hour: Number(g.clockH), minute: Number(g.clockMin), second: Number(g.clockS ?? 0) };
       if (time.hour < 24 && time.minute < 60 && time.second < 60) tokens.push({ kind: 'time', time });
@@ -442,7 +505,10 @@ function shareYears(dates: DayDate[]): void {
   for (const [index, date] of dates.entries()) {
     if (date.year !== undefined) continue;
     const after = dates.slice(index + 1).find((d) => d.year !== undefined);
-    const before = dates.slice(0, index).reverse().find((d) => d.year !== undefined);
+    const before = dates
+      .slice(0, index)
+      .reverse()
+      .find((d) => d.year !== undefined);
     const source = after ?? before;
     if (!source?.year) continue;
     date.year = source.year;

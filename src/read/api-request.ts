@@ -24,7 +24,11 @@ export const NO_TLS_FINGERPRINT_WARNING =
  * Headers for a JSON API request: JSON Accept, browser headers when the source asks for a
  * browser fingerprint, then the source's own headers, which win (as in SEL).
  */
-export function apiHeaders(source: SourceConfig, own: Readonly<Record<string, string>> | undefined, extra: Readonly<Record<string, string>>): Record<string, string> {
+export function apiHeaders(
+  source: SourceConfig,
+  own: Readonly<Record<string, string>> | undefined,
+  extra: Readonly<Record<string, string>>,
+): Record<string, string> {
   return {
     ...lowerCased(source.headers ?? {}),
     accept: 'application/json',

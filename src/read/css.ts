@@ -22,7 +22,8 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
   const written = paginationSelector(source);
   const sourceWarnings: string[] = [];
   const paginationProblem = written && selectorProblem(written);
-  if (paginationProblem) sourceWarnings.push(`pagination selector "${written}" is not a usable CSS selector (${paginationProblem}); only the first page is read`);
+  if (paginationProblem)
+    sourceWarnings.push(`pagination selector "${written}" is not a usable CSS selector (${paginationProblem}); only the first page is read`);
   const pagination = paginationProblem ? undefined : written;
   const parsing = cssParsing(selectors, pagination);
   const followDetails = source.follow_event_urls ? detailFilter(source, sourceWarnings) : undefined;
@@ -31,7 +32,7 @@ export async function* readCssPages(source: SourceConfig, deps: PageReaderDeps):
 
   for (const start of startUrls(source)) {
     const queue = [start];
-    for (let read = 0; queue.length > 0 && read < source.max_pages; ) {
+    for (let read = 0; queue.length > 0 && read < source.max_pages;) {
       const url = queue.shift() as string;
       if (visited.has(url)) continue;
       visited.add(url);

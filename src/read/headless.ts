@@ -61,7 +61,8 @@ export async function* readHeadlessPages(source: SourceConfig, deps: PageReaderD
 export function needsBrowser(source: SourceConfig, env: PageReaderDeps['env']): string | undefined {
   const headless: Headless = source.headless ?? {};
   const reasons: string[] = [];
-  if (headless.iframe?.selector?.trim()) reasons.push(`headless.iframe: the events are inside the frame "${headless.iframe.selector.trim()}", which only a browser loads`);
+  if (headless.iframe?.selector?.trim())
+    reasons.push(`headless.iframe: the events are inside the frame "${headless.iframe.selector.trim()}", which only a browser loads`);
   const wait = headless.wait_selector?.trim() ?? '';
   if (!TRIVIAL_WAITS.has(wait.toLowerCase())) reasons.push(`headless.wait_selector "${wait}" waits for content the page's scripts build`);
   if (headless.pagination_button?.trim()) reasons.push(`headless.pagination_button "${headless.pagination_button.trim()}" is clicked in the page`);
@@ -129,12 +130,19 @@ type Step = { kind: 'goto'; url: string } | { kind: 'click' };
  * Renders `urls` (start URLs, or the pages of a sitemap) and what each leads to. Every page has
  * a hard deadline; when one passes, the context is closed and the source ends with that failure.
  */
-export async function* renderPages(source: SourceConfig, urls: readonly string[], browser: HeadlessBrowser, deps: PageReaderDeps, options: { rateLimitMs?: number } = {}): AsyncGenerator<PageOutcome> {
+export async function* renderPages(
+  source: SourceConfig,
+  urls: readonly string[],
+  browser: HeadlessBrowser,
+  deps: PageReaderDeps,
+  options: { rateLimitMs?: number } = {},
+): AsyncGenerator<PageOutcome> {
   const first = urls[0];
   if (first === undefined) return;
   const headless: Headless = source.headless ?? {};
   const sourceWarnings: string[] = [];
-  if (headless.undetected) sourceWarnings.push('headless.undetected (stealth mode) is not supported; the pages are rendered by plain headless Chromium, which some sites block');
+  if (headless.undetected)
+    sourceWarnings.push('headless.undetected (stealth mode) is not supported; the pages are rendered by plain headless Chromium, which some sites block');
   const intercept = compileIntercept(headless, sourceWarnings);
   const limits = pageLimits(source, headless);
   const rateLimitMs = options.rateLimitMs ?? (headless.rate_limit_ms || DEFAULT_RATE_LIMIT_MS);
@@ -143,7 +151,13 @@ export async function* renderPages(source: SourceConfig, urls: readonly string[]
   try {
     session = await openSession(browser, source, intercept, limits, deps);
   } catch (error) {
-    yield { ok: false, url: first, error: deps.signal?.aborted ? describeError(deps.signal.reason) : `Chromium (${browser.executablePath}) could not render the page: ${describeBrowserError(error)}` };
+    yield {
+      ok: false,
+      url: first,
+      error: deps.signal?.aborted
+        ? describeError(deps.signal.reason)
+        : `Chromium (${browser.executablePath}) could not render the page: ${describeBrowserError(error)}`,
+    };
     return;
   }
   try {
@@ -152,11 +166,16 @@ export async function* renderPages(source: SourceConfig, urls: readonly string[]
     for (const start of urls) {
       let step: Step | undefined = { kind: 'goto', url: start };
       let seen = new Set<string>();
-      for (let batches = 0; step && batches < source.max_pages; ) {
+      for (let batches = 0; step && batches < source.max_pages;) {
         if (step.kind === 'goto' && visited.has(step.url)) break;
         if (loads++ > 0) await deps.clock.sleep(rateLimitMs, deps.signal);
         const current: Step = step;
-        const deadline = new PageDeadline(limits.deadlineMs, current.kind === 'goto' ? current.url : `the page after clicking headless.pagination_button on ${session.page.url()}`, () => session.abandon(), deps.signal);
+        const deadline = new PageDeadline(
+          limits.deadlineMs,
+          current.kind === 'goto' ? current.url : `the page after clicking headless.pagination_button on ${session.page.url()}`,
+          () => session.abandon(),
+          deps.signal,
+        );
         let outcome: PageOutcome | undefined;
         try {
           const loaded = await loadStep(session, current, headless, source, limits, deadline, visited, seen);
@@ -170,7 +189,9 @@ export async function* renderPages(source: SourceConfig, urls: readonly string[]
               batches++;
               step = await nextStep(session.page, headless, deadline, warnings, visited);
               if (step && batches === source.max_pages) {
-                warnings.push(`stopped after max_pages (${source.max_pages}) pages from ${start}; headless.pagination_button "${headless.pagination_button?.trim() ?? ''}" was still there`);
+                warnings.push(
+                  `stopped after max_pages (${source.max_pages}) pages from ${start}; headless.pagination_button "${headless.pagination_button?.trim() ?? ''}" was still there`,
+                );
               }
               outcome = { ok: true, url: session.page.url(), events, warnings: [...sourceWarnings.splice(0), ...warnings] };
             }
@@ -213,7 +234,13 @@ function namedHosts(source: SourceConfig): string[] {
   return hosts;
 }
 
-async function openSession(browser: HeadlessBrowser, source: SourceConfig, intercept: Intercept | undefined, limits: PageLimits, deps: PageReaderDeps): Promise<Session> {
+async function openSession(
+  browser: HeadlessBrowser,
+  source: SourceConfig,
+  intercept: Intercept | undefined,
+  limits: PageLimits,
+  deps: PageReaderDeps,
+): Promise<Session> {
   const headers = { ...source.headers, ...source.headless?.headers };
   // Waiting for one of the run's page slots is not part of any page's time.
   const context = await browser.openContext(
@@ -254,7 +281,12 @@ async function openSession(browser: HeadlessBrowser, source: SourceConfig, inter
     if (intercept) {
       page.on('response', (response: Response) => {
         if (!intercept.pattern.test(response.url())) return;
-        session.captured.push(response.json().then((body: unknown) => ({ url: response.url(), body }), (error: unknown) => ({ url: response.url(), error })));
+        session.captured.push(
+          response.json().then(
+            (body: unknown) => ({ url: response.url(), body }),
+            (error: unknown) => ({ url: response.url(), error }),
+          ),
+        );
       });
     }
     return session;
@@ -274,7 +306,16 @@ type Loaded = { kind: 'document' } | { kind: 'appended' } | { kind: 'done' } | {
  * did — a new document (the URL changed), events appended in place ("load more"), a navigation
  * the guard refused, or nothing within the wait (the end).
  */
-async function loadStep(session: Session, step: Step, headless: Headless, source: SourceConfig, limits: PageLimits, deadline: PageDeadline, visited: Set<string>, seen: Set<string>): Promise<Loaded> {
+async function loadStep(
+  session: Session,
+  step: Step,
+  headless: Headless,
+  source: SourceConfig,
+  limits: PageLimits,
+  deadline: PageDeadline,
+  visited: Set<string>,
+  seen: Set<string>,
+): Promise<Loaded> {
   const page = session.page;
   if (step.kind === 'goto') {
     assertNavigable(step.url);
@@ -295,9 +336,14 @@ async function loadStep(session: Session, step: Step, headless: Headless, source
   void watch.next.then((refused) => (refusal = refused));
   try {
     const capturedBefore = session.captured.length;
-    const clicked = await deadline.soft(page.locator(headless.pagination_button ?? '').first().click({ timeout: deadline.softTimeout(CLICK_MS) }));
+    const clicked = await deadline.soft(
+      page
+        .locator(headless.pagination_button ?? '')
+        .first()
+        .click({ timeout: deadline.softTimeout(CLICK_MS) }),
+    );
     if (!clicked) return { kind: 'done' };
-    for (const until = Date.now() + limits.waitMs; ; ) {
+    for (const until = Date.now() + limits.waitMs; ;) {
       if (refusal) return { kind: 'refused', ...refusal };
       if (page.url() !== before) {
         await deadline.soft(page.waitForLoadState('domcontentloaded', { timeout: deadline.softTimeout(limits.waitMs) }));
@@ -311,7 +357,8 @@ async function loadStep(session: Session, step: Step, headless: Headless, source
         if (deadline.reason) throw error;
         return undefined;
       });
-      if (html !== undefined && extractCss(html, page.url(), source.selectors ?? {}).events.some((event) => !seen.has(eventKey(event)))) return { kind: 'appended' };
+      if (html !== undefined && extractCss(html, page.url(), source.selectors ?? {}).events.some((event) => !seen.has(eventKey(event))))
+        return { kind: 'appended' };
       if (Date.now() >= until) return { kind: 'done' };
       await deadline.run(delay(CLICK_POLL_MS));
     }
@@ -338,7 +385,15 @@ async function settle(page: Page, headless: Headless, limits: PageLimits, deadli
 }
 
 /** The document's events (the iframe's when configured), then those of the JSON responses intercepted since the last read. */
-async function readDocument(session: Session, source: SourceConfig, headless: Headless, intercept: Intercept | undefined, deadline: PageDeadline, warnings: string[], fresh: boolean): Promise<RawEvent[]> {
+async function readDocument(
+  session: Session,
+  source: SourceConfig,
+  headless: Headless,
+  intercept: Intercept | undefined,
+  deadline: PageDeadline,
+  warnings: string[],
+  fresh: boolean,
+): Promise<RawEvent[]> {
   const { html, pageUrl } = await documentToRead(session.page, headless, deadline, warnings);
   const extracted = extractCss(html, pageUrl, source.selectors ?? {});
   const events = [...extracted.events];
@@ -347,7 +402,10 @@ async function readDocument(session: Session, source: SourceConfig, headless: He
   const bodies = await deadline.run(Promise.all(session.captured.splice(0)));
   if (bodies.length === 0 && fresh) warnings.push(`headless.intercept: no response matched url_pattern "${intercept.pattern.source}" on ${session.page.url()}`);
   for (const answer of bodies) {
-    const read = 'error' in answer ? { events: [], warnings: [`headless.intercept: ${answer.url} is not JSON (${describeError(answer.error)})`] } : interceptedEvents(answer.body, answer.url, intercept, session.page.url());
+    const read =
+      'error' in answer
+        ? { events: [], warnings: [`headless.intercept: ${answer.url} is not JSON (${describeError(answer.error)})`] }
+        : interceptedEvents(answer.body, answer.url, intercept, session.page.url());
     events.push(...read.events);
     warnings.push(...read.warnings);
   }
@@ -383,10 +441,12 @@ function assertNavigable(url: string): void {
 async function documentToRead(page: Page, headless: Headless, deadline: PageDeadline, warnings: string[]): Promise<{ html: string; pageUrl: string }> {
   const iframe = headless.iframe;
   if (iframe?.selector?.trim()) {
-    const element = await deadline.run(page.waitForSelector(iframe.selector, { state: 'attached', timeout: deadline.softTimeout(IFRAME_FIND_MS) })).catch((error: unknown) => {
-      if (deadline.reason) throw error;
-      return null;
-    });
+    const element = await deadline
+      .run(page.waitForSelector(iframe.selector, { state: 'attached', timeout: deadline.softTimeout(IFRAME_FIND_MS) }))
+      .catch((error: unknown) => {
+        if (deadline.reason) throw error;
+        return null;
+      });
     const frame = element ? await deadline.run(element.contentFrame()) : null;
     if (frame) {
       const waitMs = iframe.wait_timeout_ms || DEFAULT_WAIT_MS;
@@ -465,12 +525,16 @@ function interceptedEvents(body: unknown, responseUrl: string, intercept: Interc
   if (!isItem(body)) return { events: [], warnings: [`headless.intercept: ${responseUrl} answered with ${jsonKind(body)}, not a JSON object`] };
   const results = fieldOf(body, intercept.resultsPath);
   if (!Array.isArray(results)) {
-    return { events: [], warnings: [`headless.intercept: "${intercept.resultsPath}" in ${responseUrl} is ${results === undefined ? 'missing' : jsonKind(results)}, not an array`] };
+    return {
+      events: [],
+      warnings: [`headless.intercept: "${intercept.resultsPath}" in ${responseUrl} is ${results === undefined ? 'missing' : jsonKind(results)}, not an array`],
+    };
   }
   const items = results.filter(isItem);
   const mapped = mapApiItems(items, intercept.mapping, pageUrl);
   // The mapping is REST's; its warnings name the block the user actually wrote.
   const warnings = mapped.warnings.map((warning) => warning.replaceAll('rest.field_map', 'headless.intercept.field_map'));
-  if (items.length < results.length) warnings.push(`headless.intercept: skipped ${results.length - items.length} result(s) in ${responseUrl} that are not JSON objects`);
+  if (items.length < results.length)
+    warnings.push(`headless.intercept: skipped ${results.length - items.length} result(s) in ${responseUrl} that are not JSON objects`);
   return { events: mapped.events, warnings };
 }

@@ -8,7 +8,8 @@ import { requestFor, startUrls, type PageOutcome, type PageReaderDeps } from './
 const CALENDAR_ACCEPT = 'text/calendar, application/ics;q=0.9, text/plain;q=0.5, */*;q=0.1';
 const HTML = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;
 
-export const INSECURE_TLS_WARNING = 'insecure_skip_verify: TLS certificate verification is off for this source, so a forged or expired certificate goes unnoticed';
+export const INSECURE_TLS_WARNING =
+  'insecure_skip_verify: TLS certificate verification is off for this source, so a forged or expired certificate goes unnoticed';
 
 /**
  * The request for a feed: calendar Accept, the source's headers over it (SEL lets them

@@ -163,4 +163,3 @@ function pageExtractor(source: SourceConfig): PageExtractor {
       return { error: `sitemap sources with tier ${source.tier} are not supported by this version of sel-scraper` };
   }
 }
-

@@ -11,11 +11,7 @@ import { readSourcePages } from './source-pages.ts';
  * SEL's EventInput or an explained invalid/skipped outcome. Shared by `scrape all` and the
  * preview commands, so both see exactly the same events.
  */
-export async function readSourceEvents(
-  source: SourceConfig,
-  deps: PageReaderDeps,
-  onPage: (page: PageOutcome) => void,
-): Promise<NormalizeOutcome[]> {
+export async function readSourceEvents(source: SourceConfig, deps: PageReaderDeps, onPage: (page: PageOutcome) => void): Promise<NormalizeOutcome[]> {
   const raw: RawEvent[] = [];
   for await (const page of readSourcePages(source, deps)) {
     onPage(page);

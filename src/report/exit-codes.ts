@@ -17,7 +17,7 @@ export const EXIT_MEANINGS: readonly (readonly [number, string])[] = [
   [EXIT.ok, 'all good'],
   [EXIT.internal, 'internal error (a bug: please report it)'],
   [EXIT.usage, 'usage or config error (bad flag, missing key or server, invalid or no source config); or the run is in progress in another process'],
-  [EXIT.partial, 'partial: a source or event failed, was invalid or is unknown; or the run\'s state could not be saved'],
+  [EXIT.partial, "partial: a source or event failed, was invalid or is unknown; or the run's state could not be saved"],
   [EXIT.keyRejected, 'key rejected by the preflight (invalid, revoked, expired; or an admin key without --allow-admin-key)'],
   [EXIT.serverUnreachable, 'SEL server unreachable (or not answering like a SEL server)'],
   [EXIT.interrupted, 'interrupted (Ctrl-C or SIGTERM): continue with --resume'],
@@ -52,7 +52,13 @@ export function exitCodeForError(code: ErrorCode | undefined): number {
  * A finished run: config errors outrank a revoked key, which outranks lost events. State that
  * could not be saved (journal, failures file) is a partial run too: it cannot be resumed.
  */
-export function exitCodeForRun(input: { sources: readonly SourceReport[]; brokenConfigs: number; stoppedBy?: ErrorCode; interrupted: boolean; stateLost?: boolean }): number {
+export function exitCodeForRun(input: {
+  sources: readonly SourceReport[];
+  brokenConfigs: number;
+  stoppedBy?: ErrorCode;
+  interrupted: boolean;
+  stateLost?: boolean;
+}): number {
   if (input.interrupted) return EXIT.interrupted;
   if (input.brokenConfigs > 0) return EXIT.usage;
   if (input.stoppedBy) return exitCodeForError(input.stoppedBy);

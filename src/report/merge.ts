@@ -96,23 +96,32 @@ function checkSameRun(inputs: readonly ReportInput[]): void {
   const [first, ...others] = inputs as [ReportInput, ...ReportInput[]];
   for (const other of others) {
     if (other.report.dryRun !== first.report.dryRun) {
-      throw new SelScraperError('ERR_USAGE', `${first.file} is ${describeMode(first.report)} but ${other.file} is ${describeMode(other.report)}`, { hint: 'merge the reports of one run' });
+      throw new SelScraperError('ERR_USAGE', `${first.file} is ${describeMode(first.report)} but ${other.file} is ${describeMode(other.report)}`, {
+        hint: 'merge the reports of one run',
+      });
     }
     if (normalizedServer(other.report.server) !== normalizedServer(first.report.server)) {
-      throw new SelScraperError('ERR_USAGE', `${first.file} was sent to ${first.report.server} but ${other.file} to ${other.report.server}`, { hint: 'merge the reports of one run' });
+      throw new SelScraperError('ERR_USAGE', `${first.file} was sent to ${first.report.server} but ${other.file} to ${other.report.server}`, {
+        hint: 'merge the reports of one run',
+      });
     }
   }
   const sharded = inputs.flatMap((input) => (input.report.shard ? [{ file: input.file, shard: input.report.shard }] : []));
   const counts = new Set(sharded.map(({ shard }) => shard.count));
   if (counts.size > 1) {
-    throw new SelScraperError('ERR_USAGE', `the reports are shards of different splits: ${sharded.map(({ file, shard }) => `${file} is ${formatShard(shard)}`).join(', ')}`, {
-      hint: 'every shard of one run uses the same --shard i/N',
-    });
+    throw new SelScraperError(
+      'ERR_USAGE',
+      `the reports are shards of different splits: ${sharded.map(({ file, shard }) => `${file} is ${formatShard(shard)}`).join(', ')}`,
+      {
+        hint: 'every shard of one run uses the same --shard i/N',
+      },
+    );
   }
   const byIndex = new Map<number, string>();
   for (const { file, shard } of sharded) {
     const other = byIndex.get(shard.index);
-    if (other !== undefined) throw new SelScraperError('ERR_USAGE', `shard ${formatShard(shard)} is reported twice: ${other} and ${file}`, { hint: 'pass each shard\'s report once' });
+    if (other !== undefined)
+      throw new SelScraperError('ERR_USAGE', `shard ${formatShard(shard)} is reported twice: ${other} and ${file}`, { hint: "pass each shard's report once" });
     byIndex.set(shard.index, file);
   }
 }

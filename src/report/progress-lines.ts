@@ -23,7 +23,9 @@ function describe(event: ProgressEvent, verbose: boolean): string | undefined {
       return verbose ? `${event.source}: reading (${event.method})` : undefined;
     case 'page-read':
       if (!verbose) return undefined;
-      return event.ok ? `${event.source}: read ${event.url} (${plural(event.events, 'event row')})` : `${event.source}: failed ${event.url}: ${event.error ?? 'unknown error'}`;
+      return event.ok
+        ? `${event.source}: read ${event.url} (${plural(event.events, 'event row')})`
+        : `${event.source}: failed ${event.url}: ${event.error ?? 'unknown error'}`;
     case 'source-finished': {
       const parts = [
         event.status,

@@ -76,7 +76,13 @@ export class LiveProgress {
 
   redraw(): void {
     if (this.closed) return;
-    this.draw(liveFrame(this.tally, this.options.clock.now(), { width: this.options.terminal.columns ?? 80, color: this.options.color, sanitize: this.options.sanitize }));
+    this.draw(
+      liveFrame(this.tally, this.options.clock.now(), {
+        width: this.options.terminal.columns ?? 80,
+        color: this.options.color,
+        sanitize: this.options.sanitize,
+      }),
+    );
   }
 
   /** Removes the view; what was printed above it stays. */
@@ -119,15 +125,25 @@ export function liveFrame(tally: ProgressTally, now: number, options: { width: n
   const mode = tally.dryRun ? ' · dry run' : tally.resumed ? ' · resumed' : '';
   const lines = [paint('bold', fit(`sel-scraper · run ${tally.runId ?? '…'}${mode}${elapsed}`))];
 
-  const trouble = [tally.done.failed > 0 ? `${tally.done.failed} failed` : '', tally.done.partial > 0 ? `${tally.done.partial} partial` : ''].filter(Boolean).join(', ');
+  const trouble = [tally.done.failed > 0 ? `${tally.done.failed} failed` : '', tally.done.partial > 0 ? `${tally.done.partial} partial` : '']
+    .filter(Boolean)
+    .join(', ');
   const total = tally.sources > 0 ? ` of ${tally.sources}` : '';
-  lines.push(row('sources', `${tally.reading.size} reading · ${tally.done.all}${total} done${trouble ? ` (${trouble})` : ''}`, tally.done.failed > 0 ? 'red' : tally.done.partial > 0 ? 'yellow' : undefined));
+  lines.push(
+    row(
+      'sources',
+      `${tally.reading.size} reading · ${tally.done.all}${total} done${trouble ? ` (${trouble})` : ''}`,
+      tally.done.failed > 0 ? 'red' : tally.done.partial > 0 ? 'yellow' : undefined,
+    ),
+  );
   lines.push(row('pages', `${tally.pages.fetched} read${tally.pages.failed > 0 ? ` · ${tally.pages.failed} failed` : ''}`));
   lines.push(row('events', `${tally.eventsSoFar} extracted${tally.invalid > 0 ? ` · ${tally.invalid} invalid` : ''}`));
   if (!tally.dryRun) {
     const { created, duplicates, failed, unknown } = tally.outcomes;
     const outcomes = `${created} created · ${duplicates} duplicates${failed > 0 ? ` · ${failed} failed` : ''}${unknown > 0 ? ` · ${unknown} unknown` : ''}`;
-    lines.push(row('batches', `${tally.batches.posted} posted · ${tally.batches.confirmed} confirmed: ${outcomes}`, failed + unknown > 0 ? 'yellow' : undefined));
+    lines.push(
+      row('batches', `${tally.batches.posted} posted · ${tally.batches.confirmed} confirmed: ${outcomes}`, failed + unknown > 0 ? 'yellow' : undefined),
+    );
   }
   if (tally.reading.size > 0) {
     const names = [...tally.reading].slice(0, SOURCES_SHOWN).map(([name, r]) => `${name} (${plural(r.pages, 'page')})`);

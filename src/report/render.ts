@@ -29,7 +29,12 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   }
   rows.push(['TOTAL', '', ...COLUMNS.map((c) => String(c.value(report.totals))), seconds(report.durationMs)]);
   const widths = rows.reduce<number[]>((max, row) => row.map((cell, i) => Math.max(max[i] ?? 0, cell.length)), []);
-  const lines = rows.map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd());
+  const lines = rows.map((row) =>
+    row
+      .map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(rows.length - 1, 0, '-'.repeat(lines[0]?.length ?? 0));
 
   const details = report.sources.flatMap(describeProblems);

@@ -26,7 +26,9 @@ const runReportSchema = z.looseObject({
       pages: z.looseObject({ fetched: count, failed: count, unchanged: count.optional() }),
       durationMs: count,
       warnings: z.array(z.string()),
-      problems: z.array(z.looseObject({ status: z.enum(['invalid', 'failed', 'unknown']), name: z.string().optional(), eventId: z.string().optional(), reason: z.string() })),
+      problems: z.array(
+        z.looseObject({ status: z.enum(['invalid', 'failed', 'unknown']), name: z.string().optional(), eventId: z.string().optional(), reason: z.string() }),
+      ),
       ...counters,
     }),
   ),

@@ -76,7 +76,18 @@ export interface EmptyRunReport extends Omit<RunReport, 'runId'> {
   hint: string | null;
 }
 
-export function emptyRunReport(input: { runId: string | null; dryRun: boolean; server: string | null; key: string | null; startedAt: number; exitCode: number; error: string | null; hint: string | null; resumed?: boolean; totals?: Counters }): EmptyRunReport {
+export function emptyRunReport(input: {
+  runId: string | null;
+  dryRun: boolean;
+  server: string | null;
+  key: string | null;
+  startedAt: number;
+  exitCode: number;
+  error: string | null;
+  hint: string | null;
+  resumed?: boolean;
+  totals?: Counters;
+}): EmptyRunReport {
   return {
     runId: input.runId,
     dryRun: input.dryRun,
@@ -147,7 +158,10 @@ export function recordDelivery(reports: Map<string, SourceReport>, result: Deliv
   }
 }
 
-export interface FinishedRun extends Pick<RunReport, 'runId' | 'dryRun' | 'server' | 'key' | 'error' | 'resumed' | 'journal' | 'failures' | 'stateError' | 'shard'> {
+export interface FinishedRun extends Pick<
+  RunReport,
+  'runId' | 'dryRun' | 'server' | 'key' | 'error' | 'resumed' | 'journal' | 'failures' | 'stateError' | 'shard'
+> {
   /** Epoch ms. */
   startedAt: number;
   finishedAt: number;

@@ -14,7 +14,12 @@ const RESEND_ROUNDS = 2;
 export const DEFAULT_DRAIN_MS = 15_000;
 
 /** The key preflight: a rejected key stops the run before anything is fetched; an admin key only when allowed. */
-export async function checkKey(client: SelClient, allowAdminKey: boolean, runId: string, deps: { log: (line: string) => void; signal?: AbortSignal; progress?: ProgressSink | undefined }): Promise<void> {
+export async function checkKey(
+  client: SelClient,
+  allowAdminKey: boolean,
+  runId: string,
+  deps: { log: (line: string) => void; signal?: AbortSignal; progress?: ProgressSink | undefined },
+): Promise<void> {
   const preflight = await client.preflight(deps.signal);
   if (preflight.role === 'admin' && !allowAdminKey) {
     throw new SelScraperError('ERR_KEY_ADMIN_REFUSED', `API key ${client.keyLabel} is an admin key; refusing to scrape with it`, {
@@ -97,7 +102,11 @@ export class DeliverySession {
    * Writes (or removes, when empty) the failures file, or spills its lines when it cannot be
    * written: the report's `failures` field, and why the file was not written.
    */
-  keepFailures(file: string, spill: (line: string) => void, output: FailuresOutput): { failures: { file: string; events: number } | null; error: string | undefined } {
+  keepFailures(
+    file: string,
+    spill: (line: string) => void,
+    output: FailuresOutput,
+  ): { failures: { file: string; events: number } | null; error: string | undefined } {
     const error = keepFailures(file, this.failures, spill, output);
     return { failures: !error && this.failures.length > 0 ? { file, events: this.failures.length } : null, error };
   }

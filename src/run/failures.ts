@@ -125,7 +125,10 @@ export async function readFailures(file: string): Promise<FailureRecord[]> {
       throw new SelScraperError('ERR_USAGE', `${where}: not JSON`, { hint: 'each line of a failures file is one JSON object' });
     }
     const problem = recordProblem(value);
-    if (problem) throw new SelScraperError('ERR_USAGE', `${where}: ${problem}`, { hint: 'each line needs sourceName, reason, status and event (with name, startDate and source.url/eventId)' });
+    if (problem)
+      throw new SelScraperError('ERR_USAGE', `${where}: ${problem}`, {
+        hint: 'each line needs sourceName, reason, status and event (with name, startDate and source.url/eventId)',
+      });
     records.push(value as FailureRecord);
   });
   return records;

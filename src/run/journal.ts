@@ -256,7 +256,9 @@ export function readJournal(file: string): JournalEntry[] {
       entries.push(JSON.parse(line) as JournalEntry);
     } catch {
       if (complete[index + 1]?.startsWith('{"type":"run-resumed"')) return;
-      throw new SelScraperError('ERR_JOURNAL', `${file}:${index + 1}: not a journal line`, { hint: 'the run journal was edited or damaged; start a new run instead of resuming this one' });
+      throw new SelScraperError('ERR_JOURNAL', `${file}:${index + 1}: not a journal line`, {
+        hint: 'the run journal was edited or damaged; start a new run instead of resuming this one',
+      });
     }
   });
   return entries;
@@ -276,7 +278,12 @@ export function submissionJournal(journal: RunJournal): SubmissionJournal {
     posted: (batchId, keys) => journal.append({ type: 'batch-posted', batchId, keys: [...keys] }, { sync: true }),
     settled: (results, batchId) => {
       const journalled = results.map(journalledResult);
-      journal.append(batchId && results.some((r) => r.final) ? { type: 'batch-confirmed', batchId, results: journalled } : { type: 'events-settled', ...(batchId ? { batchId } : {}), results: journalled }, { sync: true });
+      journal.append(
+        batchId && results.some((r) => r.final)
+          ? { type: 'batch-confirmed', batchId, results: journalled }
+          : { type: 'events-settled', ...(batchId ? { batchId } : {}), results: journalled },
+        { sync: true },
+      );
     },
   };
 }

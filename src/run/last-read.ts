@@ -11,7 +11,10 @@ import { resumeStateOf, type ResumeState } from './resume.ts';
  */
 export function sourceFingerprint(source: SourceConfig): string {
   const { file: _file, ...config } = source;
-  return createHash('sha256').update(JSON.stringify({ version: VERSION, config })).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify({ version: VERSION, config }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** The run asking: runs are only memory for a run of the same kind (same server, same fixtures). */
@@ -34,7 +37,12 @@ export interface LastReadQuery {
 export function lastCompleteReads(query: LastReadQuery, sources: readonly SourceConfig[]): Map<string, number> {
   const pending = new Map(sources.filter((s) => s.enabled && s.sitemap && s.method !== 'ics').map((s) => [s.name, sourceFingerprint(s)]));
   const found = new Map<string, number>();
-  const runIds = pending.size > 0 ? journalledRunIds(query.stateDir).filter((id) => id < query.beforeRunId).reverse() : [];
+  const runIds =
+    pending.size > 0
+      ? journalledRunIds(query.stateDir)
+          .filter((id) => id < query.beforeRunId)
+          .reverse()
+      : [];
   for (const runId of runIds) {
     if (pending.size === 0) break;
     const run = readRun(query.stateDir, runId);

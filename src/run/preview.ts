@@ -45,7 +45,8 @@ export async function previewSource(source: SourceConfig, deps: PageReaderDeps, 
 /** A preview as a person reads it: pages, then one line per event, then what was left out. */
 export function renderPreview(preview: SourcePreview): string {
   const lines = [`${preview.source} (${preview.method})`];
-  for (const page of preview.pages) lines.push(page.ok ? `  page ${page.url}: ${page.events} event(s) found` : `  page ${page.url}: FAILED ${page.error ?? ''}`);
+  for (const page of preview.pages)
+    lines.push(page.ok ? `  page ${page.url}: ${page.events} event(s) found` : `  page ${page.url}: FAILED ${page.error ?? ''}`);
   lines.push('');
   preview.events.forEach((event, i) => {
     const place = event.location?.name ?? event.virtualLocation?.url ?? '';

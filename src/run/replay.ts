@@ -40,7 +40,13 @@ const newReplayId = monotonicFactory();
 export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promise<RunReport> {
   const startedAt = deps.clock.now();
   const replayId = newReplayId(startedAt);
-  const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: DEFAULT_DRAIN_MS, startedAt });
+  const runStop = new RunStop({
+    clock: deps.clock,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    drainMs: DEFAULT_DRAIN_MS,
+    startedAt,
+  });
   await checkKey(deps.client, options.allowAdminKey, replayId, { log: deps.log, signal: runStop.stop }).catch((error: unknown) => {
     runStop.dispose();
     throw error;

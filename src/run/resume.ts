@@ -40,7 +40,9 @@ export function loadResumeState(file: string, runId: string): ResumeState {
 export function resumeStateOf(file: string, runId: string, entries: readonly JournalEntry[]): ResumeState {
   const start = entries[0];
   if (start?.type !== 'run-started') {
-    throw new SelScraperError('ERR_JOURNAL', `${file} does not start with a run-started line`, { hint: 'pass the run id of a journal written by `scrape all`' });
+    throw new SelScraperError('ERR_JOURNAL', `${file} does not start with a run-started line`, {
+      hint: 'pass the run id of a journal written by `scrape all`',
+    });
   }
   if (start.runId !== runId) {
     throw new SelScraperError('ERR_JOURNAL', `${file}:1: run id ${JSON.stringify(start.runId)} is not ${runId}, the journal's own`, {
@@ -100,7 +102,12 @@ function apply(state: ResumeState, entry: JournalEntry): void {
  * read (SEL keeps results 7 days). Completed batches become final results, journalled; the
  * others stay unknown and their events are sent again (the server deduplicates them).
  */
-export async function recheckUnconfirmed(state: ResumeState, client: SelClient, journal: RunJournal, signal?: AbortSignal): Promise<{ confirmed: number; pending: number }> {
+export async function recheckUnconfirmed(
+  state: ResumeState,
+  client: SelClient,
+  journal: RunJournal,
+  signal?: AbortSignal,
+): Promise<{ confirmed: number; pending: number }> {
   let confirmed = 0;
   for (const [batchId, keys] of [...state.unconfirmed]) {
     if (signal?.aborted) break;

@@ -51,11 +51,15 @@ export function claimRun(stateDir: string, resume: string | true | undefined, de
 function claimResumed(stateDir: string, resume: string | true, deps: ClaimDeps): ClaimedRun {
   const runId = resume === true ? latestRunId(stateDir) : runIdArgument(resume, '--resume');
   if (!runId) {
-    throw new SelScraperError('ERR_USAGE', `no run to resume in ${runsDirectory(stateDir)}`, { hint: 'runs are journalled under --state-dir (default .sel-scraper in the working directory)' });
+    throw new SelScraperError('ERR_USAGE', `no run to resume in ${runsDirectory(stateDir)}`, {
+      hint: 'runs are journalled under --state-dir (default .sel-scraper in the working directory)',
+    });
   }
   const file = journalPath(stateDir, runId);
   if (!existsSync(file)) {
-    throw new SelScraperError('ERR_USAGE', `no journal for run ${runId} in ${runsDirectory(stateDir)}`, { hint: 'the run id is printed in the last line of a run summary; --state-dir must match the run’s' });
+    throw new SelScraperError('ERR_USAGE', `no journal for run ${runId} in ${runsDirectory(stateDir)}`, {
+      hint: 'the run id is printed in the last line of a run summary; --state-dir must match the run’s',
+    });
   }
   preparePrivateStateDir(stateDir, deps.notice);
   const lock = RunLock.acquire(lockPath(stateDir, runId), runId, deps.lock);

@@ -70,7 +70,6 @@ export interface RunState {
   failuresFile?: string | undefined;
 }
 
-
 export interface ScrapeDeps {
   http: HttpClient;
   /** Absent in a dry run: nothing is sent. */
@@ -111,7 +110,13 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
   deps.progress?.({ type: 'run-started', runId, sources: selected.length, dryRun: options.dryRun, resumed: resume !== undefined });
   const redact = (line: string) => deps.redactor?.redact(line) ?? line;
   // Made before the preflight, so that --timeout (counted from the start) bounds it too.
-  const runStop = new RunStop({ clock: deps.clock, ...(deps.signal ? { signal: deps.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), drainMs: options.drainMs ?? DEFAULT_DRAIN_MS, startedAt });
+  const runStop = new RunStop({
+    clock: deps.clock,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    drainMs: options.drainMs ?? DEFAULT_DRAIN_MS,
+    startedAt,
+  });
   await preflight(options, deps, runId, runStop.stop).catch((error: unknown) => {
     runStop.dispose();
     throw error;
@@ -128,9 +133,28 @@ export async function runScrape(options: ScrapeOptions, deps: ScrapeDeps): Promi
     if (resume && journal && deps.client) await recheckResumed(resume, deps.client, journal, runStop, runId, deps.log);
     const delivery =
       !options.dryRun && deps.client
-        ? new DeliverySession({ client: deps.client, clock: deps.clock, batches: options.batches, runStop, reports, ownEventsSince: resume?.startedAt ?? startedAt, journal: journal && submissionJournal(journal), progress: deps.progress })
+        ? new DeliverySession({
+            client: deps.client,
+            clock: deps.clock,
+            batches: options.batches,
+            runStop,
+            reports,
+            ownEventsSince: resume?.startedAt ?? startedAt,
+            journal: journal && submissionJournal(journal),
+            progress: deps.progress,
+          })
         : undefined;
-    const sourceDeps: SourceRunDeps = { ...deps, sentKeys: claimedKeys(resume), delivery, out, journal, resume, stop: runStop.stop, limit: options.limit, lastReads: lastReadsFor(options, runId, selected) };
+    const sourceDeps: SourceRunDeps = {
+      ...deps,
+      sentKeys: claimedKeys(resume),
+      delivery,
+      out,
+      journal,
+      resume,
+      stop: runStop.stop,
+      limit: options.limit,
+      lastReads: lastReadsFor(options, runId, selected),
+    };
     const limit = pLimit(options.sourceConcurrency);
     await Promise.all(selected.map((entry) => limit(() => readSelected(entry, reports, options, runStop, sourceDeps))));
     await delivery?.finish();
@@ -186,7 +210,12 @@ async function loadSelection(options: ScrapeOptions, deps: Pick<ScrapeDeps, 'log
   for (const issue of loaded.issues) deps.log(formatConfigIssue(issue));
   assertSourcesToRun(loaded, options.sourcesDir);
   const rows = selectSources(loaded, options.only);
-  const candidates = rows.map((row) => ({ name: row.config.name, enabled: row.kind === 'broken' || row.config.enabled, tier: row.kind === 'source' ? row.config.tier : null, broken: row.kind === 'broken' }));
+  const candidates = rows.map((row) => ({
+    name: row.config.name,
+    enabled: row.kind === 'broken' || row.config.enabled,
+    tier: row.kind === 'source' ? row.config.tier : null,
+    broken: row.kind === 'broken',
+  }));
   const kept = new Set(filterSources(candidates, options.filter ?? {}, (candidate) => candidate.broken).map((candidate) => candidate.name));
   return rows.filter((row) => kept.has(row.config.name));
 }
@@ -207,7 +236,14 @@ async function preflight(options: ScrapeOptions, deps: ScrapeDeps, runId: string
 }
 
 /** Before a resumed run reads anything: the batches it left unconfirmed are asked about again. */
-async function recheckResumed(resume: ResumeState, client: SelClient, journal: RunJournal, runStop: RunStop, runId: string, log: (line: string) => void): Promise<void> {
+async function recheckResumed(
+  resume: ResumeState,
+  client: SelClient,
+  journal: RunJournal,
+  runStop: RunStop,
+  runId: string,
+  log: (line: string) => void,
+): Promise<void> {
   const rechecked = await recheckUnconfirmed(resume, client, journal, runStop.hard);
   log(
     `run ${runId}: resuming; ${resume.doneSources.size} source(s) already read, ${resume.finals.size} event(s) already confirmed, ` +
@@ -263,11 +299,18 @@ async function readSelected(entry: Selected, reports: Map<string, SourceReport>,
   report.durationMs = deps.clock.now() - began;
   deps.progress?.(finishedEvent(report));
   // A source cut short by a stop is read again on resume; one that ended on its own is done.
-  if (!runStop.stop.aborted) deps.journal?.append({ type: 'source-done', source: source.name, report: snapshot(report), config: sourceFingerprint(source) }, { sync: true });
+  if (!runStop.stop.aborted)
+    deps.journal?.append({ type: 'source-done', source: source.name, report: snapshot(report), config: sourceFingerprint(source) }, { sync: true });
 }
 
 /** The journal of a live run: a new one, or the interrupted run's when resuming. */
-function openJournal(options: ScrapeOptions, runId: string, startedAt: number, redact: (line: string) => string, onError: (error: SelScraperError) => void): RunJournal | undefined {
+function openJournal(
+  options: ScrapeOptions,
+  runId: string,
+  startedAt: number,
+  redact: (line: string) => string,
+  onError: (error: SelScraperError) => void,
+): RunJournal | undefined {
   const state = options.state;
   if (!state || options.dryRun || state.unsaved) return undefined;
   if (state.resume) {
@@ -304,14 +347,31 @@ interface SourceRunDeps extends ScrapeDeps {
 async function scrapeSource(source: SourceConfig, report: SourceReport, deps: SourceRunDeps): Promise<void> {
   let firstError: string | undefined;
   const since = deps.lastReads.get(source.name);
-  const outcomes = await readSourceEvents(source, { http: deps.http, clock: deps.clock, ...(deps.env ? { env: deps.env } : {}), ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.browser ? { browser: deps.browser } : {}), ...(since !== undefined ? { unchangedSince: since } : {}) }, (page) => {
-    notePage(report, page);
-    deps.progress?.(page.ok ? { type: 'page-read', source: source.name, url: page.url, ok: true, events: page.events.length } : { type: 'page-read', source: source.name, url: page.url, ok: false, events: 0, error: page.error });
-    if (!page.ok) firstError ??= page.error;
-  });
+  const outcomes = await readSourceEvents(
+    source,
+    {
+      http: deps.http,
+      clock: deps.clock,
+      ...(deps.env ? { env: deps.env } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.browser ? { browser: deps.browser } : {}),
+      ...(since !== undefined ? { unchangedSince: since } : {}),
+    },
+    (page) => {
+      notePage(report, page);
+      deps.progress?.(
+        page.ok
+          ? { type: 'page-read', source: source.name, url: page.url, ok: true, events: page.events.length }
+          : { type: 'page-read', source: source.name, url: page.url, ok: false, events: 0, error: page.error },
+      );
+      if (!page.ok) firstError ??= page.error;
+    },
+  );
   if (firstError) report.error = firstError;
   if (report.pages.unchanged && since !== undefined) {
-    deps.log(`${source.name}: ${report.pages.unchanged} sitemap page(s) unchanged since its last complete read (${new Date(since).toISOString()}) not read again (--full reads them)`);
+    deps.log(
+      `${source.name}: ${report.pages.unchanged} sitemap page(s) unchanged since its last complete read (${new Date(since).toISOString()}) not read again (--full reads them)`,
+    );
   }
   let beyondLimit = 0;
   for (const outcome of outcomes) {
@@ -395,7 +455,17 @@ function snapshot(report: SourceReport): SourceSnapshot {
 /** How a source's reading went, for progress: deliveries come later. */
 function finishedEvent(report: SourceReport): ProgressEvent {
   const { name, pages, extracted, invalid, warnings, durationMs, error } = report;
-  return { type: 'source-finished', source: name, status: sourceStatus(report, true), pages: { ...pages }, extracted, invalid, warnings: warnings.length, durationMs, error };
+  return {
+    type: 'source-finished',
+    source: name,
+    status: sourceStatus(report, true),
+    pages: { ...pages },
+    extracted,
+    invalid,
+    warnings: warnings.length,
+    durationMs,
+    error,
+  };
 }
 
 function notePage(report: SourceReport, page: PageOutcome): void {
@@ -414,14 +484,20 @@ function notePage(report: SourceReport, page: PageOutcome): void {
  * name is a usage error with a suggestion). Broken configs are rows that will be reported failed.
  */
 function selectSources(loaded: LoadedSources, only: readonly string[]): Selected[] {
-  const all: Selected[] = [...loaded.sources.map((config) => ({ kind: 'source' as const, config })), ...loaded.broken.map((config) => ({ kind: 'broken' as const, config }))];
+  const all: Selected[] = [
+    ...loaded.sources.map((config) => ({ kind: 'source' as const, config })),
+    ...loaded.broken.map((config) => ({ kind: 'broken' as const, config })),
+  ];
   all.sort((a, b) => a.config.file.localeCompare(b.config.file));
   if (only.length === 0) return all;
   const byName = new Map(all.map((entry) => [entry.config.name.toLowerCase(), entry]));
   return only.map((name) => {
     const entry = byName.get(name.toLowerCase());
     if (!entry) {
-      const suggestion = closestMatch(name, [...byName.values()].map((e) => e.config.name));
+      const suggestion = closestMatch(
+        name,
+        [...byName.values()].map((e) => e.config.name),
+      );
       throw new SelScraperError('ERR_USAGE', `no source named "${name}"`, {
         hint: suggestion ? `did you mean \`${suggestion}\`?` : 'run `sel-scraper sources validate` to list the sources',
       });

@@ -31,7 +31,9 @@ export function preparePrivateStateDir(stateDir: string, notice: (line: string) 
         chmodSync(stateDir, PRIVATE_DIR_MODE);
         tightened.push(`${stateDir} (was ${octal(outer)})`);
       } else {
-        notice(`warning: the state folder ${stateDir} is open to others (${octal(outer)}) and holds other files, so it is left as it is; run state is kept private in ${runs}`);
+        notice(
+          `warning: the state folder ${stateDir} is open to others (${octal(outer)}) and holds other files, so it is left as it is; run state is kept private in ${runs}`,
+        );
       }
     }
     const inner = makeDirectory(runs);

@@ -54,7 +54,13 @@ export function compileSitemapFilter(sitemap: { filter_pattern?: string | undefi
 export function compileEventUrlPattern(pattern: string): CompiledPattern {
   const trimmed = pattern.trim();
   if (trimmed.startsWith('^')) return compileConfigRegex(trimmed);
-  const glob = RE2JS.compile(`^${trimmed.split(/([*?])/).map(globPart).join('')}$`, RE2JS.DOTALL);
+  const glob = RE2JS.compile(
+    `^${trimmed
+      .split(/([*?])/)
+      .map(globPart)
+      .join('')}$`,
+    RE2JS.DOTALL,
+  );
   const onPath = trimmed.startsWith('/');
   return {
     ok: true,

@@ -43,7 +43,14 @@ export async function loadSourceDirectory(dir: string, options: LoadOptions): Pr
     if (entry.startsWith('_')) continue;
     const file = path.join(dir, entry);
     if (entry.endsWith('.yml')) {
-      result.issues.push({ file, line: 1, col: 1, severity: 'warning', message: 'ignored: SEL reads only files ending in .yaml', hint: `rename it to ${entry.slice(0, -4)}.yaml` });
+      result.issues.push({
+        file,
+        line: 1,
+        col: 1,
+        severity: 'warning',
+        message: 'ignored: SEL reads only files ending in .yaml',
+        hint: `rename it to ${entry.slice(0, -4)}.yaml`,
+      });
       continue;
     }
     if (!entry.endsWith('.yaml')) continue;
@@ -81,7 +88,12 @@ async function readSourceFile(file: string): Promise<{ text: string } | { proble
     const stats = await stat(file);
     if (!stats.isFile()) return { problem: { message: 'not a regular file' } };
     if (stats.size > MAX_CONFIG_BYTES) {
-      return { problem: { message: `file is ${stats.size} bytes, over the ${MAX_CONFIG_BYTES}-byte (1 MiB) limit for a source config; not read`, hint: 'a source config is a few KB; check that this is the right file' } };
+      return {
+        problem: {
+          message: `file is ${stats.size} bytes, over the ${MAX_CONFIG_BYTES}-byte (1 MiB) limit for a source config; not read`,
+          hint: 'a source config is a few KB; check that this is the right file',
+        },
+      };
     }
     return { text: await readFile(file, 'utf8') };
   } catch (error) {
@@ -164,7 +176,14 @@ class FileIssues {
     const { first, errors, total } = this.hidden;
     return [
       ...this.shown,
-      { file: first.file, line: first.line, col: first.col, severity: errors > 0 ? 'error' : 'warning', message: `${total} more issue(s) in this file (${errors} error(s)) not shown`, hint: 'fix the ones above and validate again' },
+      {
+        file: first.file,
+        line: first.line,
+        col: first.col,
+        severity: errors > 0 ? 'error' : 'warning',
+        message: `${total} more issue(s) in this file (${errors} error(s)) not shown`,
+        hint: 'fix the ones above and validate again',
+      },
     ];
   }
 }

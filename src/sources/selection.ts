@@ -12,7 +12,11 @@ export interface SourceFilter {
  * so `--tier 1 --shard 2/4` balances the tier-1 sources. A broken config's tier is unknown, so
  * it stays in every tier: a run must not lose a broken source silently.
  */
-export function filterSources<T extends { name: string; enabled: boolean; tier?: number | null }>(sources: readonly T[], filter: SourceFilter, isBroken: (source: T) => boolean): T[] {
+export function filterSources<T extends { name: string; enabled: boolean; tier?: number | null }>(
+  sources: readonly T[],
+  filter: SourceFilter,
+  isBroken: (source: T) => boolean,
+): T[] {
   const ofTier = filter.tier === undefined ? [...sources] : sources.filter((s) => isBroken(s) || s.tier === filter.tier);
   return filter.shard ? sourcesInShard(ofTier, filter.shard) : ofTier;
 }

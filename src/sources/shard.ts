@@ -48,8 +48,14 @@ function hashOf(name: string): string {
  * ones too, which a report lists) is in exactly one shard.
  */
 export function sourcesInShard<T extends { name: string; enabled: boolean }>(sources: readonly T[], shard: Shard): T[] {
-  const enabled = assignShards(sources.filter((s) => s.enabled).map((s) => s.name), shard.count);
-  const disabled = assignShards(sources.filter((s) => !s.enabled).map((s) => s.name), shard.count);
+  const enabled = assignShards(
+    sources.filter((s) => s.enabled).map((s) => s.name),
+    shard.count,
+  );
+  const disabled = assignShards(
+    sources.filter((s) => !s.enabled).map((s) => s.name),
+    shard.count,
+  );
   return sources.filter((s) => (s.enabled ? enabled : disabled).get(s.name) === shard.index);
 }
 

@@ -38,10 +38,8 @@ function isHttpUrl(value: string | undefined): boolean {
  */
 export function checkSourceRules(file: SourceFile): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  const error = (path: ConfigPath, message: string, hint?: string) =>
-    issues.push({ severity: 'error', path, message, ...(hint ? { hint } : {}) });
-  const warn = (path: ConfigPath, message: string, hint?: string) =>
-    issues.push({ severity: 'warning', path, message, ...(hint ? { hint } : {}) });
+  const error = (path: ConfigPath, message: string, hint?: string) => issues.push({ severity: 'error', path, message, ...(hint ? { hint } : {}) });
+  const warn = (path: ConfigPath, message: string, hint?: string) => issues.push({ severity: 'warning', path, message, ...(hint ? { hint } : {}) });
 
   const tier = file.tier ?? 0;
   const isIcs = file.extraction_method === 'ics';
@@ -124,7 +122,11 @@ export function checkSourceRules(file: SourceFile): RuleIssue[] {
     if (!g.query) error(['graphql'], 'graphql.query: required for tier 3');
     if (!g.event_field) error(['graphql'], 'graphql.event_field: required for tier 3');
     if (g.token) {
-      warn(['graphql', 'token'], 'graphql.token: a token written in YAML is readable by anyone with the repository', 'prefer the SEL_GRAPHQL_TOKEN_<NAME> environment variable');
+      warn(
+        ['graphql', 'token'],
+        'graphql.token: a token written in YAML is readable by anyone with the repository',
+        'prefer the SEL_GRAPHQL_TOKEN_<NAME> environment variable',
+      );
     }
     checkFieldMap(g.field_map, ['graphql', 'field_map'], 'graphql', warn);
     checkTemplates(g, ['graphql'], 'graphql', error);
@@ -151,7 +153,8 @@ export function checkSourceRules(file: SourceFile): RuleIssue[] {
     if (!sitemap.filter_pattern) error(['sitemap'], 'sitemap.filter_pattern: required when sitemap block is set');
     else checkPattern(compileConfigRegex(sitemap.filter_pattern), ['sitemap', 'filter_pattern'], error);
     if (sitemap.exclude_pattern) checkPattern(compileConfigRegex(sitemap.exclude_pattern), ['sitemap', 'exclude_pattern'], error);
-    if ((sitemap.max_urls ?? 0) > 10000) warn(['sitemap', 'max_urls'], `sitemap.max_urls: ${sitemap.max_urls} is very high; consider a lower value to avoid overwhelming the target site`);
+    if ((sitemap.max_urls ?? 0) > 10000)
+      warn(['sitemap', 'max_urls'], `sitemap.max_urls: ${sitemap.max_urls} is very high; consider a lower value to avoid overwhelming the target site`);
     if (sitemap.rate_limit_ms === 0) {
       warn(['sitemap', 'rate_limit_ms'], 'sitemap.rate_limit_ms: 0 means use default (500 ms), not no delay; set to 1 for minimal delay');
     }
@@ -169,12 +172,7 @@ function checkPattern(compiled: CompiledPattern, path: ConfigPath, error: (path:
   if (!compiled.ok) error(path, invalidRegexMessage(path.join('.'), compiled.problem), compiled.hint);
 }
 
-function checkFieldMap(
-  fieldMap: Record<string, string> | undefined,
-  path: ConfigPath,
-  block: string,
-  warn: (path: ConfigPath, message: string) => void,
-): void {
+function checkFieldMap(fieldMap: Record<string, string> | undefined, path: ConfigPath, block: string, warn: (path: ConfigPath, message: string) => void): void {
   for (const key of Object.keys(fieldMap ?? {})) {
     if (!FIELD_MAP_KEYS.includes(key)) {
       warn([...path, key], `${block}.field_map: unrecognised key "${key}" (known keys: ${FIELD_MAP_KEYS.join(', ')})`);
@@ -215,12 +213,8 @@ function methodOf(file: SourceFile, tier: number): ExtractionMethod {
 export function applyDefaults(written: SourceFile, path: string, defaultTimezone: string): SourceConfig {
   const { file, originAuth } = splitUserinfo(written);
   const tier = (file.tier ?? 0) as 0 | 1 | 2 | 3;
-  const selectors = file.selectors?.description
-    ? { ...file.selectors, description_selectors: [file.selectors.description] }
-    : file.selectors;
-  const rest = file.rest
-    ? { ...file.rest, results_field: file.rest.results_field || 'results', next_field: file.rest.next_field || 'next' }
-    : undefined;
+  const selectors = file.selectors?.description ? { ...file.selectors, description_selectors: [file.selectors.description] } : file.selectors;
+  const rest = file.rest ? { ...file.rest, results_field: file.rest.results_field || 'results', next_field: file.rest.next_field || 'next' } : undefined;
   const headless =
     file.headless?.iframe && !file.headless.iframe.wait_timeout_ms
       ? { ...file.headless, iframe: { ...file.headless.iframe, wait_timeout_ms: 10_000 } }

@@ -47,10 +47,19 @@ export function checkYamlDocument(doc: Document, lineAt: (offset: number) => num
       aliases++;
       const at = offsetOf(node);
       if (aliases > MAX_ALIASES) {
-        throw new WalkProblem({ offset: at, message: `YAML: more than ${MAX_ALIASES} aliases`, hint: 'a source config needs few aliases or none; write the values out' });
+        throw new WalkProblem({
+          offset: at,
+          message: `YAML: more than ${MAX_ALIASES} aliases`,
+          hint: 'a source config needs few aliases or none; write the values out',
+        });
       }
       const target = anchors.get(node.source);
-      if (!target) throw new WalkProblem({ offset: at, message: `YAML: unknown anchor "${node.source}" referenced`, hint: 'an anchor (&name) must come before its alias (*name)' });
+      if (!target)
+        throw new WalkProblem({
+          offset: at,
+          message: `YAML: unknown anchor "${node.source}" referenced`,
+          hint: 'an anchor (&name) must come before its alias (*name)',
+        });
       if (open.has(target)) throw new WalkProblem({ offset: at, message: `YAML: anchor "${node.source}" value contains itself` });
       const added = sizes.get(target) ?? 1;
       expansion += added;

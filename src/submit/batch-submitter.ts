@@ -151,7 +151,10 @@ export class BatchSubmitter {
       if (items.length === 1) return this.settle(items, 'failed', `rejected by the server: ${submitted.reason}`, { final: true });
       // One undecodable item makes the server refuse the whole batch; halve until it is isolated.
       const middle = Math.ceil(items.length / 2);
-      await Promise.all([this.deliver({ items: items.slice(0, middle), round: batch.round }), this.deliver({ items: items.slice(middle), round: batch.round })]);
+      await Promise.all([
+        this.deliver({ items: items.slice(0, middle), round: batch.round }),
+        this.deliver({ items: items.slice(middle), round: batch.round }),
+      ]);
       return;
     }
     if (submitted.kind === 'gave-up') {
@@ -199,7 +202,11 @@ export class BatchSubmitter {
     const delivered = items.map((item, index): DeliveryResult => {
       const result = byIndex.get(index);
       if (!result) return { ...item, status: 'unknown', reason: `batch ${batchId} completed without a result for this event`, batchId };
-      const ours = result.status === 'duplicate' && item.sentBefore === true && this.options.ownEventsSince !== undefined && mintedSince(result.eventId, this.options.ownEventsSince);
+      const ours =
+        result.status === 'duplicate' &&
+        item.sentBefore === true &&
+        this.options.ownEventsSince !== undefined &&
+        mintedSince(result.eventId, this.options.ownEventsSince);
       return {
         ...item,
         status: ours ? 'created' : result.status,

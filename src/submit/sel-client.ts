@@ -82,7 +82,10 @@ export class SelClient {
     if (!result.ok && signal?.aborted) {
       // The run's stop says why: Ctrl-C, or --timeout reached before the server answered.
       const why = signal.reason instanceof SelScraperError ? signal.reason : undefined;
-      throw new SelScraperError(why?.code ?? 'ERR_INTERRUPTED', `${why?.message ?? 'interrupted'} before the SEL server answered the key preflight; nothing was fetched or sent`);
+      throw new SelScraperError(
+        why?.code ?? 'ERR_INTERRUPTED',
+        `${why?.message ?? 'interrupted'} before the SEL server answered the key preflight; nothing was fetched or sent`,
+      );
     }
     if (!result.ok) {
       throw new SelScraperError('ERR_SERVER_UNREACHABLE', `cannot reach the SEL server at ${this.base}: ${result.reason}`, {
@@ -150,7 +153,17 @@ export class SelClient {
         reachedServer ||= last.reachedServer;
         reason = last.reason;
         if (signal?.aborted) break;
-        if (attempt < retry.attempts && !(await settles(this.wait(backoffDelay(attempt, retry, random), `${method} ${path}: ${last.reason}; backing off, then try ${attempt + 1} of ${retry.attempts}`, signal)))) break;
+        if (
+          attempt < retry.attempts &&
+          !(await settles(
+            this.wait(
+              backoffDelay(attempt, retry, random),
+              `${method} ${path}: ${last.reason}; backing off, then try ${attempt + 1} of ${retry.attempts}`,
+              signal,
+            ),
+          ))
+        )
+          break;
         continue;
       }
       const { status, headers } = last.answer;
@@ -170,8 +183,16 @@ export class SelClient {
       }
       reason = `HTTP ${status} after ${attempt} attempt(s)`;
       if (attempt < retry.attempts && !(status === 429 || status === 503)) {
-        const why = retryAfter === undefined ? `${method} ${path}: HTTP ${status}; backing off` : `the SEL server asked (Retry-After after HTTP ${status} to ${method} ${path})`;
-        if (!(await settles(this.wait(Math.max(retryAfter ?? 0, backoffDelay(attempt, retry, random)), `${why}, then try ${attempt + 1} of ${retry.attempts}`, signal)))) break;
+        const why =
+          retryAfter === undefined
+            ? `${method} ${path}: HTTP ${status}; backing off`
+            : `the SEL server asked (Retry-After after HTTP ${status} to ${method} ${path})`;
+        if (
+          !(await settles(
+            this.wait(Math.max(retryAfter ?? 0, backoffDelay(attempt, retry, random)), `${why}, then try ${attempt + 1} of ${retry.attempts}`, signal),
+          ))
+        )
+          break;
       }
     }
     return { ok: false, reason: signal?.aborted ? 'interrupted' : reason, reachedServer };
@@ -221,9 +242,15 @@ export class SelClient {
 }
 
 /** The client of `scrape all` and `scrape replay`: one rate limiter for every request, retries with a cap on Retry-After. */
-export function runSelClient(options: Pick<SelClientOptions, 'baseUrl' | 'apiKey' | 'fetch' | 'clock' | 'userAgent' | 'onWait'> & { ratePerMinute: number; maxRetryAfterMs: number }): SelClient {
+export function runSelClient(
+  options: Pick<SelClientOptions, 'baseUrl' | 'apiKey' | 'fetch' | 'clock' | 'userAgent' | 'onWait'> & { ratePerMinute: number; maxRetryAfterMs: number },
+): SelClient {
   const { ratePerMinute, maxRetryAfterMs, ...rest } = options;
-  return new SelClient({ ...rest, limiter: new RateLimiter(ratePerMinute, options.clock, ratePerMinute, options.onWait), retry: { ...DEFAULT_RETRY, maxRetryAfterMs } });
+  return new SelClient({
+    ...rest,
+    limiter: new RateLimiter(ratePerMinute, options.clock, ratePerMinute, options.onWait),
+    retry: { ...DEFAULT_RETRY, maxRetryAfterMs },
+  });
 }
 
 /** The client of a command an admin runs at a terminal: no rate limit, a few quick retries, 10 s per request. */

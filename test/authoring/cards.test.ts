@@ -32,7 +32,11 @@ describe('inferEventCards', () => {
     expect(candidate.sample).toContain('Jazz at the Rex');
     const events = extracted(LIST_PAGE);
     expect(events.map((e) => e.name)).toEqual(SHOW_NAMES);
-    expect(events[0]).toMatchObject({ url: 'https://lakeshore.test/events/jazz-at-the-rex', startDate: 'Thu, March 5 at 7:30 pm', location: { name: 'The Rex Hotel' } });
+    expect(events[0]).toMatchObject({
+      url: 'https://lakeshore.test/events/jazz-at-the-rex',
+      startDate: 'Thu, March 5 at 7:30 pm',
+      location: { name: 'The Rex Hotel' },
+    });
   });
 
   it('reads table rows by column, the venue by its heading, and a time column as a second date part', () => {
@@ -42,7 +46,11 @@ describe('inferEventCards', () => {
     expect(candidate.selectors.date_selectors).toEqual(['td:nth-child(1)', 'td:nth-child(4)']);
     const events = extracted(TABLE_PAGE);
     expect(events.map((e) => e.name)).toEqual(SHOW_NAMES);
-    expect(events[1]).toMatchObject({ dateParts: ['Fri, March 6', '8 pm'], location: { name: 'St. Lawrence Hall' }, url: 'https://lakeshore.test/events/harbour-choir' });
+    expect(events[1]).toMatchObject({
+      dateParts: ['Fri, March 6', '8 pm'],
+      location: { name: 'St. Lawrence Hall' },
+      url: 'https://lakeshore.test/events/harbour-choir',
+    });
   });
 
   it('prefers a <time datetime> in article cards and takes their title, link, venue, excerpt and image', () => {
@@ -56,12 +64,21 @@ describe('inferEventCards', () => {
       description_selectors: ['div.c-event-card__excerpt'],
       image: 'img',
     });
-    expect(extracted(ARTICLE_PAGE)[3]).toMatchObject({ name: 'Family Puppet Show', startDate: '2026-03-08T11:00', image: 'https://lakeshore.test/img/events/family-puppet-show.jpg' });
+    expect(extracted(ARTICLE_PAGE)[3]).toMatchObject({
+      name: 'Family Puppet Show',
+      startDate: '2026-03-08T11:00',
+      image: 'https://lakeshore.test/img/events/family-puppet-show.jpg',
+    });
   });
 
   it('takes the cards, not the grid rows holding two of them, and a card that is a link is its own url', () => {
     const candidate = top(GRID_PAGE);
-    expect(candidate.selectors).toMatchObject({ event_list: 'a.tile', url: 'a.tile', name: 'span.tile-title', date_selectors: ['span.tile-day', 'span.tile-hour'] });
+    expect(candidate.selectors).toMatchObject({
+      event_list: 'a.tile',
+      url: 'a.tile',
+      name: 'span.tile-title',
+      date_selectors: ['span.tile-day', 'span.tile-hour'],
+    });
     expect(candidate.count).toBe(4);
     expect(extracted(GRID_PAGE).map((e) => e.name)).toEqual(SHOW_NAMES);
   });

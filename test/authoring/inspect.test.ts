@@ -27,7 +27,10 @@ describe('inspectPage', () => {
   });
 
   it('reports cards, event links, the site name and data-* attributes', () => {
-    const html = ARTICLE_PAGE.replace(/<article class="c-event-card">/g, (tag, i: number) => `<article class="c-event-card" data-event-id="${i}">`).replace('<title>What\'s on</title>', '<title>What\'s on – Lakeshore Arts</title>');
+    const html = ARTICLE_PAGE.replace(/<article class="c-event-card">/g, (tag, i: number) => `<article class="c-event-card" data-event-id="${i}">`).replace(
+      "<title>What's on</title>",
+      "<title>What's on – Lakeshore Arts</title>",
+    );
     const found = inspectPage(html, URL_, options);
     expect(found.siteName).toBe('Lakeshore Arts');
     expect(found.cards[0]?.selectors.event_list).toBe('article.c-event-card');
@@ -45,7 +48,15 @@ describe('inspectPage', () => {
 
 describe('describeJsonBody', () => {
   it('finds the biggest list of records, its path and its keys', () => {
-    const body = { meta: { tags: [{ id: 1 }] }, data: { events: [{ title: 'A', start_date: '2026-03-05' }, { title: 'B', start_date: '2026-03-06' }] } };
+    const body = {
+      meta: { tags: [{ id: 1 }] },
+      data: {
+        events: [
+          { title: 'A', start_date: '2026-03-05' },
+          { title: 'B', start_date: '2026-03-06' },
+        ],
+      },
+    };
     expect(describeJsonBody(body)).toEqual({ resultsPath: 'data.events', items: 2, keys: ['title', 'start_date'], looksLikeEvents: true });
     expect(describeJsonBody([{ id: 1 }])).toEqual({ resultsPath: '.', items: 1, keys: ['id'], looksLikeEvents: false });
     expect(describeJsonBody({ ok: true })).toEqual({ resultsPath: null, items: 0, keys: [], looksLikeEvents: false });

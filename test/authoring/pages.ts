@@ -10,7 +10,8 @@ const SHOWS = [
 export const SHOW_NAMES = SHOWS.map((s) => s.name);
 
 const NAV = '<header><nav><ul><li><a href="/">Home</a></li><li><a href="/about">About us</a></li><li><a href="/visit">Visit</a></li></ul></nav></header>';
-const FOOTER = '<footer><ul class="links"><li><a href="/privacy">Privacy</a></li><li><a href="/contact">Contact</a></li></ul><p>© 2026 Lakeshore Arts, open daily since 1987</p></footer>';
+const FOOTER =
+  '<footer><ul class="links"><li><a href="/privacy">Privacy</a></li><li><a href="/contact">Contact</a></li></ul><p>© 2026 Lakeshore Arts, open daily since 1987</p></footer>';
 
 function page(body: string): string {
   return `<!doctype html><html><head><title>What's on</title></head><body>${NAV}<main><h1>What's on</h1>${body}</main>${FOOTER}</body></html>`;
@@ -44,14 +45,19 @@ export const GRID_PAGE = page(
     .map(
       (i) =>
         `<div class="row">${SHOWS.slice(i, i + 2)
-          .map((s) => `<a class="tile" href="${s.path}"><span class="tile-title">${s.name}</span><span class="tile-day">${s.date.split(' at ')[0]}</span><span class="tile-hour">${s.date.split(' at ')[1]}</span></a>`)
+          .map(
+            (s) =>
+              `<a class="tile" href="${s.path}"><span class="tile-title">${s.name}</span><span class="tile-day">${s.date.split(' at ')[0]}</span><span class="tile-hour">${s.date.split(' at ')[1]}</span></a>`,
+          )
           .join('')}</div>`,
     )
     .join(''),
 );
 
 /** A page without events: articles without dates. */
-export const NO_EVENTS_PAGE = page(`<section>${['Our history', 'Our team', 'Volunteer with us'].map((t) => `<article class="post"><h2>${t}</h2><p>${BLURB}</p></article>`).join('')}</section>`);
+export const NO_EVENTS_PAGE = page(
+  `<section>${['Our history', 'Our team', 'Volunteer with us'].map((t) => `<article class="post"><h2>${t}</h2><p>${BLURB}</p></article>`).join('')}</section>`,
+);
 
 /** JSON-LD events in the head. */
 export const JSONLD_PAGE = `<!doctype html><html><head><script type="application/ld+json">${JSON.stringify({
@@ -61,7 +67,9 @@ export const JSONLD_PAGE = `<!doctype html><html><head><script type="application
 
 /** A page whose events are only in a linked calendar feed. */
 export function feedLinkPage(feedPath: string, webcal: string): string {
-  return page(`<p>Our calendar is published as a feed.</p><p><a href="${feedPath}">Subscribe (iCal)</a> · <a href="${webcal}">webcal</a></p><link rel="alternate" type="application/rss+xml" href="/feed.rss">`);
+  return page(
+    `<p>Our calendar is published as a feed.</p><p><a href="${feedPath}">Subscribe (iCal)</a> · <a href="${webcal}">webcal</a></p><link rel="alternate" type="application/rss+xml" href="/feed.rss">`,
+  );
 }
 
 /** An ICS feed of the shows. */

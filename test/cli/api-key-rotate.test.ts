@@ -22,7 +22,12 @@ beforeAll(async () => {
   db = await startTestDatabase();
   sel = new DatabaseBackedSel(db.pool, FROZEN_NOW);
   await sel.start();
-  admin = new FakeSelAdmin(new Map([[ADMIN_KEY, 'admin'], [OLD_KEY, 'agent']]));
+  admin = new FakeSelAdmin(
+    new Map([
+      [ADMIN_KEY, 'admin'],
+      [OLD_KEY, 'agent'],
+    ]),
+  );
   await admin.start();
 });
 afterAll(async () => {
@@ -49,7 +54,14 @@ async function seed(key: string, row: { role?: 'agent' | 'admin'; name?: string;
   return insertKeyRow(db.pool, { prefix: key.slice(0, 8), keyHash: await bcrypt.hash(key, 4), hashVersion: 2, name: row.name ?? 'lakeshore', ...row });
 }
 
-const ENV_TEXT = ['# staging scraper', 'SEL_SERVER_URL=https://staging.example.org', `SEL_API_KEY=${OLD_KEY}`, '', 'DEFAULT_TIMEZONE=America/Toronto # local', ''].join('\n');
+const ENV_TEXT = [
+  '# staging scraper',
+  'SEL_SERVER_URL=https://staging.example.org',
+  `SEL_API_KEY=${OLD_KEY}`,
+  '',
+  'DEFAULT_TIMEZONE=America/Toronto # local',
+  '',
+].join('\n');
 
 function envFile(text = ENV_TEXT, mode = 0o644): string {
   const file = path.join(dir, '.env');
@@ -105,7 +117,7 @@ describe('api-key rotate with an env file (database store, checked by the server
     expect(await keyRow(fresh.slice(0, 8))).toMatchObject({ name: 'lakeshore-2026', expires_at: new Date(FROZEN_NOW + 30 * DAY) });
   });
 
-  it('gives the new key the old key\'s lifetime when no expiry is asked for', async () => {
+  it("gives the new key the old key's lifetime when no expiry is asked for", async () => {
     await seed(OLD_ADMIN, { role: 'admin', createdAt: new Date(FROZEN_NOW - 10 * DAY), expiresAt: new Date(FROZEN_NOW + 20 * DAY) });
     const file = envFile(`SEL_ADMIN_API_KEY=${OLD_ADMIN}\n`);
     const run = await rotate(OLD_ADMIN.slice(0, 8), '--env-file', file, '--env-var', 'SEL_ADMIN_API_KEY');
@@ -226,7 +238,7 @@ describe('api-key check with a database and a server', () => {
 });
 
 describe('api-key list age flags', () => {
-  it('shows each key\'s age and flags keys due for rotation and keys about to expire', async () => {
+  it("shows each key's age and flags keys due for rotation and keys about to expire", async () => {
     await seed(OLD_KEY, { name: 'old', createdAt: new Date(FROZEN_NOW - 120 * DAY) });
     await seed(OLD_ADMIN, { name: 'expiring', role: 'admin', createdAt: new Date(FROZEN_NOW - 5 * DAY), expiresAt: new Date(FROZEN_NOW + 3 * DAY) });
     const json = await runInProcess(['api-key', 'list', '--database-url', db.url, '--json'], { cwd: dir });

@@ -112,7 +112,7 @@ describe('api-key list (database)', () => {
     expect(run.stdout).toMatch(new RegExp(`^${id}\\s+ListMe01\\s+lister\\s+agent\\s+active\\s`, 'm'));
   });
 
-  it('calls a key past its expiry expired, not active as SEL\'s CLI does', async () => {
+  it("calls a key past its expiry expired, not active as SEL's CLI does", async () => {
     await seedKey('Expired1-rest-of-key-000000000000000000000', { expiresAt: new Date(FROZEN_NOW - DAY) });
     expect((await inDb('list')).stdout).toMatch(/Expired1\s+\S+\s+agent\s+expired/);
   });
@@ -275,7 +275,7 @@ describe('api-key store choice', () => {
   });
 });
 
-describe('api-key over SEL\'s admin HTTP API', () => {
+describe("api-key over SEL's admin HTTP API", () => {
   it('creates a key and prints the id it found in the list', async () => {
     const run = await overHttp('create', 'via-http');
     keyFrom(run);

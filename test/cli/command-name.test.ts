@@ -6,21 +6,37 @@ describe('the command as the user ran it', () => {
 
   it('is `node <script>` relative to the working directory when run from a checkout', () => {
     expect(invokedCommand({ script: '/home/ana/sel-scraper/bin/sel-scraper', env: { PATH }, cwd: '/home/ana/sel-scraper' })).toBe('node bin/sel-scraper');
-    expect(invokedCommand({ script: '/home/ana/sel-scraper/bin/sel-scraper', env: { PATH }, cwd: '/home/ana/sel-scraper/configs' })).toBe('node ../bin/sel-scraper');
+    expect(invokedCommand({ script: '/home/ana/sel-scraper/bin/sel-scraper', env: { PATH }, cwd: '/home/ana/sel-scraper/configs' })).toBe(
+      'node ../bin/sel-scraper',
+    );
   });
 
   it('is the absolute path when that is shorter, quoted when the shell needs it', () => {
     expect(invokedCommand({ script: '/opt/sel/bin/sel-scraper', env: { PATH }, cwd: '/home/ana/a/b/c/d' })).toBe('node /opt/sel/bin/sel-scraper');
-    expect(invokedCommand({ script: "/opt/my tools/bin/sel-scraper", env: { PATH }, cwd: '/home/ana/a/b/c/d/e/f' })).toBe("node '/opt/my tools/bin/sel-scraper'");
+    expect(invokedCommand({ script: '/opt/my tools/bin/sel-scraper', env: { PATH }, cwd: '/home/ana/a/b/c/d/e/f' })).toBe(
+      "node '/opt/my tools/bin/sel-scraper'",
+    );
   });
 
   it('is `sel-scraper` when the program was found on PATH (a global install, an npm script)', () => {
     expect(invokedCommand({ script: '/usr/local/bin/sel-scraper', env: { PATH }, cwd: '/srv' })).toBe('sel-scraper');
-    expect(invokedCommand({ script: '/srv/app/node_modules/.bin/sel-scraper', env: { PATH: `/srv/app/node_modules/.bin:${PATH}`, npm_command: 'run-script' }, cwd: '/srv/app' })).toBe('sel-scraper');
+    expect(
+      invokedCommand({
+        script: '/srv/app/node_modules/.bin/sel-scraper',
+        env: { PATH: `/srv/app/node_modules/.bin:${PATH}`, npm_command: 'run-script' },
+        cwd: '/srv/app',
+      }),
+    ).toBe('sel-scraper');
   });
 
   it('is `npx sel-scraper` under npx', () => {
-    expect(invokedCommand({ script: '/var/cache/npm/_npx/07f6/node_modules/.bin/sel-scraper', env: { PATH, npm_command: 'exec', npm_lifecycle_event: 'npx' }, cwd: '/srv' })).toBe('npx sel-scraper');
+    expect(
+      invokedCommand({
+        script: '/var/cache/npm/_npx/07f6/node_modules/.bin/sel-scraper',
+        env: { PATH, npm_command: 'exec', npm_lifecycle_event: 'npx' },
+        cwd: '/srv',
+      }),
+    ).toBe('npx sel-scraper');
   });
 
   it('rewrites the commands a hint suggests, and nothing else named sel-scraper', () => {

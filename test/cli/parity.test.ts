@@ -25,7 +25,7 @@ async function json<T>(args: string[]): Promise<{ code: number; value: T; stderr
 }
 
 describe('sources list', () => {
-  it('lists name, URL, tier, method, enabled and schedule, as SEL\'s scrape list', async () => {
+  it("lists name, URL, tier, method, enabled and schedule, as SEL's scrape list", async () => {
     const run = await runInProcess(['sources', 'list', '--sources', SOURCES]);
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
@@ -84,13 +84,35 @@ describe('--tier and --limit', () => {
   });
 
   it('scrape source --limit n shows n events', async () => {
-    const run = await json<SourcePreview>(['scrape', 'source', 'maplewood-community-hall', '--sources', SOURCES, '--fixtures', FIXTURES, '--json', '--limit', '2']);
+    const run = await json<SourcePreview>([
+      'scrape',
+      'source',
+      'maplewood-community-hall',
+      '--sources',
+      SOURCES,
+      '--fixtures',
+      FIXTURES,
+      '--json',
+      '--limit',
+      '2',
+    ]);
     expect(run.value.events).toHaveLength(2);
     expect(run.value.warnings).toContain('5 more event(s) not shown: --limit 2');
   });
 
-  it('scrape source --tier n reads the source as tier n, and refuses with SEL\'s message when its config cannot be', async () => {
-    const asJsonLd = await json<SourcePreview>(['scrape', 'source', 'maplewood-community-hall', '--sources', SOURCES, '--fixtures', FIXTURES, '--json', '--tier', '0']);
+  it("scrape source --tier n reads the source as tier n, and refuses with SEL's message when its config cannot be", async () => {
+    const asJsonLd = await json<SourcePreview>([
+      'scrape',
+      'source',
+      'maplewood-community-hall',
+      '--sources',
+      SOURCES,
+      '--fixtures',
+      FIXTURES,
+      '--json',
+      '--tier',
+      '0',
+    ]);
     expect(asJsonLd.value.method).toBe('jsonld');
     expect(asJsonLd.stderr).toContain('note: reading maplewood-community-hall as tier 0 (jsonld); its config says tier 1 (css)');
     const refused = await runInProcess(['scrape', 'source', 'lakeshore-arts-centre', '--sources', SOURCES, '--fixtures', FIXTURES, '--tier', '1']);
@@ -112,7 +134,10 @@ describe('two shards and report merge', () => {
     const report = JSON.parse(merged.stdout) as MergedReport;
     expect(report.totals).toEqual(whole.totals);
     expect(report.sources.map((s) => s.name).sort()).toEqual(whole.sources.map((s) => s.name).sort());
-    expect(report.shards.map((s) => s.shard)).toEqual([{ index: 1, count: 2 }, { index: 2, count: 2 }]);
+    expect(report.shards.map((s) => s.shard)).toEqual([
+      { index: 1, count: 2 },
+      { index: 2, count: 2 },
+    ]);
     expect(merged.stderr).toContain('merged from 2 report(s):');
 
     const twice = await runInProcess(['report', 'merge', 'shard-1.json', 'shard-1.json'], { cwd: dir });

@@ -24,7 +24,8 @@ function concert(n: number): object {
     location: { '@type': 'Place', name: 'The Hall', address: { addressLocality: 'Toronto', addressRegion: 'ON' } },
   };
 }
-const page = (events: object[]) => `<html><head><script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@graph': events })}</script></head></html>`;
+const page = (events: object[]) =>
+  `<html><head><script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@graph': events })}</script></head></html>`;
 
 let site: FixtureSite;
 let sel: FakeSelServer;
@@ -83,7 +84,15 @@ describe('progress off a terminal', () => {
     expect(code, stderr).toBe(0);
     const lines = stderr.trim().split('\n');
     for (const line of lines) expect(line).toMatch(STAMP);
-    expect(lines.map((line) => line.replace(STAMP, '').replace(/[0-9A-Z]{26}/g, '<id>').replace(/batch \S+:/, 'batch <b>:').replace(/\d+\.\d s$/, '<t>'))).toEqual([
+    expect(
+      lines.map((line) =>
+        line
+          .replace(STAMP, '')
+          .replace(/[0-9A-Z]{26}/g, '<id>')
+          .replace(/batch \S+:/, 'batch <b>:')
+          .replace(/\d+\.\d s$/, '<t>'),
+      ),
+    ).toEqual([
       'run <id>: 1 source',
       'key agEnTkEy… accepted (agent)',
       'hall: ok, 1 page, 2 events, 2 warnings, <t>',
@@ -166,14 +175,24 @@ describe('--json prints one report whatever happens', () => {
   it('when a flag is wrong (exit 2)', async () => {
     const { code, stdout, stderr } = await scrapeAll(['--json', '--concurrency', '99']);
     expect(code).toBe(2);
-    expect(onlyReport(stdout)).toMatchObject({ runId: null, exitCode: 2, error: expect.stringContaining("'--concurrency <n>' argument '99' is invalid"), sources: [] });
+    expect(onlyReport(stdout)).toMatchObject({
+      runId: null,
+      exitCode: 2,
+      error: expect.stringContaining("'--concurrency <n>' argument '99' is invalid"),
+      sources: [],
+    });
     expect(stderr).toMatch(/^error: option '--concurrency <n>'/);
   });
 
   it('when the sources folder cannot be read (exit 2)', async () => {
     const { code, stdout } = await cli(['scrape', 'all', '--sources', 'no-such-folder', '--json']);
     expect(code).toBe(2);
-    expect(onlyReport(stdout)).toMatchObject({ exitCode: 2, error: expect.stringContaining('cannot read sources directory'), hint: expect.stringContaining('--sources'), sources: [] });
+    expect(onlyReport(stdout)).toMatchObject({
+      exitCode: 2,
+      error: expect.stringContaining('cannot read sources directory'),
+      hint: expect.stringContaining('--sources'),
+      sources: [],
+    });
   });
 });
 

@@ -21,7 +21,17 @@ function scrape(args: string[], env: Record<string, string> = {}) {
 interface Report {
   runId: string;
   exitCode: number;
-  sources: { name: string; status: string; error: string | null; created: number; failed: number; unknown: number; invalid: number; submitted: number; extracted: number }[];
+  sources: {
+    name: string;
+    status: string;
+    error: string | null;
+    created: number;
+    failed: number;
+    unknown: number;
+    invalid: number;
+    submitted: number;
+    extracted: number;
+  }[];
   totals: Record<string, number>;
 }
 
@@ -47,7 +57,12 @@ describe('scrape all (CLI in-process)', () => {
       ['Concert 2', '2027-01-02T20:00:00-05:00'],
     ]);
     expect(stored[1]?.offers).toEqual({ price: '20', priceCurrency: 'CAD' });
-    expect(stored[0]?.source).toEqual({ url: `${world.site.origin}/hall`, eventId: `${world.site.origin}/events/concert-1`, name: 'hall', license: 'https://creativecommons.org/publicdomain/zero/1.0/' });
+    expect(stored[0]?.source).toEqual({
+      url: `${world.site.origin}/hall`,
+      eventId: `${world.site.origin}/events/concert-1`,
+      name: 'hall',
+      license: 'https://creativecommons.org/publicdomain/zero/1.0/',
+    });
     expect(result.stderr).toContain('CREATED');
     for (const request of world.sel.requests) expect(request.userAgent).toMatch(/^sel-scraper\/\d/);
   });
@@ -82,14 +97,25 @@ describe('scrape all (CLI in-process)', () => {
     // The sitemap names the site's own origin, known once the world exists: the page table is shared.
     const pages: Record<string, { body: string; headers?: Record<string, string> }> = { '/hall': { body: eventsPage([concert(1), concert(2)]) } };
     world = await runWorld(pages);
-    pages['/sitemap.xml'] = { body: `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${world.site.origin}/${'a'.repeat(5_000)}!</loc></url></urlset>`, headers: { 'content-type': 'application/xml' } };
+    pages['/sitemap.xml'] = {
+      body: `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${world.site.origin}/${'a'.repeat(5_000)}!</loc></url></urlset>`,
+      headers: { 'content-type': 'application/xml' },
+    };
     await mkdir(path.join(world.dir, 'sources'));
     await writeSource('hall', `name: hall\nurl: "${world.site.origin}/hall"\ntimezone: America/Toronto\n`);
     const laughs = ['name: bomb', `url: "${world.site.origin}/hall"`, 'l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let level = 1; level <= 9; level++) laughs.push(`l${level}: &l${level} [${Array(9).fill(`*l${level - 1}`).join(', ')}]`);
+    for (let level = 1; level <= 9; level++)
+      laughs.push(
+        `l${level}: &l${level} [${Array(9)
+          .fill(`*l${level - 1}`)
+          .join(', ')}]`,
+      );
     await writeSource('bomb', laughs.join('\n') + '\n');
     await writeSource('huge', `name: huge\nurl: "${world.site.origin}/hall"\nnotes: "${'x'.repeat(1_100_000)}"\n`);
-    await writeSource('regex', `name: regex\nurl: "${world.site.origin}/hall"\nsitemap:\n  url: "${world.site.origin}/sitemap.xml"\n  filter_pattern: "/(a+)+$"\n  rate_limit_ms: 1\n`);
+    await writeSource(
+      'regex',
+      `name: regex\nurl: "${world.site.origin}/hall"\nsitemap:\n  url: "${world.site.origin}/sitemap.xml"\n  filter_pattern: "/(a+)+$"\n  rate_limit_ms: 1\n`,
+    );
     const result = await scrape(['--json']);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/bomb\.yaml:\d+:\d+: error: YAML: document contains excessive aliasing/);
@@ -118,7 +144,10 @@ describe('scrape all (CLI in-process)', () => {
   it('writes the submitted events as NDJSON with --out, in a dry run without key or server', async () => {
     const result = await scrape(['--dry-run', '--out', 'events.ndjson'], { SEL_API_KEY: '', SEL_SERVER_URL: '' });
     expect(result.code).toBe(0);
-    const lines = (await readFile(path.join(world.dir, 'events.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { name: string });
+    const lines = (await readFile(path.join(world.dir, 'events.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { name: string });
     expect(lines.map((e) => e.name)).toEqual(['Concert 1', 'Concert 2']);
     expect(world.sel.requests).toEqual([]);
   });
@@ -165,7 +194,10 @@ describe('scrape all (CLI in-process)', () => {
 describe('scrape replay (CLI in-process)', () => {
   it('sends the events of a failures file again and reports them per source (exit 0)', async () => {
     let outside = true;
-    world = await runWorld({ '/hall': { body: eventsPage([concert(1), concert(2, { location: { '@type': 'Place', name: 'Far Hall', address: { addressLocality: 'Ottawa' } } })]) } }, { rejectItem: (event) => (outside && String(JSON.stringify(event.location)).includes('Ottawa') ? 'outside geographic boundary' : undefined) });
+    world = await runWorld(
+      { '/hall': { body: eventsPage([concert(1), concert(2, { location: { '@type': 'Place', name: 'Far Hall', address: { addressLocality: 'Ottawa' } } })]) } },
+      { rejectItem: (event) => (outside && String(JSON.stringify(event.location)).includes('Ottawa') ? 'outside geographic boundary' : undefined) },
+    );
     await mkdir(path.join(world.dir, 'sources'));
     await writeSource('hall', `name: hall\nurl: "${world.site.origin}/hall"\n`);
     const first = JSON.parse((await scrape(['--json'])).stdout) as Report & { failures: { file: string } };
@@ -173,7 +205,11 @@ describe('scrape replay (CLI in-process)', () => {
     outside = false;
     const replay = await cliIn(world, ['scrape', 'replay', first.failures.file, '--json'], { SEL_SERVER_URL: world.sel.url, SEL_API_KEY: AGENT_KEY });
     expect(replay.code, replay.stderr).toBe(0);
-    expect(JSON.parse(replay.stdout)).toMatchObject({ totals: { created: 1, failed: 0 }, sources: [{ name: 'hall', method: 'replay', created: 1 }], failures: null });
+    expect(JSON.parse(replay.stdout)).toMatchObject({
+      totals: { created: 1, failed: 0 },
+      sources: [{ name: 'hall', method: 'replay', created: 1 }],
+      failures: null,
+    });
     expect(replay.stderr).toContain('CREATED');
   });
 });

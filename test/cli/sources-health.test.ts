@@ -12,7 +12,8 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sel-health-'));
   mkdirSync(path.join(dir, 'sources'));
-  const config = (name: string, enabled: boolean, url = `https://${name}.example/events`) => writeFileSync(path.join(dir, 'sources', `${name}.yaml`), `name: "${name}"\nurl: "${url}"\nenabled: ${enabled}\n`);
+  const config = (name: string, enabled: boolean, url = `https://${name}.example/events`) =>
+    writeFileSync(path.join(dir, 'sources', `${name}.yaml`), `name: "${name}"\nurl: "${url}"\nenabled: ${enabled}\n`);
   config('steady', true);
   config('gone', true, 'https://user:hunter2@gone.example/events');
   config('off', false);
@@ -82,7 +83,12 @@ describe('sources health', () => {
     ]);
     expect(summary.counts).toMatchObject({ broken: 1, new: 1, ok: 1, disabled: 1, dropped: 0 });
     const gone = summary.sources[0]!;
-    expect(gone).toMatchObject({ runs: 5, trend: [12, 12, 12, 0, 0], lastSuccessAt: new Date(FROZEN_NOW - 2 * DAY).toISOString(), failingSince: new Date(FROZEN_NOW - DAY).toISOString() });
+    expect(gone).toMatchObject({
+      runs: 5,
+      trend: [12, 12, 12, 0, 0],
+      lastSuccessAt: new Date(FROZEN_NOW - 2 * DAY).toISOString(),
+      failingSince: new Date(FROZEN_NOW - DAY).toISOString(),
+    });
     // The link a published page would carry has no password in it.
     expect(gone.url).toBe('https://gone.example/events');
     expect(summary.thresholds).toMatchObject({ brokenAfter: 2, window: 10, dropRatio: 0.5, staleDays: 3 });

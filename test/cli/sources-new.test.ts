@@ -41,7 +41,10 @@ async function draftAndCheck(name: string, url: string) {
   const yaml = existsSync(path.join(dir, 'sources', `${name}.yaml`)) ? await readFile(path.join(dir, 'sources', `${name}.yaml`), 'utf8') : '';
   const validated = await run(['sources', 'validate', '--sources', 'sources', '--json'], dir);
   const scraped = await run(['scrape', 'source', name, '--sources', 'sources', '--json'], dir);
-  const events = scraped.code === 0 ? (JSON.parse(scraped.stdout) as { events: { name: string; startDate: string; location?: { name?: string }; url?: string }[] }).events : [];
+  const events =
+    scraped.code === 0
+      ? (JSON.parse(scraped.stdout) as { events: { name: string; startDate: string; location?: { name?: string }; url?: string }[] }).events
+      : [];
   return { dir, drafted, yaml, validated, scraped, events };
 }
 
@@ -89,12 +92,17 @@ describe('sources new', () => {
     expect(yaml).toMatch(/^# Inferred: 4 repeated ".+" cards: tier 1 CSS selectors \(score [\d.]+\)(, with a default_location)?; confidence (high|medium)\.$/m);
     expect(validated.code).toBe(0);
     expect(events.map((e) => e.name)).toEqual(SHOW_NAMES);
-    expect(events.map((e) => e.startDate)).toEqual(['2026-03-05T19:30:00-05:00', '2026-03-06T20:00:00-05:00', '2026-03-07T14:00:00-05:00', '2026-03-08T11:00:00-04:00']);
+    expect(events.map((e) => e.startDate)).toEqual([
+      '2026-03-05T19:30:00-05:00',
+      '2026-03-06T20:00:00-05:00',
+      '2026-03-07T14:00:00-05:00',
+      '2026-03-08T11:00:00-04:00',
+    ]);
     expect(events[0]?.url).toBe(`${origin}/events/jazz-at-the-rex`);
   });
 
-  it('stands the site\'s name in as default_location, for review, when the cards name no venue', async () => {
-    const origin = await serve({ '/whats-on': { body: GRID_PAGE.replace('<title>What\'s on</title>', '<title>What\'s on | Lakeshore Arts</title>') } });
+  it("stands the site's name in as default_location, for review, when the cards name no venue", async () => {
+    const origin = await serve({ '/whats-on': { body: GRID_PAGE.replace("<title>What's on</title>", "<title>What's on | Lakeshore Arts</title>") } });
     const { drafted, yaml, events } = await draftAndCheck('grid', `${origin}/whats-on`);
     expect(yaml).toContain('default_location:\n  name: "Lakeshore Arts"  # REVIEW: guessed from the page title\n');
     expect(drafted.stdout).toContain('  - default_location: "Lakeshore Arts" was taken from the page\'s title');

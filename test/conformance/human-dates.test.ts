@@ -75,7 +75,11 @@ const TWELVE_HOUR: Row<Input, Expected>[] = [
   { input: '2026-03-05T7:30 PM', expected: { start: at('19:30:00') } },
   { input: '2026-03-05 7:30 PM - 9:30 PM', expected: { start: at('19:30:00'), end: at('21:30:00') } },
   { input: '2026-03-05 7:30 - 9:30 PM', expected: { start: at('19:30:00'), end: at('21:30:00') } },
-  { input: ['2026-03-05', '7:30 PM'], expected: { start: at('19:30:00') }, note: 'SEL sends midnight here; a deliberate difference, see docs/differences-from-sel.md' },
+  {
+    input: ['2026-03-05', '7:30 PM'],
+    expected: { start: at('19:30:00') },
+    note: 'SEL sends midnight here; a deliberate difference, see docs/differences-from-sel.md',
+  },
 ];
 
 const TWENTY_FOUR_HOUR: Row<Input, Expected>[] = [
@@ -117,7 +121,11 @@ const RANGES: Row<Input, Expected>[] = [
   { input: 'Nov. 13, 2025–Mar. 17, 2026', expected: { start: '2025-11-13T00:00:00-05:00', end: '2026-03-17T00:00:00-04:00' } },
   { input: 'Jan 20 - Mar 1, 2026', expected: { start: '2026-01-20T00:00:00-05:00', end: '2026-03-01T00:00:00-05:00', inferred: false } },
   { input: 'Dec 28, 2026 - Jan 3, 2027', expected: { start: '2026-12-28T00:00:00-05:00', end: '2027-01-03T00:00:00-05:00' } },
-  { input: 'Dec 28 - Jan 3, 2027', expected: { start: '2026-12-28T00:00:00-05:00', end: '2027-01-03T00:00:00-05:00' }, note: 'the start is in the year before' },
+  {
+    input: 'Dec 28 - Jan 3, 2027',
+    expected: { start: '2026-12-28T00:00:00-05:00', end: '2027-01-03T00:00:00-05:00' },
+    note: 'the start is in the year before',
+  },
   { input: 'Sept 10 - Oct 2, 2026', expected: { start: '2026-09-10T00:00:00-04:00', end: '2026-10-02T00:00:00-04:00' } },
   { input: 'March 5, 2026 7:00 PM - 9:00 PM', expected: { start: at('19:00:00'), end: at('21:00:00') } },
   { input: 'March 5, 2026 7 - 9 PM', expected: { start: at('19:00:00'), end: at('21:00:00') }, note: 'pm copied to the start' },
@@ -126,7 +134,11 @@ const RANGES: Row<Input, Expected>[] = [
   { input: 'March 5, 2026 4 PM - 5', expected: { start: at('16:00:00'), end: at('17:00:00') }, note: 'pm copied to the end' },
   { input: 'March 5, 2026 7:30 PM to 10 PM', expected: { start: at('19:30:00'), end: at('22:00:00') } },
   { input: 'March 5, 2026 7:30pm–10pm', expected: { start: at('19:30:00'), end: at('22:00:00') } },
-  { input: 'March 5, 2026 10 pm - 1 am', expected: { start: at('22:00:00'), end: at('01:00:00', '-05:00', '2026-03-06') }, note: 'an end before the start is the next day' },
+  {
+    input: 'March 5, 2026 10 pm - 1 am',
+    expected: { start: at('22:00:00'), end: at('01:00:00', '-05:00', '2026-03-06') },
+    note: 'an end before the start is the next day',
+  },
   { input: 'March 5, 2026 19:00 - 23:00', expected: { start: at('19:00:00'), end: at('23:00:00') } },
   { input: 'March 5, 2026 19:00 – 01:00', expected: { start: at('19:00:00'), end: at('01:00:00', '-05:00', '2026-03-06') } },
   { input: 'March 15, 2026 | 2:00 PM', expected: { start: '2026-03-15T14:00:00-04:00' }, note: 'pipe-separated' },
@@ -212,7 +224,11 @@ const YEAR_INFERENCE: Row<Input, Expected>[] = [
 const DST: Row<Input, Expected>[] = [
   { input: 'March 8, 2026 1:30 AM', expected: { start: '2026-03-08T01:30:00-05:00' }, note: 'before the change' },
   { input: 'March 8, 2026 3:30 AM', expected: { start: '2026-03-08T03:30:00-04:00' }, note: 'after the change' },
-  { input: 'March 8, 2026 2:30 AM', expected: { start: '2026-03-08T03:30:00-04:00', warning: /does not exist in America\/Toronto/ }, note: 'a wall time that does not exist is reported' },
+  {
+    input: 'March 8, 2026 2:30 AM',
+    expected: { start: '2026-03-08T03:30:00-04:00', warning: /does not exist in America\/Toronto/ },
+    note: 'a wall time that does not exist is reported',
+  },
   { input: 'November 1, 2026 3:00 PM', expected: { start: '2026-11-01T15:00:00-05:00' } },
   { input: 'October 31, 2026 3:00 PM', expected: { start: '2026-10-31T15:00:00-04:00' } },
 ];
@@ -242,7 +258,11 @@ const OTHER_SHAPES: Row<Input, Expected>[] = [
   { input: ['Thursday', 'March 5, 2026', '7:30 PM'], expected: { start: at('19:30:00') } },
   { input: ['', 'March 5, 2026', ' '], expected: { start: at('00:00:00') }, note: 'empty parts are skipped' },
   { input: ['', ' '], expected: { error: /date selectors found no text/ } },
-  { input: { startDate: 'March 5, 2026 7:00 PM', endDate: '9:30 PM' }, expected: { start: at('19:00:00'), end: at('21:30:00') }, note: 'a time-only end takes the start’s day' },
+  {
+    input: { startDate: 'March 5, 2026 7:00 PM', endDate: '9:30 PM' },
+    expected: { start: at('19:00:00'), end: at('21:30:00') },
+    note: 'a time-only end takes the start’s day',
+  },
   { input: { startDate: 'March 5, 2026 10:00 PM', endDate: '1:00 AM' }, expected: { start: at('22:00:00'), end: '2026-03-06T01:00:00-05:00' } },
   { input: { startDate: '2026-03-05T19:00', endDate: 'March 7' }, expected: { start: at('19:00:00'), end: '2026-03-07T00:00:00-05:00' } },
   { input: { startDate: 'Dec 30, 2026', endDate: 'Jan 2' }, expected: { start: '2026-12-30T00:00:00-05:00', end: '2027-01-02T00:00:00-05:00' } },

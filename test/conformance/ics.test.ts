@@ -24,7 +24,14 @@ type Expected = { events: ExpectedOutcome[]; warning?: RegExp } | { count: numbe
 
 function feed(input: Input): string {
   const events = [input.lines, ...(input.more ?? [])];
-  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//conformance//EN', ...events.flatMap((lines) => ['BEGIN:VEVENT', ...lines, 'END:VEVENT']), 'END:VCALENDAR', ''].join('\r\n');
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//conformance//EN',
+    ...events.flatMap((lines) => ['BEGIN:VEVENT', ...lines, 'END:VEVENT']),
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 }
 
 function read(input: Input): { outcomes: NormalizeOutcome[]; warnings: string[] } {
@@ -76,7 +83,11 @@ const ZONES: Row<Input, Expected>[] = [
   one(base('DTSTART:20260310T190000'), { startDate: '2026-03-10T19:00:00-04:00' }, 'floating: the source zone'),
   one(base('DTSTART:20260310T190000'), { startDate: '2026-03-10T19:00:00-07:00' }, 'floating in a Vancouver source', { timezone: 'America/Vancouver' }),
   one(base('DTSTART;VALUE=DATE:20260310'), { startDate: '2026-03-10T00:00:00-04:00', endDate: '2026-03-11T00:00:00-04:00' }, 'all day'),
-  one(base('DTSTART;VALUE=DATE:20260310', 'DTEND;VALUE=DATE:20260312'), { startDate: '2026-03-10T00:00:00-04:00', endDate: '2026-03-12T00:00:00-04:00' }, 'two days, DTEND exclusive'),
+  one(
+    base('DTSTART;VALUE=DATE:20260310', 'DTEND;VALUE=DATE:20260312'),
+    { startDate: '2026-03-10T00:00:00-04:00', endDate: '2026-03-12T00:00:00-04:00' },
+    'two days, DTEND exclusive',
+  ),
   one(base('DTSTART:20260310T190000Z', 'DTEND:20260310T210000Z'), { startDate: '2026-03-10T19:00:00Z', endDate: '2026-03-10T21:00:00Z' }),
   one(base('DTSTART;TZID=America/Toronto:20260310T190000', 'DTEND;TZID=America/Toronto:20260310T213000'), { endDate: '2026-03-10T21:30:00-04:00' }),
   {
@@ -96,7 +107,11 @@ const DURATIONS: Row<Input, Expected>[] = [
   one(base('DTSTART:20260310T190000Z', 'DURATION:P1DT2H'), { endDate: '2026-03-11T21:00:00Z' }),
   one(base('DTSTART:20260310T190000Z', 'DURATION:pt2h'), { endDate: '2026-03-10T21:00:00Z' }, 'lower case'),
   one(base('DTSTART:20260310T190000Z', 'DURATION:+PT1H'), { endDate: '2026-03-10T20:00:00Z' }, 'explicit sign'),
-  one(base('DTSTART;TZID=America/Toronto:20260307T230000', 'DURATION:PT4H'), { startDate: '2026-03-07T23:00:00-05:00', endDate: '2026-03-08T04:00:00-04:00' }, 'across the DST change'),
+  one(
+    base('DTSTART;TZID=America/Toronto:20260307T230000', 'DURATION:PT4H'),
+    { startDate: '2026-03-07T23:00:00-05:00', endDate: '2026-03-08T04:00:00-04:00' },
+    'across the DST change',
+  ),
   one(base('DTSTART;VALUE=DATE:20260310', 'DURATION:P3D'), { endDate: '2026-03-13T00:00:00-04:00' }),
 ];
 
@@ -105,7 +120,11 @@ const RECURRENCE: Row<Input, Expected>[] = [
     input: { lines: base('DTSTART:20260310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=3') },
     expected: {
       events: [
-        { startDate: '2026-03-10T19:00:00Z', source: { eventId: 'e1:2026-03-10T19:00:00Z' }, recurrence: { external_key: 'feed:e1', rrule: 'FREQ=WEEKLY;COUNT=3', series_end: null } },
+        {
+          startDate: '2026-03-10T19:00:00Z',
+          source: { eventId: 'e1:2026-03-10T19:00:00Z' },
+          recurrence: { external_key: 'feed:e1', rrule: 'FREQ=WEEKLY;COUNT=3', series_end: null },
+        },
         { startDate: '2026-03-17T19:00:00Z', source: { eventId: 'e1:2026-03-17T19:00:00Z' } },
         { startDate: '2026-03-24T19:00:00Z', source: { eventId: 'e1:2026-03-24T19:00:00Z' } },
       ],
@@ -115,7 +134,14 @@ const RECURRENCE: Row<Input, Expected>[] = [
   { input: { lines: base('DTSTART:20260305T190000Z', 'RRULE:FREQ=DAILY;COUNT=5') }, expected: { count: 5 } },
   {
     input: { lines: base('DTSTART;TZID=America/Toronto:20260309T190000', 'RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4') },
-    expected: { events: [{ startDate: '2026-03-09T19:00:00-04:00' }, { startDate: '2026-03-11T19:00:00-04:00' }, { startDate: '2026-03-16T19:00:00-04:00' }, { startDate: '2026-03-18T19:00:00-04:00' }] },
+    expected: {
+      events: [
+        { startDate: '2026-03-09T19:00:00-04:00' },
+        { startDate: '2026-03-11T19:00:00-04:00' },
+        { startDate: '2026-03-16T19:00:00-04:00' },
+        { startDate: '2026-03-18T19:00:00-04:00' },
+      ],
+    },
   },
   {
     input: { lines: base('DTSTART;TZID=America/Toronto:20260302T190000', 'RRULE:FREQ=WEEKLY;COUNT=4') },
@@ -130,15 +156,25 @@ const RECURRENCE: Row<Input, Expected>[] = [
     input: { lines: base('DTSTART:20260310T190000Z', 'RRULE:FREQ=WEEKLY;UNTIL=20260324T235959Z') },
     expected: { events: [{ recurrence: { series_end: '2026-03-24T23:59:59Z' } }, {}, {}] },
   },
-  { input: { lines: base('DTSTART:20260305T190000Z', 'RRULE:FREQ=DAILY') }, expected: { count: 89 }, note: 'an endless rule stops 90 days ahead (March 5 to June 1)' },
-  { input: { lines: base('DTSTART:20260304T180000Z', 'RRULE:FREQ=HOURLY') }, expected: { count: 100, warning: /only the first 100/ }, note: 'at most 100 occurrences' },
+  {
+    input: { lines: base('DTSTART:20260305T190000Z', 'RRULE:FREQ=DAILY') },
+    expected: { count: 89 },
+    note: 'an endless rule stops 90 days ahead (March 5 to June 1)',
+  },
+  {
+    input: { lines: base('DTSTART:20260304T180000Z', 'RRULE:FREQ=HOURLY') },
+    expected: { count: 100, warning: /only the first 100/ },
+    note: 'at most 100 occurrences',
+  },
   {
     input: { lines: base('DTSTART:20260310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=3', 'EXDATE:20260317T190000Z') },
     expected: { events: [{ startDate: '2026-03-10T19:00:00Z' }, { startDate: '2026-03-24T19:00:00Z' }] },
   },
   {
     input: { lines: base('DTSTART;TZID=America/Toronto:20260310T190000', 'RRULE:FREQ=WEEKLY;COUNT=3', 'EXDATE;TZID=America/Toronto:20260317T190000') },
-    expected: { events: [{ startDate: '2026-03-10T19:00:00-04:00', recurrence: { exdates: ['2026-03-17T19:00:00-04:00'] } }, { startDate: '2026-03-24T19:00:00-04:00' }] },
+    expected: {
+      events: [{ startDate: '2026-03-10T19:00:00-04:00', recurrence: { exdates: ['2026-03-17T19:00:00-04:00'] } }, { startDate: '2026-03-24T19:00:00-04:00' }],
+    },
   },
   {
     input: { lines: base('DTSTART:20260310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=3', 'EXDATE:20260310T190000Z,20260324T190000Z') },
@@ -150,7 +186,10 @@ const RECURRENCE: Row<Input, Expected>[] = [
     expected: { events: [{ startDate: '2026-03-10T19:00:00Z' }, { startDate: '2026-03-12T19:00:00Z' }, { startDate: '2026-03-17T19:00:00Z' }] },
   },
   {
-    input: { lines: base('DTSTART:20260310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=3'), more: [['UID:e1', 'SUMMARY:Board meeting (moved)', 'RECURRENCE-ID:20260317T190000Z', 'DTSTART:20260318T200000Z', 'LOCATION:Annex']] },
+    input: {
+      lines: base('DTSTART:20260310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=3'),
+      more: [['UID:e1', 'SUMMARY:Board meeting (moved)', 'RECURRENCE-ID:20260317T190000Z', 'DTSTART:20260318T200000Z', 'LOCATION:Annex']],
+    },
     expected: {
       events: [
         { startDate: '2026-03-10T19:00:00Z' },
@@ -161,7 +200,10 @@ const RECURRENCE: Row<Input, Expected>[] = [
     note: 'a RECURRENCE-ID override keeps the id of the date it replaces',
   },
   {
-    input: { lines: base('DTSTART:20260310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=3'), more: [['UID:e1', 'SUMMARY:Board meeting', 'RECURRENCE-ID:20260317T190000Z', 'DTSTART:20260317T190000Z', 'STATUS:CANCELLED']] },
+    input: {
+      lines: base('DTSTART:20260310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=3'),
+      more: [['UID:e1', 'SUMMARY:Board meeting', 'RECURRENCE-ID:20260317T190000Z', 'DTSTART:20260317T190000Z', 'STATUS:CANCELLED']],
+    },
     expected: { events: [{ startDate: '2026-03-10T19:00:00Z' }, { kind: 'skipped', reason: /cancelled/ }, { startDate: '2026-03-24T19:00:00Z' }] },
     note: 'a cancelled occurrence is skipped',
   },
@@ -180,8 +222,14 @@ const RECURRENCE: Row<Input, Expected>[] = [
 
 const ORGANIZER_GEO_STATUS: Row<Input, Expected>[] = [
   one(base('DTSTART:20260310T190000Z', 'ORGANIZER;CN=Jane Smith:mailto:jane@example.org'), { organizer: { name: 'Jane Smith', email: 'jane@example.org' } }),
-  one(base('DTSTART:20260310T190000Z', 'ORGANIZER:mailto:jane@host.test'), { organizer: { name: 'jane', email: 'jane@host.test' } }, 'no CN: the address’s local part'),
-  one(base('DTSTART:20260310T190000Z', 'ORGANIZER;CN="Smith, Jane":mailto:jane@example.org'), { organizer: { name: 'Smith, Jane', email: 'jane@example.org' } }),
+  one(
+    base('DTSTART:20260310T190000Z', 'ORGANIZER:mailto:jane@host.test'),
+    { organizer: { name: 'jane', email: 'jane@host.test' } },
+    'no CN: the address’s local part',
+  ),
+  one(base('DTSTART:20260310T190000Z', 'ORGANIZER;CN="Smith, Jane":mailto:jane@example.org'), {
+    organizer: { name: 'Smith, Jane', email: 'jane@example.org' },
+  }),
   one(base('DTSTART:20260310T190000Z', 'ORGANIZER;CN=Jane:MAILTO:jane@example.org'), { organizer: { name: 'Jane', email: 'jane@example.org' } }),
   one(base('DTSTART:20260310T190000Z', 'ORGANIZER;CN=Arts Council:https://arts.test/'), { organizer: { name: 'Arts Council', url: 'https://arts.test/' } }),
   one(base('DTSTART:20260310T190000Z', 'GEO:43.6532;-79.3832'), { location: { name: 'City Hall', latitude: 43.6532, longitude: -79.3832 } }),
@@ -193,19 +241,33 @@ const ORGANIZER_GEO_STATUS: Row<Input, Expected>[] = [
   one(base('DTSTART:20260310T190000Z', 'STATUS:CONFIRMED'), { name: 'Board meeting' }),
   one(base('DTSTART:20260310T190000Z', 'STATUS:TENTATIVE'), { name: 'Board meeting' }),
   { input: { lines: base('DTSTART:20260310T190000Z', 'STATUS:CANCELLED') }, expected: { events: [{ kind: 'skipped', reason: /cancelled/ }] } },
-  { input: { lines: base('DTSTART:20260310T190000Z', 'STATUS:cancelled') }, expected: { events: [{ kind: 'skipped', reason: /cancelled/ }] }, note: 'any case' },
+  {
+    input: { lines: base('DTSTART:20260310T190000Z', 'STATUS:cancelled') },
+    expected: { events: [{ kind: 'skipped', reason: /cancelled/ }] },
+    note: 'any case',
+  },
 ];
 
 const FIELDS: Row<Input, Expected>[] = [
-  one(base('DTSTART:20260310T190000Z'), { name: 'Board meeting', source: { url: FEED, eventId: 'e1', name: 'feed' }, license: 'https://creativecommons.org/publicdomain/zero/1.0/' }, 'the UID is the id'),
+  one(
+    base('DTSTART:20260310T190000Z'),
+    { name: 'Board meeting', source: { url: FEED, eventId: 'e1', name: 'feed' }, license: 'https://creativecommons.org/publicdomain/zero/1.0/' },
+    'the UID is the id',
+  ),
   one(['UID:e2', 'SUMMARY:Jazz\\, blues \\; more', 'LOCATION:Hall', 'DTSTART:20260310T190000Z'], { name: 'Jazz, blues ; more' }, 'escaped text'),
   one(base('DTSTART:20260310T190000Z', 'DESCRIPTION:Line one\\nLine two'), { description: 'Line one\nLine two' }),
   one(base('DTSTART:20260310T190000Z', 'URL:webcal://calendar.test/e/1'), { url: 'https://calendar.test/e/1' }),
   one(base('DTSTART:20260310T190000Z', 'CATEGORIES:Music,Jazz'), { keywords: ['Music', 'Jazz'] }),
-  one(['UID:e3', 'SUMMARY:Talk', 'LOCATION:Lakeshore Arts\\, 12 Shore Rd\\, Toronto\\, ON M8V 1A1', 'DTSTART:20260310T190000Z'], { location: { name: 'Lakeshore Arts', streetAddress: '12 Shore Rd', addressLocality: 'Toronto', addressRegion: 'ON', postalCode: 'M8V 1A1' } }),
-  one(['UID:e4', 'SUMMARY:Webinar', 'DESCRIPTION:Join us at https://zoom.us/j/123456', 'DTSTART:20260310T190000Z'], { virtualLocation: { url: 'https://zoom.us/j/123456' } }),
+  one(['UID:e3', 'SUMMARY:Talk', 'LOCATION:Lakeshore Arts\\, 12 Shore Rd\\, Toronto\\, ON M8V 1A1', 'DTSTART:20260310T190000Z'], {
+    location: { name: 'Lakeshore Arts', streetAddress: '12 Shore Rd', addressLocality: 'Toronto', addressRegion: 'ON', postalCode: 'M8V 1A1' },
+  }),
+  one(['UID:e4', 'SUMMARY:Webinar', 'DESCRIPTION:Join us at https://zoom.us/j/123456', 'DTSTART:20260310T190000Z'], {
+    virtualLocation: { url: 'https://zoom.us/j/123456' },
+  }),
   one(['UID:e5', 'SUMMARY:Walk', 'DESCRIPTION:Location: Trinity Bellwoods Park', 'DTSTART:20260310T190000Z'], { location: { name: 'Trinity Bellwoods Park' } }),
-  one(['UID:e6', 'SUMMARY:Meeting', 'DTSTART:20260310T190000Z'], { location: { name: 'Town Hall' } }, 'default_location', { default_location: { name: 'Town Hall' } }),
+  one(['UID:e6', 'SUMMARY:Meeting', 'DTSTART:20260310T190000Z'], { location: { name: 'Town Hall' } }, 'default_location', {
+    default_location: { name: 'Town Hall' },
+  }),
   one(['SUMMARY:No uid', 'LOCATION:Hall', 'DTSTART:20260310T190000Z'], { source: { eventId: expect.stringMatching(/^nouid-[0-9a-f]{16}$/) } }),
   { input: { lines: base('DTSTART:20260301T190000Z') }, expected: { events: [], warning: /already ended/ }, note: 'an event that has ended' },
   { input: { lines: ['UID:e7', 'SUMMARY:No start', 'LOCATION:Hall'] }, expected: { events: [{ kind: 'invalid', reason: /no start date/ }] } },

@@ -101,29 +101,32 @@ describe.concurrent('scrape all, interrupted and resumed', () => {
   it.for([
     ['SIGINT', 'interrupted'],
     ['SIGTERM', 'terminated'],
-  ] as const)('stops on %s: no new batch starts, the batch in flight is confirmed, the summary is printed, exit 130', async ([signal, word], { onTestFinished }) => {
-    const spec = eventSite({ sources: 3, pages: 1, perPage: 50 });
-    const { site, sel } = await servers(spec, { processingMs: 800 }, onTestFinished);
-    const dir = await workDir('sel-sigint-');
-    await spec.writeSources(dir, site.origin);
+  ] as const)(
+    'stops on %s: no new batch starts, the batch in flight is confirmed, the summary is printed, exit 130',
+    async ([signal, word], { onTestFinished }) => {
+      const spec = eventSite({ sources: 3, pages: 1, perPage: 50 });
+      const { site, sel } = await servers(spec, { processingMs: 800 }, onTestFinished);
+      const dir = await workDir('sel-sigint-');
+      await spec.writeSources(dir, site.origin);
 
-    const run = startScrape(dir, sel, ['--batch-size', '25', '--concurrency', '1', '--rate-limit', '0', '--json']);
-    await run.when((lines) => count('batch-posted')(lines) >= 1);
-    run.child.kill(signal);
-    const interrupted = await run.exited;
-    expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toContain(`${word}: finishing what is in flight`);
-    expect(interrupted.stderr).toMatch(/TOTAL[\s\S]*exit code 130/);
-    const report = JSON.parse(interrupted.stdout) as PrintedReport;
-    expect(report.totals.created).toBeGreaterThanOrEqual(25);
-    expect(report.totals.created).toBe(sel.events.size);
-    expect(report.totals.unknown).toBe(0);
-    expect(sel.counts.acceptedBatches).toBe(report.totals.created / 25);
+      const run = startScrape(dir, sel, ['--batch-size', '25', '--concurrency', '1', '--rate-limit', '0', '--json']);
+      await run.when((lines) => count('batch-posted')(lines) >= 1);
+      run.child.kill(signal);
+      const interrupted = await run.exited;
+      expect(interrupted.code).toBe(130);
+      expect(interrupted.stderr).toContain(`${word}: finishing what is in flight`);
+      expect(interrupted.stderr).toMatch(/TOTAL[\s\S]*exit code 130/);
+      const report = JSON.parse(interrupted.stdout) as PrintedReport;
+      expect(report.totals.created).toBeGreaterThanOrEqual(25);
+      expect(report.totals.created).toBe(sel.events.size);
+      expect(report.totals.unknown).toBe(0);
+      expect(sel.counts.acceptedBatches).toBe(report.totals.created / 25);
 
-    sel.processingMs = 0;
-    const resumed = await scrapeIn(sharedWorld(site, sel, dir), { resume: report.runId, ratePerMinute: 0 });
-    expect(resumed.report.exitCode).toBe(0);
-    expect(printed(resumed.report)).toEqual({ created: spec.valid, duplicates: 0, failed: 0, unknown: 0 });
-    expect(sel.events.size).toBe(spec.valid);
-  });
+      sel.processingMs = 0;
+      const resumed = await scrapeIn(sharedWorld(site, sel, dir), { resume: report.runId, ratePerMinute: 0 });
+      expect(resumed.report.exitCode).toBe(0);
+      expect(printed(resumed.report)).toEqual({ created: spec.valid, duplicates: 0, failed: 0, unknown: 0 });
+      expect(sel.events.size).toBe(spec.valid);
+    },
+  );
 });

@@ -44,7 +44,17 @@ function report(result: CliResult) {
   return JSON.parse(result.stdout) as {
     runId: string;
     exitCode: number;
-    sources: { name: string; status: string; error: string | null; created: number; failed: number; unknown: number; invalid: number; submitted: number; extracted: number }[];
+    sources: {
+      name: string;
+      status: string;
+      error: string | null;
+      created: number;
+      failed: number;
+      unknown: number;
+      invalid: number;
+      submitted: number;
+      extracted: number;
+    }[];
     totals: Record<string, number>;
   };
 }
@@ -65,7 +75,12 @@ describe('bin/sel-scraper scrape all', () => {
 
   it('never shows more than the 8-character prefix of the key, whatever happens', async () => {
     await writeSource('gone', `name: gone\nurl: "${site.origin}/missing-page"\n`);
-    const outputs = await Promise.all([run(['--json']), run([], { SEL_API_KEY: ADMIN_KEY }), run(['--key', ADMIN_KEY]), run([], { SEL_SERVER_URL: 'not a url' })]);
+    const outputs = await Promise.all([
+      run(['--json']),
+      run([], { SEL_API_KEY: ADMIN_KEY }),
+      run(['--key', ADMIN_KEY]),
+      run([], { SEL_SERVER_URL: 'not a url' }),
+    ]);
     expect(outputs.map((o) => o.code)).toEqual([3, 4, 4, 2]);
     for (const output of outputs) {
       for (const key of [AGENT_KEY, ADMIN_KEY]) {

@@ -79,7 +79,11 @@ describe('the state folder', () => {
 
     const first = await runCli(RUN_ARGS, { cwd: dir, env });
     expect(first.stderr.match(/tightened/g), first.stderr).toHaveLength(1);
-    expect([modeOf(path.join(dir, '.sel-scraper')), modeOf(runs), modeOf(path.join(runs, '01KAA0000000000000000000AA.failures.ndjson'))]).toEqual(['700', '700', '600']);
+    expect([modeOf(path.join(dir, '.sel-scraper')), modeOf(runs), modeOf(path.join(runs, '01KAA0000000000000000000AA.failures.ndjson'))]).toEqual([
+      '700',
+      '700',
+      '600',
+    ]);
     const second = await runCli(RUN_ARGS, { cwd: dir, env });
     expect(second.stderr).not.toMatch(/tightened/);
   });
@@ -88,7 +92,11 @@ describe('the state folder', () => {
 describe('one process per run', () => {
   it('refuses at once a second process resuming a run in progress, naming the holder, and the journal stays whole', async () => {
     const { dir, spec, env } = await setup(600, eventSite({ sources: 2, pages: 1, perPage: 40, rejectEvery: 10 }));
-    const first = spawn(process.execPath, [BIN, ...RUN_ARGS, '--batch-size', '10', '--concurrency', '1', '--json'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = spawn(process.execPath, [BIN, ...RUN_ARGS, '--batch-size', '10', '--concurrency', '1', '--json'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let firstOut = '';
     first.stdout.on('data', (d: Buffer) => (firstOut += d.toString()));
     const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
@@ -144,8 +152,19 @@ describe('run ids', () => {
     const runId = '01KAA0000000000000000000AA';
     const runs = path.join(dir, '.sel-scraper', 'runs');
     await mkdir(runs, { recursive: true });
-    const definition = { sourcesDir: path.join(dir, 'sources'), only: [], fixtures: null, serverUrl: sel!.url, keyLabel: 'agEnTkEy…', batchSize: 100, defaultTimezone: 'America/Toronto' };
-    await writeFile(path.join(runs, `${runId}.ndjson`), JSON.stringify({ type: 'run-started', at: '2026-01-01T00:00:00.000Z', runId: '01KAA00000/../../../STEERED', version: '0.1.0', run: definition }) + '\n');
+    const definition = {
+      sourcesDir: path.join(dir, 'sources'),
+      only: [],
+      fixtures: null,
+      serverUrl: sel!.url,
+      keyLabel: 'agEnTkEy…',
+      batchSize: 100,
+      defaultTimezone: 'America/Toronto',
+    };
+    await writeFile(
+      path.join(runs, `${runId}.ndjson`),
+      JSON.stringify({ type: 'run-started', at: '2026-01-01T00:00:00.000Z', runId: '01KAA00000/../../../STEERED', version: '0.1.0', run: definition }) + '\n',
+    );
     const run = await runCli([...RUN_ARGS, '--resume', runId], { cwd: dir, env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/run id "01KAA00000\/\.\.\/\.\.\/\.\.\/STEERED" is not 01KAA0000000000000000000AA/);
@@ -171,7 +190,11 @@ describe('scrape replay', () => {
 describe('a run whose state cannot be written', () => {
   it('still prints the report when the disk fills mid-run, prints undelivered events on stderr as NDJSON, exits 3 and leaves no .tmp', async () => {
     const { dir, spec, env } = await setup();
-    const run = await runCli([...RUN_ARGS, '--json', '--batch-size', '10'], { cwd: dir, env: { ...env, FULL_DISK_DIR: path.join(dir, '.sel-scraper'), FULL_DISK_BYTES: '6000' }, nodeArgs: ['--import', FULL_DISK] });
+    const run = await runCli([...RUN_ARGS, '--json', '--batch-size', '10'], {
+      cwd: dir,
+      env: { ...env, FULL_DISK_DIR: path.join(dir, '.sel-scraper'), FULL_DISK_BYTES: '6000' },
+      nodeArgs: ['--import', FULL_DISK],
+    });
     expect(run.code, run.stderr).toBe(3);
     const report = JSON.parse(run.stdout) as PrintedReport & { stateError: string | null };
     expect(report.totals).toMatchObject({ created: spec.valid, failed: spec.rejected, unknown: 0 });

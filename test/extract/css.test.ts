@@ -25,9 +25,23 @@ describe('extractCss: containers and fields', () => {
       <div class="card"><h3>Hamlet</h3><p class="venue">Main Hall</p><p class="blurb">A play.</p>
         <a href="/events/hamlet">More</a><img src="img/hamlet.jpg"></div>
       <div class="card"><h3>Macbeth</h3><a href="https://venue.test/events/macbeth">More</a></div>`;
-    const { events } = extractCss(html(body), page, { event_list: 'div.card', name: 'h3', location: '.venue', description_selectors: ['.blurb'], url: 'a', image: 'img' });
+    const { events } = extractCss(html(body), page, {
+      event_list: 'div.card',
+      name: 'h3',
+      location: '.venue',
+      description_selectors: ['.blurb'],
+      url: 'a',
+      image: 'img',
+    });
     expect(events).toEqual([
-      { name: 'Hamlet', pageUrl: page, location: { name: 'Main Hall' }, description: 'A play.', url: 'https://venue.test/events/hamlet', image: 'https://venue.test/whats-on/img/hamlet.jpg' },
+      {
+        name: 'Hamlet',
+        pageUrl: page,
+        location: { name: 'Main Hall' },
+        description: 'A play.',
+        url: 'https://venue.test/events/hamlet',
+        image: 'https://venue.test/whats-on/img/hamlet.jpg',
+      },
       { name: 'Macbeth', pageUrl: page, url: 'https://venue.test/events/macbeth' },
     ]);
   });
@@ -39,7 +53,10 @@ describe('extractCss: containers and fields', () => {
   });
 
   it('warns when event_list matches nothing', () => {
-    expect(extractCss(html('<p>closed</p>'), page, { event_list: '.event', name: 'h2' })).toEqual({ events: [], warnings: [`selectors.event_list ".event" matched nothing on ${page}`] });
+    expect(extractCss(html('<p>closed</p>'), page, { event_list: '.event', name: 'h2' })).toEqual({
+      events: [],
+      warnings: [`selectors.event_list ".event" matched nothing on ${page}`],
+    });
   });
 
   it('takes the text of the first match instead of concatenating all matches (SEL: "DinosaursDinosaurs")', () => {
@@ -54,7 +71,9 @@ describe('extractCss: containers and fields', () => {
 
   it('joins description_selectors as paragraphs and skips empty ones', () => {
     const { event } = only('<div class="e"><h2>X</h2><p class="a">One</p><p class="b"></p><div class="c"><p>Two</p><p>Three</p></div></div>', {
-      event_list: '.e', name: 'h2', description_selectors: ['.a', '.b', '.c'],
+      event_list: '.e',
+      name: 'h2',
+      description_selectors: ['.a', '.b', '.c'],
     });
     expect(event.description).toBe('One\n\nTwo\n\nThree');
   });
@@ -67,19 +86,30 @@ describe('extractCss: containers and fields', () => {
 
 describe('extractCss: selector syntax', () => {
   it('reads an attribute with "selector::attribute" on a text field', () => {
-    const { event } = only('<div class="e"><span class="prices" data-event="Jazz Night">$20</span></div>', { event_list: '.e', name: 'span.prices::data-event' });
+    const { event } = only('<div class="e"><span class="prices" data-event="Jazz Night">$20</span></div>', {
+      event_list: '.e',
+      name: 'span.prices::data-event',
+    });
     expect(event.name).toBe('Jazz Night');
   });
 
   it('reads an attribute on url, image and start_date too (SEL only on text fields)', () => {
     const { event } = only('<div class="e"><h2 data-link="/e/1">X</h2><img data-full="/big.jpg"><time data-start="2026-12-08T19:30">Tue</time></div>', {
-      event_list: '.e', name: 'h2', url: 'h2::data-link', image: 'img::data-full', start_date: 'time::data-start',
+      event_list: '.e',
+      name: 'h2',
+      url: 'h2::data-link',
+      image: 'img::data-full',
+      start_date: 'time::data-start',
     });
     expect(event).toMatchObject({ url: 'https://venue.test/e/1', image: 'https://venue.test/big.jpg', startDate: '2026-12-08T19:30' });
   });
 
   it('reads "img::src", which SEL treats as an invalid selector matching nothing', () => {
-    const { event } = only('<div class="e"><h2>X</h2><a class="thumb"><img src="/t.jpg"></a></div>', { event_list: '.e', name: 'h2', image: 'a.thumb img::src' });
+    const { event } = only('<div class="e"><h2>X</h2><a class="thumb"><img src="/t.jpg"></a></div>', {
+      event_list: '.e',
+      name: 'h2',
+      image: 'a.thumb img::src',
+    });
     expect(event.image).toBe('https://venue.test/t.jpg');
   });
 
@@ -88,7 +118,11 @@ describe('extractCss: selector syntax', () => {
   });
 
   it('lets a field match the container itself (self-match), including url', () => {
-    const { event } = only('<a class="card" href="/events/1" title="Gala"><span>Fri</span></a>', { event_list: 'a.card', name: 'a.card::title', url: 'a.card' });
+    const { event } = only('<a class="card" href="/events/1" title="Gala"><span>Fri</span></a>', {
+      event_list: 'a.card',
+      name: 'a.card::title',
+      url: 'a.card',
+    });
     expect(event).toMatchObject({ name: 'Gala', url: 'https://venue.test/events/1' });
   });
 
@@ -97,24 +131,32 @@ describe('extractCss: selector syntax', () => {
     expect(event.url).toBe('https://venue.test/e/7');
   });
 
-  it('matches :contains case-insensitively, as SEL\'s cascadia does', () => {
+  it("matches :contains case-insensitively, as SEL's cascadia does", () => {
     const body = '<div class="e"><h4>schedule</h4><h4>TEAM</h4><h4>The Show</h4></div>';
     const { event } = only(body, { event_list: '.e', name: 'h4:not(:contains(Schedule)):not(:contains(Team))' });
     expect(event.name).toBe('The Show');
   });
 
-  it('matches :containsOwn on the element\'s own text only', () => {
-    const { event } = only('<div class="e"><p class="x">Tickets <b>FREE</b></p><p class="x">free entry</p></div>', { event_list: '.e', name: 'p.x:containsOwn("free")' });
+  it("matches :containsOwn on the element's own text only", () => {
+    const { event } = only('<div class="e"><p class="x">Tickets <b>FREE</b></p><p class="x">free entry</p></div>', {
+      event_list: '.e',
+      name: 'p.x:containsOwn("free")',
+    });
     expect(event.name).toBe('free entry');
   });
 
   it('reads an attribute in date_selectors', () => {
-    const { event } = only('<div class="e"><h2>X</h2><span class="d" data-day="Dec 8">8</span></div>', { event_list: '.e', name: 'h2', date_selectors: ['.d::data-day'] });
+    const { event } = only('<div class="e"><h2>X</h2><span class="d" data-day="Dec 8">8</span></div>', {
+      event_list: '.e',
+      name: 'h2',
+      date_selectors: ['.d::data-day'],
+    });
     expect(event.dateParts).toEqual(['Dec 8']);
   });
 
   it('supports :has, :not and :nth-child from the real configs', () => {
-    const body = '<ul><li class="e"><h3>No link</h3></li><li class="e"><h3>Linked</h3><a href="/x">x</a></li><li class="e"><h3>Third</h3><a href="/y">y</a></li></ul>';
+    const body =
+      '<ul><li class="e"><h3>No link</h3></li><li class="e"><h3>Linked</h3><a href="/x">x</a></li><li class="e"><h3>Third</h3><a href="/y">y</a></li></ul>';
     const { events } = extractCss(html(body), page, { event_list: 'li.e:has(a):not(:nth-child(3))', name: 'h3' });
     expect(events.map((e) => e.name)).toEqual(['Linked']);
   });
@@ -134,7 +176,11 @@ describe('extractCss: selector syntax', () => {
 
 describe('extractCss: urls and images', () => {
   it('resolves relative links against <base href>', () => {
-    const { event } = only('<div class="e"><h2>X</h2><a href="show/1">go</a></div>', { event_list: '.e', name: 'h2', url: 'a' }, '<base href="https://tickets.venue.test/shows/">');
+    const { event } = only(
+      '<div class="e"><h2>X</h2><a href="show/1">go</a></div>',
+      { event_list: '.e', name: 'h2', url: 'a' },
+      '<base href="https://tickets.venue.test/shows/">',
+    );
     expect(event.url).toBe('https://tickets.venue.test/shows/show/1');
   });
 
@@ -144,12 +190,20 @@ describe('extractCss: urls and images', () => {
   });
 
   it('ignores fragment-only and javascript links', () => {
-    const { event } = only('<div class="e"><h2>X</h2><a href="#top">t</a><a href="javascript:void(0)">j</a><a href="/real">r</a></div>', { event_list: '.e', name: 'h2', url: 'a' });
+    const { event } = only('<div class="e"><h2>X</h2><a href="#top">t</a><a href="javascript:void(0)">j</a><a href="/real">r</a></div>', {
+      event_list: '.e',
+      name: 'h2',
+      url: 'a',
+    });
     expect(event.url).toBe('https://venue.test/real');
   });
 
   it('reads lazy-loaded images from data-src', () => {
-    const { event } = only('<div class="e"><h2>X</h2><img src="data:image/gif;base64,R0lGOD" data-src="/lazy.jpg"></div>', { event_list: '.e', name: 'h2', image: 'img' });
+    const { event } = only('<div class="e"><h2>X</h2><img src="data:image/gif;base64,R0lGOD" data-src="/lazy.jpg"></div>', {
+      event_list: '.e',
+      name: 'h2',
+      image: 'img',
+    });
     expect(event.image).toBe('https://venue.test/lazy.jpg');
   });
 
@@ -159,20 +213,31 @@ describe('extractCss: urls and images', () => {
   });
 
   it('reads a <meta content> link, e.g. an og:image on a detail page', () => {
-    const { event } = only('<h1>X</h1>', { event_list: 'html', name: 'h1', image: "meta[property='og:image']" }, '<meta property="og:image" content="/og.jpg">');
+    const { event } = only(
+      '<h1>X</h1>',
+      { event_list: 'html', name: 'h1', image: "meta[property='og:image']" },
+      '<meta property="og:image" content="/og.jpg">',
+    );
     expect(event.image).toBe('https://venue.test/og.jpg');
   });
 });
 
 describe('extractCss: dates', () => {
   it('prefers the datetime attribute over the text', () => {
-    const { event } = only('<div class="e"><h2>X</h2><time datetime="2026-12-08T19:30:00-05:00">Tue Dec 8</time></div>', { event_list: '.e', name: 'h2', start_date: 'time' });
+    const { event } = only('<div class="e"><h2>X</h2><time datetime="2026-12-08T19:30:00-05:00">Tue Dec 8</time></div>', {
+      event_list: '.e',
+      name: 'h2',
+      start_date: 'time',
+    });
     expect(event.startDate).toBe('2026-12-08T19:30:00-05:00');
   });
 
   it('reads date text with <br> as a space and whitespace collapsed', () => {
     const { event } = only('<div class="e"><h2>X</h2><p class="d">Tue, Dec 8<br>\n   7:30pm</p><p class="end">Dec<br/>9</p></div>', {
-      event_list: '.e', name: 'h2', start_date: '.d', end_date: '.end',
+      event_list: '.e',
+      name: 'h2',
+      start_date: '.d',
+      end_date: '.end',
     });
     expect(event).toMatchObject({ startDate: 'Tue, Dec 8 7:30pm', endDate: 'Dec 9' });
   });
@@ -183,16 +248,23 @@ describe('extractCss: dates', () => {
   });
 
   it('turns date_selectors matches into one raw event per row', () => {
-    const body = '<div class="e"><h2>Hamlet</h2><a href="/hamlet">x</a><table><tr><td class="day">Dec 8</td><td class="time">7pm</td></tr><tr><td class="day">Dec 9</td><td class="time">2pm</td></tr></table></div>';
+    const body =
+      '<div class="e"><h2>Hamlet</h2><a href="/hamlet">x</a><table><tr><td class="day">Dec 8</td><td class="time">7pm</td></tr><tr><td class="day">Dec 9</td><td class="time">2pm</td></tr></table></div>';
     const { events } = extractCss(html(body), page, { event_list: '.e', name: 'h2', url: 'a', date_selectors: ['.day', '.time'] });
-    expect(events.map((e) => e.dateParts)).toEqual([['Dec 8', '7pm'], ['Dec 9', '2pm']]);
+    expect(events.map((e) => e.dateParts)).toEqual([
+      ['Dec 8', '7pm'],
+      ['Dec 9', '2pm'],
+    ]);
     expect(events.every((e) => e.name === 'Hamlet' && e.url === 'https://venue.test/hamlet')).toBe(true);
   });
 
   it('pads rows of date_selectors that matched fewer times with empty parts', () => {
     const body = '<div class="e"><h2>X</h2><span class="day">Dec 8</span><span class="day">Dec 9</span><span class="time">7pm</span></div>';
     const { events } = extractCss(html(body), page, { event_list: '.e', name: 'h2', date_selectors: ['.day', '.time'] });
-    expect(events.map((e) => e.dateParts)).toEqual([['Dec 8', '7pm'], ['Dec 9', '']]);
+    expect(events.map((e) => e.dateParts)).toEqual([
+      ['Dec 8', '7pm'],
+      ['Dec 9', ''],
+    ]);
   });
 
   it('keeps one part per date selector when nothing matched, indexed by selector', () => {
@@ -201,15 +273,22 @@ describe('extractCss: dates', () => {
   });
 
   it('falls back to start_date when every date selector missed (SEL never does)', () => {
-    const { event } = only('<div class="e"><h2>X</h2><time datetime="2026-12-08">Dec 8</time></div>', { event_list: '.e', name: 'h2', date_selectors: ['.day'], start_date: 'time' });
+    const { event } = only('<div class="e"><h2>X</h2><time datetime="2026-12-08">Dec 8</time></div>', {
+      event_list: '.e',
+      name: 'h2',
+      date_selectors: ['.day'],
+      start_date: 'time',
+    });
     expect(event).toMatchObject({ startDate: '2026-12-08' });
     expect(event.dateParts).toBeUndefined();
   });
 
-  it('warns with SEL\'s code when a date selector never matched, with what the first container had', () => {
+  it("warns with SEL's code when a date selector never matched, with what the first container had", () => {
     const body = '<div class="e"><h2>A</h2><span class="d">Dec 8</span></div><div class="e"><h2>B</h2><span class="d">Dec 9</span></div>';
     const { warnings } = extractCss(html(body), page, { event_list: '.e', name: 'h2', date_selectors: ['.d', '.t'] });
-    expect(warnings).toEqual([`date_selector_never_matched: selector #2 (".t") matched 0/2 events on ${page} — first container: no element found for this selector`]);
+    expect(warnings).toEqual([
+      `date_selector_never_matched: selector #2 (".t") matched 0/2 events on ${page} — first container: no element found for this selector`,
+    ]);
   });
 
   it('warns when a date selector matched only some events', () => {
@@ -225,7 +304,8 @@ describe('nextPageUrls', () => {
   });
 
   it('takes the first link inside a matched element, dedupes and skips the page itself', () => {
-    const body = '<li class="p"><a href="/whats-on/">1</a></li><li class="p"><a href="/whats-on/page/2">2</a></li><li class="p"><a href="page/2#top">2</a></li><li class="p"><a href="#">…</a></li>';
+    const body =
+      '<li class="p"><a href="/whats-on/">1</a></li><li class="p"><a href="/whats-on/page/2">2</a></li><li class="p"><a href="page/2#top">2</a></li><li class="p"><a href="#">…</a></li>';
     expect(nextPageUrls(html(body), page, 'li.p')).toEqual(['https://venue.test/whats-on/page/2']);
   });
 
@@ -235,17 +315,25 @@ describe('nextPageUrls', () => {
 });
 
 describe('extractEventDetail', () => {
-  it('takes description and dates from the page\'s own JSON-LD event', () => {
-    const ld = JSON.stringify({ '@type': 'Event', name: 'X', url: 'https://venue.test/e/1', startDate: '2026-12-08T19:30', description: 'The whole story of the evening, told at length.' });
+  it("takes description and dates from the page's own JSON-LD event", () => {
+    const ld = JSON.stringify({
+      '@type': 'Event',
+      name: 'X',
+      url: 'https://venue.test/e/1',
+      startDate: '2026-12-08T19:30',
+      description: 'The whole story of the evening, told at length.',
+    });
     expect(extractEventDetail(html('', `<script type="application/ld+json">${ld}</script>`), 'https://venue.test/e/1')).toEqual({
       startDate: '2026-12-08T19:30',
       description: 'The whole story of the evening, told at length.',
     });
   });
 
-  it('falls back to SEL\'s article paragraphs for the description', () => {
-    const text = 'An evening of chamber music with the city\'s finest string quartet and friends.';
-    expect(extractEventDetail(html(`<article><p>${text}</p><p>Doors at 7.</p></article>`), 'https://venue.test/e/1')).toEqual({ description: `${text}\n\nDoors at 7.` });
+  it("falls back to SEL's article paragraphs for the description", () => {
+    const text = "An evening of chamber music with the city's finest string quartet and friends.";
+    expect(extractEventDetail(html(`<article><p>${text}</p><p>Doors at 7.</p></article>`), 'https://venue.test/e/1')).toEqual({
+      description: `${text}\n\nDoors at 7.`,
+    });
   });
 });
 
@@ -253,7 +341,18 @@ const CORPUS = referencePath('sel-configs');
 
 describe('parsing: htmlparser2 unless the selectors need the standard’s tree', () => {
   it('asks for the standard’s tree only for selectors naming what it inserts or moves', () => {
-    for (const css of ['table tbody tr', 'tr.row', 'table > tr', 'td:not(tr)', 'body > .event', 'html', 'HEAD meta', 'noscript img', 'template .x', ':root .x']) {
+    for (const css of [
+      'table tbody tr',
+      'tr.row',
+      'table > tr',
+      'td:not(tr)',
+      'body > .event',
+      'html',
+      'HEAD meta',
+      'noscript img',
+      'template .x',
+      ':root .x',
+    ]) {
       expect({ css, spec: needsSpecTree([css]) }).toEqual({ css, spec: true });
     }
     for (const css of ['td.item_card', '.tbody', '#body', '[data-x="tr"]', 'a[href*=body]', 'h2:contains("Head")', '.event-card h2', 'div.tr-row', 'trail']) {
@@ -268,7 +367,8 @@ describe('parsing: htmlparser2 unless the selectors need the standard’s tree',
   });
 
   it('reads the same events from a well-formed page with either parser', () => {
-    const page = html(`<div class="e"><h2>A &amp; B</h2><p class="d">One<br>two</p><a href="/x">x</a><img data-src="/i.jpg"><time datetime="2027-05-01T19:00">May 1</time></div>
+    const page =
+      html(`<div class="e"><h2>A &amp; B</h2><p class="d">One<br>two</p><a href="/x">x</a><img data-src="/i.jpg"><time datetime="2027-05-01T19:00">May 1</time></div>
       <div class="e"><h2>C</h2><ul><li>item<li>other</ul><p>unclosed<p class="d">next</div>`);
     const selectors: Selectors = { event_list: 'div.e', name: 'h2', description_selectors: ['.d'], url: 'a', image: 'img', start_date: 'time' };
     expect(extractCss(loadHtml(page), 'https://venue.test/', selectors)).toEqual(extractCss(loadHtml(page, { spec: true }), 'https://venue.test/', selectors));

@@ -32,7 +32,7 @@ describe('field templates', () => {
     expect(render('https://x.test/e/{{.id}}', { id: 1234567 })).toEqual({ ok: true, value: 'https://x.test/e/1234567' });
   });
 
-  it('honours Go\'s {{- and -}} whitespace trimming', () => {
+  it("honours Go's {{- and -}} whitespace trimming", () => {
     expect(render('a  {{- .x -}}  b', { x: 'X' })).toEqual({ ok: true, value: 'aXb' });
   });
 

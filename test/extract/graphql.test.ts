@@ -24,7 +24,7 @@ const datoEvent = {
 };
 
 describe('extractGraphqlResponse', () => {
-  it('maps DatoCMS events with SEL\'s legacy mapping when there is no field_map', () => {
+  it("maps DatoCMS events with SEL's legacy mapping when there is no field_map", () => {
     const { events } = extractGraphqlResponse({ data: { allEvents: [datoEvent] } }, source({ url_template: 'https://club.test/events/{{.slug}}' }), endpoint);
     expect(events).toEqual([
       {
@@ -52,11 +52,15 @@ describe('extractGraphqlResponse', () => {
   });
 
   it('fails naming the fields under data when event_field is not there', () => {
-    expect(() => extractGraphqlResponse({ data: { allShows: [] } }, source(), endpoint)).toThrow(/no "allEvents" under data in the response \(it has fields "allShows"\)/);
+    expect(() => extractGraphqlResponse({ data: { allShows: [] } }, source(), endpoint)).toThrow(
+      /no "allEvents" under data in the response \(it has fields "allShows"\)/,
+    );
   });
 
   it('fails when event_field is not a list', () => {
-    expect(() => extractGraphqlResponse({ data: { allEvents: { title: 'x' } } }, source(), endpoint)).toThrow(/data\.allEvents is an object, not a list of events/);
+    expect(() => extractGraphqlResponse({ data: { allEvents: { title: 'x' } } }, source(), endpoint)).toThrow(
+      /data\.allEvents is an object, not a list of events/,
+    );
   });
 
   it('fails when the response has no data object', () => {

@@ -39,18 +39,36 @@ function valid(outcome: NormalizeOutcome) {
 }
 
 describe('ICS events through the normaliser', () => {
-  const { events } = extractIcs(feed, FEED, { now, zone: source.timezone, horizonDays: 90, maxOccurrences: 100, sourceName: source.name, hasDefaultLocation: false });
+  const { events } = extractIcs(feed, FEED, {
+    now,
+    zone: source.timezone,
+    horizonDays: 90,
+    maxOccurrences: 100,
+    sourceName: source.name,
+    hasDefaultLocation: false,
+  });
 
   it('keeps each occurrence’s offset on both sides of the DST change, its UID:<start> id and the series', () => {
     const [before, after] = events.slice(0, 2).map((raw) => valid(normalizeEvent(raw, { source, now })));
-    expect(before).toMatchObject({ startDate: '2027-03-08T19:00:00-05:00', endDate: '2027-03-08T21:00:00-05:00', source: { url: FEED, eventId: 'studio-1@calendar.test:2027-03-08T19:00:00-05:00' } });
+    expect(before).toMatchObject({
+      startDate: '2027-03-08T19:00:00-05:00',
+      endDate: '2027-03-08T21:00:00-05:00',
+      source: { url: FEED, eventId: 'studio-1@calendar.test:2027-03-08T19:00:00-05:00' },
+    });
     expect(after).toEqual({
       name: 'Open Studio',
       description: 'Drop-in life drawing.',
       startDate: '2027-03-15T19:00:00-04:00',
       endDate: '2027-03-15T21:00:00-04:00',
       eventDomain: 'arts',
-      location: { name: 'Lakeshore Arts', streetAddress: '12 Shore Rd', addressLocality: 'Toronto', addressRegion: 'ON', postalCode: 'M8V 1A1', addressCountry: 'CA' },
+      location: {
+        name: 'Lakeshore Arts',
+        streetAddress: '12 Shore Rd',
+        addressLocality: 'Toronto',
+        addressRegion: 'ON',
+        postalCode: 'M8V 1A1',
+        addressCountry: 'CA',
+      },
       license: 'https://creativecommons.org/publicdomain/zero/1.0/',
       recurrence: {
         external_key: 'studio-feed:studio-1@calendar.test',
@@ -62,7 +80,12 @@ describe('ICS events through the normaliser', () => {
         rdates: null,
         tzid: 'America/Toronto',
       },
-      source: { url: FEED, eventId: 'studio-1@calendar.test:2027-03-15T19:00:00-04:00', name: 'studio-feed', license: 'https://creativecommons.org/publicdomain/zero/1.0/' },
+      source: {
+        url: FEED,
+        eventId: 'studio-1@calendar.test:2027-03-15T19:00:00-04:00',
+        name: 'studio-feed',
+        license: 'https://creativecommons.org/publicdomain/zero/1.0/',
+      },
     });
   });
 
@@ -72,12 +95,27 @@ describe('ICS events through the normaliser', () => {
   });
 
   it('reports a cancelled occurrence as skipped, not sent', () => {
-    const cancelled = extractIcs(feed.replace('SUMMARY:Spring Fair', 'SUMMARY:Spring Fair\r\nSTATUS:CANCELLED'), FEED, { now, zone: source.timezone, horizonDays: 90, maxOccurrences: 100, sourceName: source.name, hasDefaultLocation: false }).events[2];
-    expect(normalizeEvent(cancelled ?? { pageUrl: FEED }, { source, now })).toEqual({ kind: 'skipped', name: 'Spring Fair', reason: 'cancelled by the source' });
+    const cancelled = extractIcs(feed.replace('SUMMARY:Spring Fair', 'SUMMARY:Spring Fair\r\nSTATUS:CANCELLED'), FEED, {
+      now,
+      zone: source.timezone,
+      horizonDays: 90,
+      maxOccurrences: 100,
+      sourceName: source.name,
+      hasDefaultLocation: false,
+    }).events[2];
+    expect(normalizeEvent(cancelled ?? { pageUrl: FEED }, { source, now })).toEqual({
+      kind: 'skipped',
+      name: 'Spring Fair',
+      reason: 'cancelled by the source',
+    });
   });
 
   it('reports an event whose DTSTART is unreadable as invalid rather than reading "tomorrow" as a date', () => {
-    const broken = extractIcs(['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:x', 'SUMMARY:Soon', 'DTSTART:tomorrow', 'LOCATION:Hall', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n'), FEED, { now, zone: source.timezone, horizonDays: 90, maxOccurrences: 100, sourceName: source.name, hasDefaultLocation: false }).events[0];
+    const broken = extractIcs(
+      ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:x', 'SUMMARY:Soon', 'DTSTART:tomorrow', 'LOCATION:Hall', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n'),
+      FEED,
+      { now, zone: source.timezone, horizonDays: 90, maxOccurrences: 100, sourceName: source.name, hasDefaultLocation: false },
+    ).events[0];
     expect(normalizeEvent(broken ?? { pageUrl: FEED }, { source, now })).toEqual({ kind: 'invalid', name: 'Soon', reason: 'no start date' });
   });
 });

@@ -29,7 +29,14 @@ function extract(text: string, extra: Partial<IcsOptions> = {}) {
 
 /** A calendar around the given VEVENT bodies, each given as its property lines. */
 function calendar(...events: string[][]): string {
-  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', ...events.flatMap((lines) => ['BEGIN:VEVENT', ...lines, 'END:VEVENT']), 'END:VCALENDAR', ''].join('\r\n');
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//test//EN',
+    ...events.flatMap((lines) => ['BEGIN:VEVENT', ...lines, 'END:VEVENT']),
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 }
 
 function only(events: RawEvent[]): RawEvent {
@@ -191,11 +198,23 @@ describe('extractIcs locations', () => {
   const at = (fixtureName: string, extra: Partial<IcsOptions> = {}) => extract(fixture(fixtureName), { now: new Date('2026-06-01T00:00:00Z'), ...extra });
 
   it('splits an escaped-comma address into street, city, province and postal code', () => {
-    expect(at('interop-meetup.ics').events[0]?.location).toEqual({ streetAddress: '100 King St W', addressLocality: 'Toronto', addressRegion: 'ON', postalCode: 'M5X 1A9', addressCountry: 'CA' });
+    expect(at('interop-meetup.ics').events[0]?.location).toEqual({
+      streetAddress: '100 King St W',
+      addressLocality: 'Toronto',
+      addressRegion: 'ON',
+      postalCode: 'M5X 1A9',
+      addressCountry: 'CA',
+    });
   });
 
   it('keeps a venue name that precedes the street address', () => {
-    expect(at('interop-meetup-vtimezone.ics').events[2]?.location).toEqual({ name: 'MaRS Discovery District', streetAddress: '101 College St', addressLocality: 'Toronto', addressRegion: 'ON', addressCountry: 'CA' });
+    expect(at('interop-meetup-vtimezone.ics').events[2]?.location).toEqual({
+      name: 'MaRS Discovery District',
+      streetAddress: '101 College St',
+      addressLocality: 'Toronto',
+      addressRegion: 'ON',
+      addressCountry: 'CA',
+    });
   });
 
   it('keeps a LOCATION it cannot split whole as the place name', () => {
@@ -208,15 +227,21 @@ describe('extractIcs locations', () => {
   });
 
   it('makes an event with a Zoom link and no LOCATION virtual', () => {
-    expect(at('interop-meetup-online-zoom.ics', { now: new Date('2027-01-01T00:00:00Z') }).events[0]?.virtualLocation).toEqual({ url: 'https://zoom.us/j/123456789' });
+    expect(at('interop-meetup-online-zoom.ics', { now: new Date('2027-01-01T00:00:00Z') }).events[0]?.virtualLocation).toEqual({
+      url: 'https://zoom.us/j/123456789',
+    });
   });
 
   it('takes the place named after "Location:" in the description', () => {
-    expect(at('interop-meetup-physical-locationlabel.ics', { now: new Date('2027-01-01T00:00:00Z') }).events[0]?.location).toEqual({ name: 'Finch Subway Station' });
+    expect(at('interop-meetup-physical-locationlabel.ics', { now: new Date('2027-01-01T00:00:00Z') }).events[0]?.location).toEqual({
+      name: 'Finch Subway Station',
+    });
   });
 
   it('takes the place after "Meet at", without the time that follows it', () => {
-    expect(at('interop-meetup-physical-meetat.ics', { now: new Date('2027-01-01T00:00:00Z') }).events[0]?.location).toEqual({ name: 'Trinity Bellwoods Park main gate' });
+    expect(at('interop-meetup-physical-meetat.ics', { now: new Date('2027-01-01T00:00:00Z') }).events[0]?.location).toEqual({
+      name: 'Trinity Bellwoods Park main gate',
+    });
   });
 
   it('guesses the venue from a Meetup description’s first line, and says so', () => {
@@ -250,7 +275,8 @@ describe('extractIcs locations', () => {
 });
 
 describe('extractIcs time zones', () => {
-  const at = (dtstart: string, ...extra: string[]) => extract(calendar(['UID:tz', 'SUMMARY:Talk', dtstart, ...extra]), { now: new Date('2026-11-01T00:00:00Z') });
+  const at = (dtstart: string, ...extra: string[]) =>
+    extract(calendar(['UID:tz', 'SUMMARY:Talk', dtstart, ...extra]), { now: new Date('2026-11-01T00:00:00Z') });
 
   it('reads an IANA TZID without a VTIMEZONE and marks the event’s zone', () => {
     const event = only(at('DTSTART;TZID=Europe/Paris:20270301T190000').events);
@@ -268,11 +294,24 @@ describe('extractIcs time zones', () => {
   it('matches Outlook’s "Customized Time Zone" to the source’s zone by its VTIMEZONE offsets', () => {
     const text = [
       'BEGIN:VCALENDAR',
-      'BEGIN:VTIMEZONE', 'TZID:Customized Time Zone',
-      'BEGIN:STANDARD', 'DTSTART:16011104T020000', 'TZOFFSETFROM:-0400', 'TZOFFSETTO:-0500', 'END:STANDARD',
-      'BEGIN:DAYLIGHT', 'DTSTART:16010311T020000', 'TZOFFSETFROM:-0500', 'TZOFFSETTO:-0400', 'END:DAYLIGHT',
+      'BEGIN:VTIMEZONE',
+      'TZID:Customized Time Zone',
+      'BEGIN:STANDARD',
+      'DTSTART:16011104T020000',
+      'TZOFFSETFROM:-0400',
+      'TZOFFSETTO:-0500',
+      'END:STANDARD',
+      'BEGIN:DAYLIGHT',
+      'DTSTART:16010311T020000',
+      'TZOFFSETFROM:-0500',
+      'TZOFFSETTO:-0400',
+      'END:DAYLIGHT',
       'END:VTIMEZONE',
-      'BEGIN:VEVENT', 'UID:c1', 'SUMMARY:Talk', 'DTSTART;TZID="Customized Time Zone":20270701T190000', 'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:c1',
+      'SUMMARY:Talk',
+      'DTSTART;TZID="Customized Time Zone":20270701T190000',
+      'END:VEVENT',
       'END:VCALENDAR',
     ].join('\r\n');
     const { events, warnings } = extract(text);
@@ -294,7 +333,10 @@ describe('extractIcs time zones', () => {
   });
 
   it('warns when the feed’s X-WR-TIMEZONE disagrees with the zone its floating times were read in', () => {
-    const text = calendar(['UID:f1', 'SUMMARY:Talk', 'DTSTART:20270301T190000']).replace('PRODID:-//test//EN', 'PRODID:-//test//EN\r\nX-WR-TIMEZONE:America/Vancouver');
+    const text = calendar(['UID:f1', 'SUMMARY:Talk', 'DTSTART:20270301T190000']).replace(
+      'PRODID:-//test//EN',
+      'PRODID:-//test//EN\r\nX-WR-TIMEZONE:America/Vancouver',
+    );
     expect(extract(text).warnings).toEqual([
       "the feed declares X-WR-TIMEZONE America/Vancouver but its times without a zone were read in America/Toronto, the source's timezone; set timezone: America/Vancouver in the source config if that is where they are",
     ]);
@@ -302,7 +344,14 @@ describe('extractIcs time zones', () => {
 });
 
 describe('extractIcs recurrence', () => {
-  const weekly = ['UID:weekly-1', 'SUMMARY:Open Studio', 'DTSTART;TZID=America/Toronto:20270301T190000', 'DTEND;TZID=America/Toronto:20270301T210000', 'RRULE:FREQ=WEEKLY;UNTIL=20270329T235959Z', 'EXDATE;TZID=America/Toronto:20270315T190000'];
+  const weekly = [
+    'UID:weekly-1',
+    'SUMMARY:Open Studio',
+    'DTSTART;TZID=America/Toronto:20270301T190000',
+    'DTEND;TZID=America/Toronto:20270301T210000',
+    'RRULE:FREQ=WEEKLY;UNTIL=20270329T235959Z',
+    'EXDATE;TZID=America/Toronto:20270315T190000',
+  ];
 
   it('keeps 19:00 local across the 2027-03-14 DST change: -05:00 before, -04:00 after', () => {
     const { events } = extract(calendar(weekly), { now: new Date('2027-02-20T00:00:00Z') });
@@ -340,14 +389,31 @@ describe('extractIcs recurrence', () => {
   });
 
   it('applies an override of one occurrence that the rule produces', () => {
-    const override = ['UID:weekly-1', 'SUMMARY:Open Studio (guest night)', 'RECURRENCE-ID;TZID=America/Toronto:20270308T190000', 'DTSTART;TZID=America/Toronto:20270308T200000', 'DTEND;TZID=America/Toronto:20270308T230000'];
+    const override = [
+      'UID:weekly-1',
+      'SUMMARY:Open Studio (guest night)',
+      'RECURRENCE-ID;TZID=America/Toronto:20270308T190000',
+      'DTSTART;TZID=America/Toronto:20270308T200000',
+      'DTEND;TZID=America/Toronto:20270308T230000',
+    ];
     const { events } = extract(calendar(weekly, override), { now: new Date('2027-02-20T00:00:00Z') });
-    expect(events[1]).toMatchObject({ id: 'weekly-1:2027-03-08T19:00:00-05:00', name: 'Open Studio (guest night)', startDate: '2027-03-08T20:00:00-05:00', endDate: '2027-03-08T23:00:00-05:00' });
+    expect(events[1]).toMatchObject({
+      id: 'weekly-1:2027-03-08T19:00:00-05:00',
+      name: 'Open Studio (guest night)',
+      startDate: '2027-03-08T20:00:00-05:00',
+      endDate: '2027-03-08T23:00:00-05:00',
+    });
     expect(events).toHaveLength(4);
   });
 
   it('marks a cancelled occurrence cancelled and leaves the others alone', () => {
-    const cancelled = ['UID:weekly-1', 'SUMMARY:Open Studio', 'STATUS:CANCELLED', 'RECURRENCE-ID;TZID=America/Toronto:20270322T190000', 'DTSTART;TZID=America/Toronto:20270322T190000'];
+    const cancelled = [
+      'UID:weekly-1',
+      'SUMMARY:Open Studio',
+      'STATUS:CANCELLED',
+      'RECURRENCE-ID;TZID=America/Toronto:20270322T190000',
+      'DTSTART;TZID=America/Toronto:20270322T190000',
+    ];
     const { events } = extract(calendar(weekly, cancelled), { now: new Date('2027-02-20T00:00:00Z') });
     expect(events.map((e) => e.cancelled ?? false)).toEqual([false, false, true, false]);
   });
@@ -364,7 +430,9 @@ describe('extractIcs recurrence', () => {
   });
 
   it('repeats an all-day event as calendar dates', () => {
-    const { events } = extract(calendar(['UID:d1', 'SUMMARY:Market', 'DTSTART;VALUE=DATE:20270306', 'RRULE:FREQ=WEEKLY;COUNT=3']), { now: new Date('2027-03-01T00:00:00Z') });
+    const { events } = extract(calendar(['UID:d1', 'SUMMARY:Market', 'DTSTART;VALUE=DATE:20270306', 'RRULE:FREQ=WEEKLY;COUNT=3']), {
+      now: new Date('2027-03-01T00:00:00Z'),
+    });
     expect(events.map((e) => [e.id, e.startDate, e.endDate])).toEqual([
       ['d1:2027-03-06T00:00:00-05:00', '2027-03-06', '2027-03-07'],
       ['d1:2027-03-13T00:00:00-05:00', '2027-03-13', '2027-03-14'],
@@ -373,7 +441,9 @@ describe('extractIcs recurrence', () => {
   });
 
   it('ends a rule too dense for node-ical with a warning and its first date only', () => {
-    const { events, warnings } = extract(calendar(['UID:m1', 'SUMMARY:Ticker', 'DTSTART:20270101T000000Z', 'RRULE:FREQ=MINUTELY']), { now: new Date('2027-03-01T00:00:00Z') });
+    const { events, warnings } = extract(calendar(['UID:m1', 'SUMMARY:Ticker', 'DTSTART:20270101T000000Z', 'RRULE:FREQ=MINUTELY']), {
+      now: new Date('2027-03-01T00:00:00Z'),
+    });
     expect(events).toEqual([]);
     expect(warnings[0]).toMatch(/^"Ticker" \(UID m1\): its RRULE cannot be expanded \(.*\); only its first date was used$/);
   });
@@ -408,7 +478,19 @@ describe('extractIcs text and structure', () => {
   });
 
   it('closes a VEVENT left without END:VEVENT at the next one and keeps both', () => {
-    const text = ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:a', 'SUMMARY:A', 'DTSTART:20270301T190000Z', 'BEGIN:VEVENT', 'UID:b', 'SUMMARY:B', 'DTSTART:20270302T190000Z', 'END:VEVENT', 'END:VCALENDAR'].join('\n');
+    const text = [
+      'BEGIN:VCALENDAR',
+      'BEGIN:VEVENT',
+      'UID:a',
+      'SUMMARY:A',
+      'DTSTART:20270301T190000Z',
+      'BEGIN:VEVENT',
+      'UID:b',
+      'SUMMARY:B',
+      'DTSTART:20270302T190000Z',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\n');
     const { events, warnings } = extract(text);
     expect(events.map((e) => e.id)).toEqual(['a', 'b']);
     expect(warnings).toEqual(['VEVENT at line 2 has no END:VEVENT (BEGIN:VEVENT follows at line 6); read up to there']);
@@ -457,7 +539,9 @@ describe('extractIcs text and structure', () => {
   });
 
   it('changes a webcal:// event URL to https://', () => {
-    expect(only(extract(calendar(['UID:w', 'SUMMARY:W', 'URL:webcal://example.org/e/1', 'DTSTART:20270301T190000Z'])).events).url).toBe('https://example.org/e/1');
+    expect(only(extract(calendar(['UID:w', 'SUMMARY:W', 'URL:webcal://example.org/e/1', 'DTSTART:20270301T190000Z'])).events).url).toBe(
+      'https://example.org/e/1',
+    );
   });
 });
 

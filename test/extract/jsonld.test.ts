@@ -11,7 +11,15 @@ function ld(...blocks: string[]): string {
 
 describe('extractJsonLd', () => {
   it('reads every event of an @graph and ignores Organization and WebSite nodes', () => {
-    const html = ld(JSON.stringify({ '@graph': [{ '@type': 'Organization', name: 'X' }, { '@type': 'Event', name: 'A', startDate: '2026-01-01T10:00:00Z' }, { '@type': 'WebSite', name: 'W' }] }));
+    const html = ld(
+      JSON.stringify({
+        '@graph': [
+          { '@type': 'Organization', name: 'X' },
+          { '@type': 'Event', name: 'A', startDate: '2026-01-01T10:00:00Z' },
+          { '@type': 'WebSite', name: 'W' },
+        ],
+      }),
+    );
     expect(extractJsonLd(html, page).events.map((e) => e.name)).toEqual(['A']);
   });
 
@@ -28,12 +36,23 @@ describe('extractJsonLd', () => {
   });
 
   it('unwraps ItemList items and ListItems that are events themselves', () => {
-    const html = ld(JSON.stringify({ '@type': 'ItemList', itemListElement: [{ '@type': 'ListItem', item: { '@type': 'Event', name: 'A', startDate: '2026-01-01' } }, { '@type': ['ListItem', 'Event'], name: 'B', startDate: '2026-01-02' }] }));
+    const html = ld(
+      JSON.stringify({
+        '@type': 'ItemList',
+        itemListElement: [
+          { '@type': 'ListItem', item: { '@type': 'Event', name: 'A', startDate: '2026-01-01' } },
+          { '@type': ['ListItem', 'Event'], name: 'B', startDate: '2026-01-02' },
+        ],
+      }),
+    );
     expect(extractJsonLd(html, page).events.map((e) => e.name)).toEqual(['A', 'B']);
   });
 
   it('repairs trailing commas, raw newlines in strings and comment wrappers', () => {
-    const html = ld('<!--\n{"@type":"Event","name":"Line\none","startDate":"2026-01-01",}\n-->', '<![CDATA[ {"@type":"Event","name":"Two","startDate":"2026-01-02"} ]]>');
+    const html = ld(
+      '<!--\n{"@type":"Event","name":"Line\none","startDate":"2026-01-01",}\n-->',
+      '<![CDATA[ {"@type":"Event","name":"Two","startDate":"2026-01-02"} ]]>',
+    );
     const { events, warnings } = extractJsonLd(html, page);
     expect(events.map((e) => e.name)).toEqual(['Line one', 'Two']);
     expect(warnings).toEqual([]);
@@ -61,17 +80,41 @@ describe('extractJsonLd', () => {
   it('reads a Place with a nested PostalAddress and geo, and a plain string location', () => {
     const html = ld(
       JSON.stringify([
-        { '@type': 'Event', name: 'A', startDate: '2026-01-01', location: { '@type': 'Place', name: 'Hall', address: { '@type': 'PostalAddress', streetAddress: '1 Main St', addressLocality: 'Toronto', addressRegion: 'ON' }, geo: { latitude: '43.6', longitude: -79.4 } } },
+        {
+          '@type': 'Event',
+          name: 'A',
+          startDate: '2026-01-01',
+          location: {
+            '@type': 'Place',
+            name: 'Hall',
+            address: { '@type': 'PostalAddress', streetAddress: '1 Main St', addressLocality: 'Toronto', addressRegion: 'ON' },
+            geo: { latitude: '43.6', longitude: -79.4 },
+          },
+        },
         { '@type': 'Event', name: 'B', startDate: '2026-01-01', location: 'The Rex' },
       ]),
     );
     const [a, b] = extractJsonLd(html, page).events;
-    expect(a?.location).toEqual({ name: 'Hall', streetAddress: '1 Main St', addressLocality: 'Toronto', addressRegion: 'ON', latitude: 43.6, longitude: -79.4 });
+    expect(a?.location).toEqual({
+      name: 'Hall',
+      streetAddress: '1 Main St',
+      addressLocality: 'Toronto',
+      addressRegion: 'ON',
+      latitude: 43.6,
+      longitude: -79.4,
+    });
     expect(b?.location).toEqual({ name: 'The Rex' });
   });
 
   it('turns a numeric price into a string and takes the first offer of an array', () => {
-    const html = ld(JSON.stringify({ '@type': 'Event', name: 'A', startDate: '2026-01-01', offers: [{ '@type': 'Offer', price: 15, priceCurrency: 'CAD' }, { price: '30' }] }));
+    const html = ld(
+      JSON.stringify({
+        '@type': 'Event',
+        name: 'A',
+        startDate: '2026-01-01',
+        offers: [{ '@type': 'Offer', price: 15, priceCurrency: 'CAD' }, { price: '30' }],
+      }),
+    );
     expect(extractJsonLd(html, page).events[0]?.offers).toEqual({ price: '15', priceCurrency: 'CAD' });
   });
 
@@ -88,7 +131,15 @@ describe('extractJsonLd', () => {
   });
 
   it('keeps a sub-event with its own URL as an event of its own, inheriting the venue', () => {
-    const html = ld(JSON.stringify({ '@type': 'Festival', name: 'Fest', url: 'https://venue.test/fest', location: { name: 'Park' }, subEvent: [{ '@type': 'MusicEvent', name: 'Band', url: 'https://venue.test/band', startDate: '2026-07-01T20:00:00' }] }));
+    const html = ld(
+      JSON.stringify({
+        '@type': 'Festival',
+        name: 'Fest',
+        url: 'https://venue.test/fest',
+        location: { name: 'Park' },
+        subEvent: [{ '@type': 'MusicEvent', name: 'Band', url: 'https://venue.test/band', startDate: '2026-07-01T20:00:00' }],
+      }),
+    );
     const events = extractJsonLd(html, page).events;
     expect(events.map((e) => [e.name, e.location?.name])).toEqual([['Band', 'Park']]);
   });

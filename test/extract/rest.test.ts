@@ -12,7 +12,19 @@ function source(rest: NonNullable<SourceFile['rest']>) {
 
 describe('extractRestPage', () => {
   it('maps each field from the item key of the same name when there is no field_map', () => {
-    const body = { results: [{ name: 'Gala', start_date: '2026-12-05T19:00:00Z', startDate: 'ignored', URL: 'https://venue.test/gala', image: 'https://venue.test/g.jpg', location: 'Main Hall', description: 'An evening' }] };
+    const body = {
+      results: [
+        {
+          name: 'Gala',
+          start_date: '2026-12-05T19:00:00Z',
+          startDate: 'ignored',
+          URL: 'https://venue.test/gala',
+          image: 'https://venue.test/g.jpg',
+          location: 'Main Hall',
+          description: 'An evening',
+        },
+      ],
+    };
     const [event] = extractRestPage(body, source({}), endpoint).events;
     expect(event).toEqual({
       pageUrl: endpoint,
@@ -33,7 +45,11 @@ describe('extractRestPage', () => {
 
   it('follows dot paths through nested objects and leaves unmapped fields empty', () => {
     const body = { events: [{ title: { rendered: 'Quartet' }, when: '2027-01-10', venue: { name: 'Studio' }, description: 'not mapped' }] };
-    const [event] = extractRestPage(body, source({ results_field: 'events', field_map: { name: 'title.rendered', start_date: 'when', location: 'venue.name' } }), endpoint).events;
+    const [event] = extractRestPage(
+      body,
+      source({ results_field: 'events', field_map: { name: 'title.rendered', start_date: 'when', location: 'venue.name' } }),
+      endpoint,
+    ).events;
     expect(event).toEqual({ pageUrl: endpoint, name: 'Quartet', startDate: '2027-01-10', location: { name: 'Studio' } });
   });
 
@@ -45,32 +61,58 @@ describe('extractRestPage', () => {
 
   it('renders {{.field}} templates in field_map values', () => {
     const body = { events: [{ name: 'Jazz', start_date: '2026-12-05', start_time: '19:30' }] };
-    const [event] = extractRestPage(body, source({ results_field: 'events', field_map: { name: 'name', start_date: '{{.start_date}}T{{.start_time}}' } }), endpoint).events;
+    const [event] = extractRestPage(
+      body,
+      source({ results_field: 'events', field_map: { name: 'name', start_date: '{{.start_date}}T{{.start_time}}' } }),
+      endpoint,
+    ).events;
     expect(event?.startDate).toBe('2026-12-05T19:30');
   });
 
   it('leaves a templated field empty when a key is missing and says how often', () => {
-    const body = { events: [{ name: 'A', start_date: '2026-12-05', start_time: '19:30' }, { name: 'B', start_date: '2026-12-06' }] };
-    const page = extractRestPage(body, source({ results_field: 'events', field_map: { name: 'name', start_date: '{{.start_date}}T{{.start_time}}' } }), endpoint);
+    const body = {
+      events: [
+        { name: 'A', start_date: '2026-12-05', start_time: '19:30' },
+        { name: 'B', start_date: '2026-12-06' },
+      ],
+    };
+    const page = extractRestPage(
+      body,
+      source({ results_field: 'events', field_map: { name: 'name', start_date: '{{.start_date}}T{{.start_time}}' } }),
+      endpoint,
+    );
     expect(page.events.map((e) => e.startDate)).toEqual(['2026-12-05T19:30', undefined]);
     expect(page.warnings).toEqual([`${endpoint}: rest.field_map.start_date: .start_time is missing in 1 of 2 item(s), so the field was left empty there`]);
   });
 
   it('builds the url from url_template, which wins over field_map.url', () => {
     const body = { results: [{ name: 'Show', starts_on: '2027-02-01', slug: 'the-show', link: 'https://elsewhere.test/x' }] };
-    const [event] = extractRestPage(body, source({ url_template: 'https://www.showpass.test/{{.slug}}', field_map: { name: 'name', start_date: 'starts_on', url: 'link' } }), endpoint).events;
+    const [event] = extractRestPage(
+      body,
+      source({ url_template: 'https://www.showpass.test/{{.slug}}', field_map: { name: 'name', start_date: 'starts_on', url: 'link' } }),
+      endpoint,
+    ).events;
     expect(event?.url).toBe('https://www.showpass.test/the-show');
   });
 
   it('keeps field_map.url when url_template cannot be rendered for an item', () => {
     const body = { results: [{ name: 'Show', starts_on: '2027-02-01', link: 'https://venue.test/show' }] };
-    const page = extractRestPage(body, source({ url_template: 'https://www.showpass.test/{{.slug}}', field_map: { name: 'name', start_date: 'starts_on', url: 'link' } }), endpoint);
+    const page = extractRestPage(
+      body,
+      source({ url_template: 'https://www.showpass.test/{{.slug}}', field_map: { name: 'name', start_date: 'starts_on', url: 'link' } }),
+      endpoint,
+    );
     expect(page.events[0]?.url).toBe('https://venue.test/show');
     expect(page.warnings[0]).toMatch(/rest\.url_template: \.slug is missing in 1 of 1/);
   });
 
   it('warns when a configured dot path finds nothing in any item, which is usually a typo', () => {
-    const body = { results: [{ name: 'A', start: '2027-01-01' }, { name: 'B', start: '2027-01-02' }] };
+    const body = {
+      results: [
+        { name: 'A', start: '2027-01-01' },
+        { name: 'B', start: '2027-01-02' },
+      ],
+    };
     const page = extractRestPage(body, source({ field_map: { name: 'name', start_date: 'start', image: 'picture.url' } }), endpoint);
     expect(page.warnings).toEqual([`${endpoint}: rest.field_map.image: "picture.url" found no value in any of the 2 item(s)`]);
   });
@@ -83,7 +125,9 @@ describe('extractRestPage', () => {
   });
 
   it('fails with advice when results_field is "." but the answer is an object', () => {
-    expect(() => extractRestPage({ items: [] }, source({ results_field: '.' }), endpoint)).toThrow(/is "\." but .* answered with an object, not an array \(it has fields "items"/);
+    expect(() => extractRestPage({ items: [] }, source({ results_field: '.' }), endpoint)).toThrow(
+      /is "\." but .* answered with an object, not an array \(it has fields "items"/,
+    );
   });
 
   it('suggests results_field "." when an API answers with a bare array', () => {
@@ -110,17 +154,34 @@ describe('extractRestPage', () => {
   it('collects performances inside TNEW-style productions when flatten is on', () => {
     const body = {
       productions: [
-        { productionTitle: 'Messiah', keywords: [], performances: [{ performanceTitle: 'Messiah', iso8601DateString: '2026-12-18T19:30:00-05:00' }, { performanceTitle: 'Messiah', iso8601DateString: '2026-12-19T14:00:00-05:00' }] },
+        {
+          productionTitle: 'Messiah',
+          keywords: [],
+          performances: [
+            { performanceTitle: 'Messiah', iso8601DateString: '2026-12-18T19:30:00-05:00' },
+            { performanceTitle: 'Messiah', iso8601DateString: '2026-12-19T14:00:00-05:00' },
+          ],
+        },
         { productionTitle: 'Gala', performances: [{ performanceTitle: 'Gala', iso8601DateString: '2027-01-08T20:00:00-05:00' }] },
       ],
     };
-    const page = extractRestPage(body, source({ results_field: 'productions', flatten: true, field_map: { name: 'performanceTitle', start_date: 'iso8601DateString' } }), endpoint);
+    const page = extractRestPage(
+      body,
+      source({ results_field: 'productions', flatten: true, field_map: { name: 'performanceTitle', start_date: 'iso8601DateString' } }),
+      endpoint,
+    );
     expect(page.events.map((e) => e.startDate)).toEqual(['2026-12-18T19:30:00-05:00', '2026-12-19T14:00:00-05:00', '2027-01-08T20:00:00-05:00']);
   });
 
   it('walks month keys of a flattened object in sorted order', () => {
-    const body = { events_by_month: { '2027-01': [{ title: 'January', event_start: '2027-01-05' }], '2026-12': [{ title: 'December', event_start: '2026-12-05' }] } };
-    const page = extractRestPage(body, source({ results_field: 'events_by_month', flatten: true, field_map: { name: 'title', start_date: 'event_start' } }), endpoint);
+    const body = {
+      events_by_month: { '2027-01': [{ title: 'January', event_start: '2027-01-05' }], '2026-12': [{ title: 'December', event_start: '2026-12-05' }] },
+    };
+    const page = extractRestPage(
+      body,
+      source({ results_field: 'events_by_month', flatten: true, field_map: { name: 'title', start_date: 'event_start' } }),
+      endpoint,
+    );
     expect(page.events.map((e) => e.name)).toEqual(['December', 'January']);
   });
 
@@ -147,9 +208,11 @@ describe('extractRestPage', () => {
     expect(extractRestPage(body, source({}), endpoint).next).toBe('https://api.venue.test/v1/events?page=2');
   });
 
-  it('reads a next_field whose name contains a dot, such as OData\'s @odata.nextLink', () => {
+  it("reads a next_field whose name contains a dot, such as OData's @odata.nextLink", () => {
     const body = { value: [], '@odata.nextLink': 'https://api.venue.test/v1/events?$skip=100' };
-    expect(extractRestPage(body, source({ results_field: 'value', next_field: '@odata.nextLink' }), endpoint).next).toBe('https://api.venue.test/v1/events?$skip=100');
+    expect(extractRestPage(body, source({ results_field: 'value', next_field: '@odata.nextLink' }), endpoint).next).toBe(
+      'https://api.venue.test/v1/events?$skip=100',
+    );
   });
 
   it('refuses a next link on another host and stops pagination with a warning', () => {

@@ -27,7 +27,11 @@ describe('parseSitemap', () => {
         <sitemap><loc>https://venue.test/page-sitemap.xml</loc></sitemap>
         <sitemap><loc>https://venue.test/event-sitemap.xml</loc><lastmod>2026-11-01</lastmod></sitemap>
       </sitemapindex>`;
-    expect(parseSitemap(xml, sitemapUrl)).toEqual({ kind: 'index', sitemaps: ['https://venue.test/page-sitemap.xml', 'https://venue.test/event-sitemap.xml'], warnings: [] });
+    expect(parseSitemap(xml, sitemapUrl)).toEqual({
+      kind: 'index',
+      sitemaps: ['https://venue.test/page-sitemap.xml', 'https://venue.test/event-sitemap.xml'],
+      warnings: [],
+    });
   });
 
   it('trims whitespace around <loc> and decodes entities and CDATA', () => {
@@ -38,7 +42,7 @@ describe('parseSitemap', () => {
     expect(doc.kind === 'urlset' && doc.urls.map((u) => u.loc)).toEqual(['https://venue.test/events?id=1&lang=en', 'https://venue.test/events/b']);
   });
 
-  it('never takes an image sitemap\'s <image:loc> for a page', () => {
+  it("never takes an image sitemap's <image:loc> for a page", () => {
     const xml = `<urlset xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
         <url><loc>https://venue.test/events/a</loc><image:image><image:loc>https://venue.test/a.jpg</image:loc></image:image></url>
       </urlset>`;

@@ -22,7 +22,8 @@ function page(origin: string, path: string, sent: (string | undefined)[], setCoo
 function setup() {
   const jar = new SourceCookieJar();
   const http = createHttpClient({ dispatcher: agent(), userAgent: 'sel-scraper/test' });
-  const get = (url: string, headers?: Record<string, string>) => http.fetchDocument({ url, timeoutMs: 2_000, maxBodyBytes: 10_000, cookies: jar, ...(headers ? { headers } : {}) });
+  const get = (url: string, headers?: Record<string, string>) =>
+    http.fetchDocument({ url, timeoutMs: 2_000, maxBodyBytes: 10_000, cookies: jar, ...(headers ? { headers } : {}) });
   return { jar, http, get };
 }
 

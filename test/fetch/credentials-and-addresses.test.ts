@@ -63,7 +63,14 @@ function loopbackOnlyNetwork(attempts: string[]): Agent {
 }
 
 async function fetching(attempts: string[], resolve?: ResolveHost): Promise<SourceFetching> {
-  const f = await createSourceFetching({ network: loopbackOnlyNetwork(attempts), clock: new FakeClock(), maxRetryAfterMs: 0, hostDelayMs: 0, realNetwork: false, ...(resolve ? { resolve } : {}) });
+  const f = await createSourceFetching({
+    network: loopbackOnlyNetwork(attempts),
+    clock: new FakeClock(),
+    maxRetryAfterMs: 0,
+    hostDelayMs: 0,
+    realNetwork: false,
+    ...(resolve ? { resolve } : {}),
+  });
   closing.push(f);
   return f;
 }
@@ -115,7 +122,10 @@ describe('credentials stay on the origins a config names', () => {
     const home = await site({
       '/sitemap.xml': { headers: { 'content-type': 'application/xml' }, body: `<urlset><url><loc>${other.origin}/events/1</loc></url></urlset>` },
     });
-    const pages = await readAll({ url: `${home.origin}/`, headers: SECRET_HEADERS, sitemap: { url: `${home.origin}/sitemap.xml`, filter_pattern: '/events/' } }, await fetching([]));
+    const pages = await readAll(
+      { url: `${home.origin}/`, headers: SECRET_HEADERS, sitemap: { url: `${home.origin}/sitemap.xml`, filter_pattern: '/events/' } },
+      await fetching([]),
+    );
     expect(pages.filter((p) => p.ok)).toHaveLength(2);
     expect(home.seen.find((s) => s.path === '/sitemap.xml')?.headers['x-api-key']).toBe(SECRET_HEADERS['X-Api-Key']);
     const listed = other.seen.find((s) => s.path === '/events/1');

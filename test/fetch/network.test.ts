@@ -7,7 +7,10 @@ const agent = useOfflineAgent();
 
 describe('createNetwork', () => {
   it('sends the SEL server’s requests through the injected dispatcher', async () => {
-    agent().get('https://sel.test').intercept({ path: '/api/v1/auth/token', method: 'POST' }).reply(403, { title: 'Admin API key required' }, { headers: { 'retry-after': '0' } });
+    agent()
+      .get('https://sel.test')
+      .intercept({ path: '/api/v1/auth/token', method: 'POST' })
+      .reply(403, { title: 'Admin API key required' }, { headers: { 'retry-after': '0' } });
     const network = createNetwork({ dispatcher: agent() });
     const answer = await network.selFetch('https://sel.test/api/v1/auth/token', { method: 'POST', headers: {}, signal: AbortSignal.timeout(5_000) });
     expect(answer.status).toBe(403);
@@ -26,7 +29,9 @@ describe('createNetwork', () => {
     expect((await http.fetchDocument({ url: 'https://site.test/events', timeoutMs: 5_000, maxBodyBytes: 1_000 })).text).toBe('<html></html>');
     await network.close();
     const after = createNetwork({ dispatcher: agent() });
-    expect(await (await after.selFetch('https://site.test/later', { method: 'GET', headers: {}, signal: AbortSignal.timeout(5_000) })).text()).toBe('still open');
+    expect(await (await after.selFetch('https://site.test/later', { method: 'GET', headers: {}, signal: AbortSignal.timeout(5_000) })).text()).toBe(
+      'still open',
+    );
   });
 
   it('has no browser when pages are replayed or the dispatcher is injected: Chromium could go through neither', () => {

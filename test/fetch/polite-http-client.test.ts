@@ -96,7 +96,10 @@ describe('createPoliteHttpClient', () => {
     const error = await polite(clock, site)
       .fetchDocument(get('https://a.test/events'))
       .catch((e: unknown) => e as SelScraperError);
-    expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED', message: expect.stringMatching(/^skipped by robots\.txt: https:\/\/a\.test\/robots\.txt could not be read \(HTTP 503/) });
+    expect(error).toMatchObject({
+      code: 'ERR_ROBOTS_DISALLOWED',
+      message: expect.stringMatching(/^skipped by robots\.txt: https:\/\/a\.test\/robots\.txt could not be read \(HTTP 503/),
+    });
     expect((error as SelScraperError).hint).toMatch(/could not be read/);
     expect((error as SelScraperError).hint).not.toMatch(/asks crawlers/);
     expect(site.starts).toEqual([]);
@@ -108,7 +111,11 @@ describe('createPoliteHttpClient', () => {
     const error = await polite(clock, site)
       .fetchDocument(get('https://a.test/events'))
       .catch((e: unknown) => e as SelScraperError);
-    expect(error).toMatchObject({ code: 'ERR_SITE_UNREACHABLE', message: 'site unreachable: cannot resolve the host name a.test (ENOTFOUND)', hint: expect.stringContaining('network') });
+    expect(error).toMatchObject({
+      code: 'ERR_SITE_UNREACHABLE',
+      message: 'site unreachable: cannot resolve the host name a.test (ENOTFOUND)',
+      hint: expect.stringContaining('network'),
+    });
     expect(site.starts).toEqual([]);
   });
 

@@ -54,7 +54,9 @@ describe('createRetryingHttpClient', () => {
   });
 
   it('retries a connection reset and a timeout, with backoff growing per try', async () => {
-    const reset = new SelScraperError('ERR_FETCH', `cannot fetch ${URL_}: UND_ERR_SOCKET`, { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    const reset = new SelScraperError('ERR_FETCH', `cannot fetch ${URL_}: UND_ERR_SOCKET`, {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+    });
     const timeout = new SelScraperError('ERR_FETCH_TIMEOUT', `timed out fetching ${URL_}`);
     const inner = flaky(reset, timeout);
     const clock = new FakeClock();

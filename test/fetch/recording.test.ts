@@ -58,11 +58,17 @@ describe('scrape source --record', () => {
       '/robots.txt': { body: 'User-agent: *\nAllow: /\n', headers: { 'content-type': 'text/plain' } },
       '/events': { status: 301, headers: { location: '/events/' }, body: '' },
       // The page quotes the credential the request carried, as a debug page might.
-      '/events/': { headers: { 'content-encoding': 'gzip', 'set-cookie': COOKIE }, body: gzipSync(jsonLdPage(['Winter Concert', 'Spring Recital'], `<!-- auth: Bearer ${TOKEN} -->`)) },
+      '/events/': {
+        headers: { 'content-encoding': 'gzip', 'set-cookie': COOKIE },
+        body: gzipSync(jsonLdPage(['Winter Concert', 'Spring Recital'], `<!-- auth: Bearer ${TOKEN} -->`)),
+      },
     }).start();
     const dir = await mkdtemp(path.join(tmpdir(), 'sel-record-'));
     await mkdir(path.join(dir, 'sources'));
-    await writeFile(path.join(dir, 'sources', 'hall.yaml'), `name: hall\nurl: "${site.origin}/events"\ntier: 0\nlicense: CC0-1.0\nheaders:\n  Authorization: "Bearer ${TOKEN}"\n`);
+    await writeFile(
+      path.join(dir, 'sources', 'hall.yaml'),
+      `name: hall\nurl: "${site.origin}/events"\ntier: 0\nlicense: CC0-1.0\nheaders:\n  Authorization: "Bearer ${TOKEN}"\n`,
+    );
 
     const live = await run(['scrape', 'source', 'hall', '--sources', 'sources', '--json', '--record', 'rec'], dir);
     expect(live.code).toBe(0);

@@ -32,7 +32,13 @@ describe('followRedirects', () => {
 
   it('without a policy keeps credentials on the origin first asked, as fetch does', async () => {
     const site = hops({ 'https://a.test/': [302, 'https://b.test/'] });
-    await followRedirects(request('https://a.test/', { headers: { Authorization: 'Bearer x', Cookie: 'c=1', 'X-Token': 't', Accept: 'text/html' }, credentialHeaders: ['X-Token'] }), site.send);
+    await followRedirects(
+      request('https://a.test/', {
+        headers: { Authorization: 'Bearer x', Cookie: 'c=1', 'X-Token': 't', Accept: 'text/html' },
+        credentialHeaders: ['X-Token'],
+      }),
+      site.send,
+    );
     expect(site.asked[1]?.headers).toEqual({ Accept: 'text/html' });
   });
 

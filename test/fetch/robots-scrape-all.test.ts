@@ -74,7 +74,9 @@ describe('scrape all and sites that cannot be reached', () => {
   it('names a site that refuses connections as unreachable, and says no site could be reached when none could', async () => {
     const ports = [await closedPort(), await closedPort()];
     const { code, report, summary } = await dryRunOf(ports.map((port) => `http://127.0.0.1:${port}`));
-    expect(report.sources.map((s) => [s.status, s.error])).toEqual(ports.map((port) => ['failed', `site unreachable: 127.0.0.1:${port} refused the connection (ECONNREFUSED)`]));
+    expect(report.sources.map((s) => [s.status, s.error])).toEqual(
+      ports.map((port) => ['failed', `site unreachable: 127.0.0.1:${port} refused the connection (ECONNREFUSED)`]),
+    );
     expect(report.error).toBe('no site could be reached: is this machine offline?');
     expect(summary).toContain('\nerror: no site could be reached: is this machine offline?\n');
     expect(code).toBe(3);
@@ -87,4 +89,3 @@ describe('scrape all and sites that cannot be reached', () => {
     expect(report.error).toBeNull();
   });
 });
-

@@ -38,11 +38,15 @@ describe('RobotsPolicy', () => {
 
   it('refuses a page disallowed for sel-scraper alone, naming the robots.txt and the path', async () => {
     const { policy } = robotsSite({ [ORIGIN]: 'User-agent: sel-scraper\nDisallow: /calendar\n' });
-    await expect(policy.check(`${ORIGIN}/calendar?page=2`)).resolves.toEqual({ allowed: false, cause: 'rules', reason: `${ORIGIN}/robots.txt disallows "sel-scraper" from /calendar` });
+    await expect(policy.check(`${ORIGIN}/calendar?page=2`)).resolves.toEqual({
+      allowed: false,
+      cause: 'rules',
+      reason: `${ORIGIN}/robots.txt disallows "sel-scraper" from /calendar`,
+    });
   });
 
-  describe('the group for SEL\'s own crawler (Togather-SEL-Scraper), which sel-scraper replaces', () => {
-    it('refuses what a site disallowed to SEL\'s scraper by name, saying so', async () => {
+  describe("the group for SEL's own crawler (Togather-SEL-Scraper), which sel-scraper replaces", () => {
+    it("refuses what a site disallowed to SEL's scraper by name, saying so", async () => {
       const { policy } = robotsSite({ [ORIGIN]: 'User-agent: Togather-SEL-Scraper\nDisallow: /\n\nUser-agent: *\nAllow: /\n' });
       await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({
         allowed: false,
@@ -57,7 +61,7 @@ describe('RobotsPolicy', () => {
       await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true });
     });
 
-    it('lets a group naming SEL\'s scraper win over the * group, as a group naming ours does', async () => {
+    it("lets a group naming SEL's scraper win over the * group, as a group naming ours does", async () => {
       const { policy } = robotsSite({ [ORIGIN]: 'User-agent: *\nDisallow: /\n\nUser-agent: Togather-SEL-Scraper\nAllow: /\n' });
       await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true });
     });
@@ -70,7 +74,9 @@ describe('RobotsPolicy', () => {
     });
 
     it('takes the longer Crawl-delay of the two named groups', async () => {
-      const { policy } = robotsSite({ [ORIGIN]: 'User-agent: sel-scraper\nCrawl-delay: 2\n\nUser-agent: Togather-SEL-Scraper\nCrawl-delay: 7\n\nUser-agent: *\nCrawl-delay: 30\n' });
+      const { policy } = robotsSite({
+        [ORIGIN]: 'User-agent: sel-scraper\nCrawl-delay: 2\n\nUser-agent: Togather-SEL-Scraper\nCrawl-delay: 7\n\nUser-agent: *\nCrawl-delay: 30\n',
+      });
       await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: true, crawlDelayMs: 7000 });
     });
   });
@@ -98,7 +104,11 @@ describe('RobotsPolicy', () => {
 
   it('disallows everything of a site that cannot be reached, and says it is unreachable rather than unread', async () => {
     const { policy } = robotsSite({ [ORIGIN]: new SiteUnreachableError('cannot resolve the host name venue.test (ENOTFOUND)') });
-    await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({ allowed: false, cause: 'unreachable', reason: 'cannot resolve the host name venue.test (ENOTFOUND)' });
+    await expect(policy.check(`${ORIGIN}/events`)).resolves.toEqual({
+      allowed: false,
+      cause: 'unreachable',
+      reason: 'cannot resolve the host name venue.test (ENOTFOUND)',
+    });
   });
 
   it('counts the sites it reached and those it could not', async () => {

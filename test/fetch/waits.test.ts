@@ -107,8 +107,20 @@ describe('waits of the SEL client', () => {
     const { waits, onWait } = recorder();
     const clock = new FakeClock();
     let posts = 0;
-    server.use(http.post(`${BASE}/api/v1/events:batch`, () => (posts++ === 0 ? HttpResponse.error() : HttpResponse.json({ batch_id: 'b-2' }, { status: 202 }))));
-    const client = new SelClient({ baseUrl: BASE, apiKey: 'abcd1234-secret', fetch: (url, init) => fetch(url, init), clock, limiter: new RateLimiter(0, clock), retry: DEFAULT_RETRY, userAgent: 'sel-scraper/test', random: () => 1, onWait });
+    server.use(
+      http.post(`${BASE}/api/v1/events:batch`, () => (posts++ === 0 ? HttpResponse.error() : HttpResponse.json({ batch_id: 'b-2' }, { status: 202 }))),
+    );
+    const client = new SelClient({
+      baseUrl: BASE,
+      apiKey: 'abcd1234-secret',
+      fetch: (url, init) => fetch(url, init),
+      clock,
+      limiter: new RateLimiter(0, clock),
+      retry: DEFAULT_RETRY,
+      userAgent: 'sel-scraper/test',
+      random: () => 1,
+      onWait,
+    });
     await client.submitBatch([]);
     expect(waits).toEqual([{ ms: 1_000, reason: expect.stringMatching(/^POST \/api\/v1\/events:batch: .+; backing off, then try 2 of 5$/) }]);
   });

@@ -28,11 +28,39 @@ describe('history entries', () => {
       runId: '01RUNA',
       dryRun: false,
       startedAt: '2026-11-25T03:15:00.000Z',
-      sources: [source(), source({ name: 'off', status: 'disabled' }), source({ name: 'down', status: 'failed', error: 'site unreachable: ENOTFOUND x.example', extracted: 0, warnings: [] })],
+      sources: [
+        source(),
+        source({ name: 'off', status: 'disabled' }),
+        source({ name: 'down', status: 'failed', error: 'site unreachable: ENOTFOUND x.example', extracted: 0, warnings: [] }),
+      ],
     });
     expect(entries).toEqual([
-      { runId: '01RUNA', at: '2026-11-25T03:15:00.000Z', source: 'lakeshore', status: 'ok', dryRun: false, pages: 3, pagesFailed: 1, extracted: 5, invalid: 1, created: 3, duplicates: 1, failed: 0, unknown: 0, warnings: 2, allMidnight: true, errorClass: null, error: null },
-      expect.objectContaining({ source: 'down', status: 'failed', errorClass: 'unreachable', error: 'site unreachable: ENOTFOUND x.example', allMidnight: false }),
+      {
+        runId: '01RUNA',
+        at: '2026-11-25T03:15:00.000Z',
+        source: 'lakeshore',
+        status: 'ok',
+        dryRun: false,
+        pages: 3,
+        pagesFailed: 1,
+        extracted: 5,
+        invalid: 1,
+        created: 3,
+        duplicates: 1,
+        failed: 0,
+        unknown: 0,
+        warnings: 2,
+        allMidnight: true,
+        errorClass: null,
+        error: null,
+      },
+      expect.objectContaining({
+        source: 'down',
+        status: 'failed',
+        errorClass: 'unreachable',
+        error: 'site unreachable: ENOTFOUND x.example',
+        allMidnight: false,
+      }),
     ]);
   });
 
@@ -54,7 +82,7 @@ describe('history entries', () => {
     expect(parseHistory(`${good}\n{"runId":1}\nnot json\n\n${good.slice(0, 20)}`)).toEqual({ entries: [entry('a', 0)], skipped: 3 });
   });
 
-  it('merging adds nothing twice and keeps each source\'s newest runs', () => {
+  it("merging adds nothing twice and keeps each source's newest runs", () => {
     const existing = [entry('a', 3), entry('a', 2), entry('b', 2)];
     const merged = mergeHistory(existing, [entry('a', 2), entry('a', 1), entry('a', 0)], 3);
     expect(merged.added).toBe(2);

@@ -30,7 +30,10 @@ describe('judgeSource', () => {
   });
 
   it('dropped: the yield fell under half its recent median', () => {
-    expect(judge(nightly('lakeshore', [38, 41, 40, 0]))).toMatchObject({ verdict: 'dropped', reason: 'yielded 0 event(s) against a median of 40 over its previous 3 run(s)' });
+    expect(judge(nightly('lakeshore', [38, 41, 40, 0]))).toMatchObject({
+      verdict: 'dropped',
+      reason: 'yielded 0 event(s) against a median of 40 over its previous 3 run(s)',
+    });
     expect(judge(nightly('lakeshore', [38, 41, 40, 19]))).toMatchObject({ verdict: 'dropped' });
     expect(judge(nightly('lakeshore', [38, 41, 40, 20]))).toMatchObject({ verdict: 'ok' });
   });
@@ -47,12 +50,19 @@ describe('judgeSource', () => {
   });
 
   it('the median skips failed runs, so one outage does not hide a later drop', () => {
-    const history = [...nightly('lakeshore', [40, 42, 41]).map((e) => ({ ...e, at: new Date(Date.parse(e.at) - 2 * 86_400_000).toISOString() })), entry('lakeshore', 1, failedRun), entry('lakeshore', 0, { extracted: 2 })];
+    const history = [
+      ...nightly('lakeshore', [40, 42, 41]).map((e) => ({ ...e, at: new Date(Date.parse(e.at) - 2 * 86_400_000).toISOString() })),
+      entry('lakeshore', 1, failedRun),
+      entry('lakeshore', 0, { extracted: 2 }),
+    ];
     expect(judge(history)).toMatchObject({ verdict: 'dropped', reason: expect.stringContaining('median of 41') });
   });
 
   it('degraded: all start times became midnight', () => {
-    expect(judge(nightly('lakeshore', [40, 40, 40, 40], { allMidnight: true }))).toMatchObject({ verdict: 'degraded', reason: expect.stringContaining('all_midnight') });
+    expect(judge(nightly('lakeshore', [40, 40, 40, 40], { allMidnight: true }))).toMatchObject({
+      verdict: 'degraded',
+      reason: expect.stringContaining('all_midnight'),
+    });
   });
 
   it('not degraded by midnight times it always had (a source of all-day events)', () => {
@@ -61,7 +71,10 @@ describe('judgeSource', () => {
   });
 
   it('degraded: invalid events rising', () => {
-    expect(judge(nightly('lakeshore', [40, 40, 40, 40], { invalid: 16 }))).toMatchObject({ verdict: 'degraded', reason: 'invalid events rose to 40 % of those extracted (usually 0 %)' });
+    expect(judge(nightly('lakeshore', [40, 40, 40, 40], { invalid: 16 }))).toMatchObject({
+      verdict: 'degraded',
+      reason: 'invalid events rose to 40 % of those extracted (usually 0 %)',
+    });
     expect(judge(nightly('lakeshore', [40, 40, 40, 40], { invalid: 2 }))).toMatchObject({ verdict: 'ok' });
   });
 
@@ -79,7 +92,7 @@ describe('judgeSource', () => {
     expect(judge(history, { ...enabled, enabled: false })).toMatchObject({ verdict: 'disabled' });
   });
 
-  it('thresholds are the caller\'s', () => {
+  it("thresholds are the caller's", () => {
     const history = [...nightly('lakeshore', [40, 40, 40]), entry('lakeshore', 0, failedRun)];
     expect(judgeSource(enabled, history, { ...DEFAULT_THRESHOLDS, brokenAfter: 1 }, NOW)).toMatchObject({ verdict: 'broken' });
     expect(judgeSource(enabled, nightly('lakeshore', [40, 40, 40, 25]), { ...DEFAULT_THRESHOLDS, dropRatio: 0.7 }, NOW)).toMatchObject({ verdict: 'dropped' });

@@ -44,7 +44,9 @@ export function eventSite(spec: EventSiteSpec): EventSite {
           location: { '@type': 'Place', name: 'The Hall', address: { addressLocality: outside ? 'Ottawa' : 'Toronto', addressRegion: 'ON' } },
         });
       }
-      pages[`/s${s}/page-${p}`] = { body: `<html><head><script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@graph': events })}</script></head><body></body></html>` };
+      pages[`/s${s}/page-${p}`] = {
+        body: `<html><head><script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@graph': events })}</script></head><body></body></html>`,
+      };
     }
   }
   return {
@@ -79,5 +81,14 @@ export interface PrintedReport {
   journal: string | null;
   failures: { file: string; events: number } | null;
   totals: { extracted: number; submitted: number; created: number; duplicates: number; failed: number; unknown: number; skipped: number; invalid: number };
-  sources: { name: string; status: string; error: string | null; created: number; duplicates: number; failed: number; unknown: number; pages: { fetched: number; failed: number } }[];
+  sources: {
+    name: string;
+    status: string;
+    error: string | null;
+    created: number;
+    duplicates: number;
+    failed: number;
+    unknown: number;
+    pages: { fetched: number; failed: number };
+  }[];
 }

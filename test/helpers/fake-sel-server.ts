@@ -102,7 +102,10 @@ export class FakeSelServer {
    * `clock` times processing, latency, the rate limit and event ids: the wall clock for a
    * spawned CLI on 127.0.0.1, the run's VirtualClock for an in-process run on a MemoryNetwork.
    */
-  constructor(private readonly options: FakeSelOptions = {}, clock: Clock = systemClock) {
+  constructor(
+    private readonly options: FakeSelOptions = {},
+    clock: Clock = systemClock,
+  ) {
     this.clock = clock;
     this.tokens = options.rateLimitBurst ?? options.rateLimitPerMinute ?? 0;
     this.refilledAt = clock.now();
@@ -132,7 +135,15 @@ export class FakeSelServer {
 
   serveOn(network: MemoryNetwork, origin = 'http://sel.test'): this {
     this.served = origin;
-    network.serve(origin, (request) => this.handle({ method: request.method, path: request.url.pathname, authorization: request.headers.authorization, userAgent: request.headers['user-agent'], body: request.body }));
+    network.serve(origin, (request) =>
+      this.handle({
+        method: request.method,
+        path: request.url.pathname,
+        authorization: request.headers.authorization,
+        userAgent: request.headers['user-agent'],
+        body: request.body,
+      }),
+    );
     return this;
   }
 
@@ -142,7 +153,13 @@ export class FakeSelServer {
 
   private async answerHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    const reply = await this.handle({ method: req.method ?? '', path: new URL(req.url ?? '/', 'http://x').pathname, authorization: req.headers.authorization, userAgent: req.headers['user-agent'], body });
+    const reply = await this.handle({
+      method: req.method ?? '',
+      path: new URL(req.url ?? '/', 'http://x').pathname,
+      authorization: req.headers.authorization,
+      userAgent: req.headers['user-agent'],
+      body,
+    });
     if (reply === 'drop') {
       req.socket.destroy();
       return;
@@ -213,12 +230,20 @@ export class FakeSelServer {
     this.batchNumber++;
     this.counts.acceptedBatches++;
     this.batches.set(batchId, 'processing');
-    if (!neverComplete) this.queue.push({ batchId, events: events as Record<string, unknown>[], readyAt: this.clock.now() + (this.options.processingMs ?? 50) });
+    if (!neverComplete)
+      this.queue.push({ batchId, events: events as Record<string, unknown>[], readyAt: this.clock.now() + (this.options.processingMs ?? 50) });
     if (this.options.dropAfterQueue?.(postNumber)) {
       this.counts.dropped++;
       return 'drop';
     }
-    return json(202, { '@type': 'BatchSubmission', batch_id: batchId, job_id: 1, status: 'processing', status_url: `http://wrong-host.invalid/api/v1/batch-status/${batchId}`, submitted: events.length });
+    return json(202, {
+      '@type': 'BatchSubmission',
+      batch_id: batchId,
+      job_id: 1,
+      status: 'processing',
+      status_url: `http://wrong-host.invalid/api/v1/batch-status/${batchId}`,
+      submitted: events.length,
+    });
   }
 
   /** Runs the batches whose processing time is over, in the order they arrived (what a client can see of a worker queue). */
@@ -226,7 +251,10 @@ export class FakeSelServer {
     const now = this.clock.now();
     while (this.queue[0] && this.queue[0].readyAt <= now) {
       const { batchId, events } = this.queue.shift()!;
-      this.batches.set(batchId, events.map((e, i) => this.ingest(e, i)));
+      this.batches.set(
+        batchId,
+        events.map((e, i) => this.ingest(e, i)),
+      );
     }
   }
 
@@ -294,7 +322,8 @@ function validate(event: Record<string, unknown>): string | undefined {
     if (typeof value !== 'string' || !/^https?:\/\//.test(value)) return `invalid ${field}: must be http(s)`;
     if (/(^|\.)example\.com$/.test(new URL(value).hostname)) return `invalid ${field}: reserved test domain`;
   }
-  if (event.license !== undefined && !/creativecommons\.org\/publicdomain\/zero\/1\.0\/?$|^cc0(-1\.0)?$/i.test(String(event.license))) return 'invalid license: must be CC0';
+  if (event.license !== undefined && !/creativecommons\.org\/publicdomain\/zero\/1\.0\/?$|^cc0(-1\.0)?$/i.test(String(event.license)))
+    return 'invalid license: must be CC0';
   return undefined;
 }
 
@@ -309,9 +338,17 @@ function json(status: number, body: unknown): MemoryReply {
 }
 
 function problem(status: number, slug: string, title: string, detail?: string, headers: Record<string, string> = {}): MemoryReply {
-  return { status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify({ type: `https://sel.events/problems/${slug}`, title, status, ...(detail ? { detail } : {}) }) };
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify({ type: `https://sel.events/problems/${slug}`, title, status, ...(detail ? { detail } : {}) }),
+  };
 }
 
 function unauthorized(instance: string): MemoryReply {
-  return { status: 401, headers: { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ type: 'https://sel.events/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'Unauthorized', instance }) };
+  return {
+    status: 401,
+    headers: { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' },
+    body: JSON.stringify({ type: 'https://sel.events/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'Unauthorized', instance }),
+  };
 }

@@ -28,7 +28,10 @@ fs.closeSync = function (fd) {
 const write = fs.writeSync;
 fs.writeSync = function (fd, data, ...rest) {
   if (!onTheDisk.has(fd)) return write.call(this, fd, data, ...rest);
-  const bytes = typeof data === 'string' ? Buffer.from(data, typeof rest[1] === 'string' ? rest[1] : 'utf8') : Buffer.from(data.buffer, data.byteOffset + (rest[0] ?? 0), rest[1] ?? data.byteLength - (rest[0] ?? 0));
+  const bytes =
+    typeof data === 'string'
+      ? Buffer.from(data, typeof rest[1] === 'string' ? rest[1] : 'utf8')
+      : Buffer.from(data.buffer, data.byteOffset + (rest[0] ?? 0), rest[1] ?? data.byteLength - (rest[0] ?? 0));
   if (room <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
   const allowed = bytes.subarray(0, room);
   room -= allowed.length;

@@ -100,7 +100,13 @@ export async function scrapeIn(world: RunWorld, flags: RunFlags = {}): Promise<I
   const key = flags.key ?? AGENT_KEY;
   const serverUrl = flags.serverUrl ?? world.sel.url;
   const batchSize = resume?.run.batchSize ?? flags.batchSize ?? 100;
-  const fetching = await createSourceFetching({ network: world.network, clock: world.clock, maxRetryAfterMs: maxRetryAfterMs(flags), hostDelayMs: flags.hostDelayMs ?? 0, realNetwork: false });
+  const fetching = await createSourceFetching({
+    network: world.network,
+    clock: world.clock,
+    maxRetryAfterMs: maxRetryAfterMs(flags),
+    hostDelayMs: flags.hostDelayMs ?? 0,
+    realNetwork: false,
+  });
   try {
     const report = await runScrape(
       {
@@ -121,7 +127,15 @@ export async function scrapeIn(world: RunWorld, flags: RunFlags = {}): Promise<I
               dir: stateDir,
               runId: claim.runId,
               unsaved: claim.unsaved,
-              definition: resume?.run ?? { sourcesDir: path.join(world.dir, 'sources'), only: flags.only ?? [], fixtures: null, serverUrl, keyLabel: describeKey(key), batchSize, defaultTimezone: 'America/Toronto' },
+              definition: resume?.run ?? {
+                sourcesDir: path.join(world.dir, 'sources'),
+                only: flags.only ?? [],
+                fixtures: null,
+                serverUrl,
+                keyLabel: describeKey(key),
+                batchSize,
+                defaultTimezone: 'America/Toronto',
+              },
               resume,
               failuresFile: flags.failuresFile,
             },
@@ -163,7 +177,12 @@ export async function replayIn(world: RunWorld, file: string, flags: RunFlags = 
 }
 
 function batches(flags: RunFlags, batchSize: number) {
-  return batchSettings({ concurrency: flags.concurrency ?? 2, batchSize, pollTimeoutSeconds: flags.pollTimeoutSeconds ?? 120, ratePerMinute: flags.ratePerMinute ?? 60 });
+  return batchSettings({
+    concurrency: flags.concurrency ?? 2,
+    batchSize,
+    pollTimeoutSeconds: flags.pollTimeoutSeconds ?? 120,
+    ratePerMinute: flags.ratePerMinute ?? 60,
+  });
 }
 
 function maxRetryAfterMs(flags: RunFlags): number {
@@ -185,7 +204,11 @@ function selClient(world: RunWorld, key: string, serverUrl: string, flags: RunFl
 }
 
 /** The whole CLI (`main`) in-process, in the world's directory, on its network and clock. */
-export async function cliIn(world: RunWorld, args: string[], env: Record<string, string> = { SEL_SERVER_URL: world.sel.url, SEL_API_KEY: AGENT_KEY }): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function cliIn(
+  world: RunWorld,
+  args: string[],
+  env: Record<string, string> = { SEL_SERVER_URL: world.sel.url, SEL_API_KEY: AGENT_KEY },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {

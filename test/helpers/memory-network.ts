@@ -45,7 +45,10 @@ export class MemoryNetwork extends Dispatcher {
       (reply) => {
         if (done) return;
         if (reply === 'drop') return fail(new errors.SocketError('other side closed'));
-        const headers = Object.entries({ 'content-type': 'text/html; charset=utf-8', ...reply.headers }).flatMap(([name, value]) => [Buffer.from(name), Buffer.from(value)]);
+        const headers = Object.entries({ 'content-type': 'text/html; charset=utf-8', ...reply.headers }).flatMap(([name, value]) => [
+          Buffer.from(name),
+          Buffer.from(value),
+        ]);
         handler.onHeaders?.(reply.status, headers, () => undefined, '');
         if (done) return;
         if (reply.body !== undefined && reply.body.length > 0) handler.onData?.(Buffer.from(reply.body));

@@ -5,7 +5,9 @@ import path from 'node:path';
  * SEL's shared reference data (real configs, fixtures): `shared/reference` beside the
  * repository, as CI and every checkout here lay it out, or wherever SEL_REFERENCE_DIR says.
  */
-export const REFERENCE_DIR = process.env.SEL_REFERENCE_DIR ? path.resolve(process.env.SEL_REFERENCE_DIR) : path.resolve(import.meta.dirname, '../../../shared/reference');
+export const REFERENCE_DIR = process.env.SEL_REFERENCE_DIR
+  ? path.resolve(process.env.SEL_REFERENCE_DIR)
+  : path.resolve(import.meta.dirname, '../../../shared/reference');
 
 export function referencePath(...parts: string[]): string {
   return path.join(REFERENCE_DIR, ...parts);
@@ -16,7 +18,9 @@ export function referencePath(...parts: string[]): string {
  * CI, which has the data: a missing folder there fails the tests instead of hiding them.
  */
 export const referenceMissing: string | undefined =
-  existsSync(REFERENCE_DIR) || process.env.CI ? undefined : `no SEL reference data at ${REFERENCE_DIR} (put shared/reference beside the repository, or set SEL_REFERENCE_DIR)`;
+  existsSync(REFERENCE_DIR) || process.env.CI
+    ? undefined
+    : `no SEL reference data at ${REFERENCE_DIR} (put shared/reference beside the repository, or set SEL_REFERENCE_DIR)`;
 
 /** A test or suite title that says why it is skipped, when it is. */
 export function needsReference(title: string): string {

@@ -56,11 +56,15 @@ export class DatabaseBackedSel {
         const auth = req.headers.authorization ?? '';
         this.seen.push(auth.split(/\s+/)[1]?.slice(0, 8) ?? '');
         if (req.url !== '/api/v1/auth/token' || req.method !== 'POST') return res.writeHead(404).end();
-        if (this.mode === 'down') return res.writeHead(500, { 'content-type': 'application/problem+json' }).end('{"title":"Internal Server Error","status":500}');
+        if (this.mode === 'down')
+          return res.writeHead(500, { 'content-type': 'application/problem+json' }).end('{"title":"Internal Server Error","status":500}');
         const verdict = this.mode === 'other-database' ? 'invalid' : await selAccepts(this.pool, auth, this.nowMs);
         if (verdict === 'invalid') return res.writeHead(401, { 'content-type': 'application/problem+json' }).end('{"title":"Unauthorized","status":401}');
-        if (verdict.role !== 'admin') return res.writeHead(403, { 'content-type': 'application/problem+json' }).end('{"title":"Admin API key required","status":403}');
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 'jwt.test', expires_at: new Date(this.nowMs + 3_600_000).toISOString() }));
+        if (verdict.role !== 'admin')
+          return res.writeHead(403, { 'content-type': 'application/problem+json' }).end('{"title":"Admin API key required","status":403}');
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ token: 'jwt.test', expires_at: new Date(this.nowMs + 3_600_000).toISOString() }));
       })();
     });
     this.url = await listenOnLoopback(this.server);

@@ -77,7 +77,7 @@ describe('AdminHttpKeyStore', () => {
     expect(error).toMatchObject({ code: 'ERR_KEY_STORE', hint: expect.stringContaining(`revoke ${fake.rows[0]?.prefix}`) });
   });
 
-  it('sends role, source id and expiry in SEL\'s snake_case', async () => {
+  it("sends role, source id and expiry in SEL's snake_case", async () => {
     const store = await connect();
     await store.create({ name: 'ops', role: 'admin', expiresInDays: 7, sourceId: '5b0c1a2e-0000-4000-8000-000000000000' });
     const post = fake.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/admin/api-keys');
@@ -100,15 +100,19 @@ describe('AdminHttpKeyStore', () => {
     });
   });
 
-  it('revokes with DELETE on the key\'s id', async () => {
+  it("revokes with DELETE on the key's id", async () => {
     const row = fake.seed({ prefix: 'Seeded12', name: 'seeded' });
     await (await connect()).revoke(row.id);
     expect(fake.rows[0]?.is_active).toBe(false);
   });
 
-  it('reports the server\'s 500 on create as ERR_KEY_STORE with a hint about the source id', async () => {
+  it("reports the server's 500 on create as ERR_KEY_STORE with a hint about the source id", async () => {
     const store = await connect();
     const error = await rejection(store.create({ name: 'x', role: 'superuser' as 'agent' }));
-    expect(error).toMatchObject({ code: 'ERR_KEY_STORE', message: expect.stringContaining('Failed to create API key'), hint: expect.stringContaining('source-id') });
+    expect(error).toMatchObject({
+      code: 'ERR_KEY_STORE',
+      message: expect.stringContaining('Failed to create API key'),
+      hint: expect.stringContaining('source-id'),
+    });
   });
 });

@@ -4,7 +4,7 @@ import { generateApiKey, isExpired, keyStatus } from '../../src/keys/api-key.ts'
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
 describe('generateApiKey', () => {
-  it('encodes 32 random bytes as 43 unpadded base64url characters, within bcrypt\'s 72 bytes', () => {
+  it("encodes 32 random bytes as 43 unpadded base64url characters, within bcrypt's 72 bytes", () => {
     const key = generateApiKey();
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });

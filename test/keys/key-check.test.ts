@@ -47,7 +47,11 @@ describe('checkKey', () => {
   });
 
   it('calls a key with a trailing line break malformed', async () => {
-    expect(await checkKey(KEY + '\n', async () => stored(), NOW)).toMatchObject({ valid: false, reason: 'malformed', detail: expect.stringContaining('whitespace') });
+    expect(await checkKey(KEY + '\n', async () => stored(), NOW)).toMatchObject({
+      valid: false,
+      reason: 'malformed',
+      detail: expect.stringContaining('whitespace'),
+    });
   });
 
   it('names a revoked key and says the secret matches it', async () => {
@@ -55,7 +59,7 @@ describe('checkKey', () => {
     expect(await checkKey(KEY, async () => row, NOW)).toMatchObject({ valid: false, reason: 'revoked', secretMatches: true });
   });
 
-  it('reports revoked before expired, following SEL\'s order', async () => {
+  it("reports revoked before expired, following SEL's order", async () => {
     const row = await stored({ isActive: false, expiresAt: new Date(NOW - 1000) });
     expect(await checkKey(KEY, async () => row, NOW)).toMatchObject({ reason: 'revoked' });
   });

@@ -29,7 +29,7 @@ describe('keyMatchesHash', () => {
     expect(await keyMatchesHash(KEY, await hashKey(KEY, 4), 2)).toBe(true);
   });
 
-  it('accepts hashes written by Go\'s bcrypt, which use the $2a$ marker', async () => {
+  it("accepts hashes written by Go's bcrypt, which use the $2a$ marker", async () => {
     const goStyle = (await hashKey(KEY, 4)).replace(/^\$2b\$/, '$2a$');
     expect(await keyMatchesHash(KEY, goStyle, 2)).toBe(true);
   });

@@ -13,8 +13,10 @@ const C = record('7d2e0f4a-3333-4d7e-9a55-3c9e7f1d2a10', 'Qq-_1234', 'gamma');
 const ALL = [A, B, C];
 
 describe('validateNewKey', () => {
-  it('refuses an admin key without an expiry, as SEL\'s CLI does', () => {
-    expect(() => validateNewKey({ name: 'ops', role: 'admin' })).toThrow(expect.objectContaining({ code: 'ERR_USAGE', message: expect.stringContaining('expiry') }));
+  it("refuses an admin key without an expiry, as SEL's CLI does", () => {
+    expect(() => validateNewKey({ name: 'ops', role: 'admin' })).toThrow(
+      expect.objectContaining({ code: 'ERR_USAGE', message: expect.stringContaining('expiry') }),
+    );
   });
 
   it('accepts an agent key without an expiry', () => {
@@ -52,7 +54,7 @@ describe('findKey', () => {
     expect(findKey(ALL, '7d2e0f4a')).toBe(C);
   });
 
-  it('accepts the truncated id SEL\'s own list prints, trailing dots included', () => {
+  it("accepts the truncated id SEL's own list prints, trailing dots included", () => {
     expect(findKey(ALL, '7d2e0f4a...')).toBe(C);
   });
 

@@ -41,7 +41,7 @@ async function rows() {
 }
 
 describe('PostgresKeyStore.create', () => {
-  it('stores the key\'s first 8 characters as prefix, a bcrypt hash and hash_version 2', async () => {
+  it("stores the key's first 8 characters as prefix, a bcrypt hash and hash_version 2", async () => {
     const { key } = await store.create({ name: 'lakeshore', role: 'agent' });
     const [row] = await rows();
     expect(row).toMatchObject({ prefix: key.slice(0, 8), hash_version: 2, is_active: true, rate_limit_tier: 'agent', role: 'agent' });
@@ -65,7 +65,7 @@ describe('PostgresKeyStore.create', () => {
     expect(record.sourceId).toBe(source);
   });
 
-  it('draws a new key when its prefix is taken, instead of failing like SEL\'s CLI', async () => {
+  it("draws a new key when its prefix is taken, instead of failing like SEL's CLI", async () => {
     const taken = Buffer.alloc(32, 1).toString('base64url').slice(0, 8);
     await insertKeyRow(db.pool, { prefix: taken, keyHash: 'x', name: 'older' });
     const random = draws(1, 2);
@@ -90,7 +90,10 @@ describe('PostgresKeyStore.create', () => {
 
   it('turns an unknown source id into a usage error that names the source', async () => {
     const missing = '5b0c1a2e-0000-4000-8000-000000000000';
-    await expect(store.create({ name: 'x', role: 'agent', sourceId: missing })).rejects.toMatchObject({ code: 'ERR_USAGE', message: expect.stringContaining(missing) });
+    await expect(store.create({ name: 'x', role: 'agent', sourceId: missing })).rejects.toMatchObject({
+      code: 'ERR_USAGE',
+      message: expect.stringContaining(missing),
+    });
   });
 
   it('keeps the key and its hash out of the error when the database refuses the row', async () => {
@@ -104,7 +107,14 @@ describe('PostgresKeyStore.create', () => {
 describe('PostgresKeyStore.list and revoke', () => {
   it('lists every key newest first with its fields', async () => {
     await insertKeyRow(db.pool, { prefix: 'first___', keyHash: 'x', name: 'first', createdAt: new Date('2026-01-01T00:00:00Z') });
-    await insertKeyRow(db.pool, { prefix: 'second__', keyHash: 'x', name: 'second', isActive: false, role: 'admin', createdAt: new Date('2026-02-01T00:00:00Z') });
+    await insertKeyRow(db.pool, {
+      prefix: 'second__',
+      keyHash: 'x',
+      name: 'second',
+      isActive: false,
+      role: 'admin',
+      createdAt: new Date('2026-02-01T00:00:00Z'),
+    });
     const listed = await store.list();
     expect(listed.map((r) => [r.name, r.prefix, r.role, r.isActive])).toEqual([
       ['second', 'second__', 'admin', false],

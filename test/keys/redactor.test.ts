@@ -9,7 +9,9 @@ describe('Redactor', () => {
 
   it('hides the credentials of a header value, with or without its scheme', () => {
     const redactor = new Redactor().addHeaders({ Authorization: 'Bearer tok-0123456789', Accept: 'application/json' });
-    expect(redactor.redact('sent "Bearer tok-0123456789"; echoed tok-0123456789; accepts application/json')).toBe('sent "[redacted]"; echoed [redacted]; accepts application/json');
+    expect(redactor.redact('sent "Bearer tok-0123456789"; echoed tok-0123456789; accepts application/json')).toBe(
+      'sent "[redacted]"; echoed [redacted]; accepts application/json',
+    );
   });
 
   it('hides Basic credentials encoded and decoded, and URL user information', () => {

@@ -8,7 +8,18 @@ const DAY = 86_400_000;
 const OLD_KEY = 'OldAgent_0123456789abcdefghijklmnopqrstuvwx';
 
 function record(over: Partial<KeyRecord> = {}): KeyRecord {
-  return { id: '11111111-1111-4111-8111-111111111111', prefix: OLD_KEY.slice(0, 8), name: 'lakeshore', role: 'agent', sourceId: null, isActive: true, createdAt: new Date(NOW - 100 * DAY), lastUsedAt: null, expiresAt: null, ...over };
+  return {
+    id: '11111111-1111-4111-8111-111111111111',
+    prefix: OLD_KEY.slice(0, 8),
+    name: 'lakeshore',
+    role: 'agent',
+    sourceId: null,
+    isActive: true,
+    createdAt: new Date(NOW - 100 * DAY),
+    lastUsedAt: null,
+    expiresAt: null,
+    ...over,
+  };
 }
 
 /** An in-memory store whose steps can be made to fail, recording what was done in order. */
@@ -19,7 +30,14 @@ class MemoryStore implements KeyStore {
   constructor(readonly records: KeyRecord[]) {}
   async create(input: NewKey): Promise<CreatedKey> {
     const key = `NewKey${this.records.length}_abcdefghijklmnopqrstuvwxyz0123456789`;
-    const created = record({ id: `22222222-2222-4222-8222-22222222222${this.records.length}`, prefix: key.slice(0, 8), name: input.name, role: input.role, createdAt: new Date(NOW), expiresAt: input.expiresInDays ? new Date(NOW + input.expiresInDays * DAY) : null });
+    const created = record({
+      id: `22222222-2222-4222-8222-22222222222${this.records.length}`,
+      prefix: key.slice(0, 8),
+      name: input.name,
+      role: input.role,
+      createdAt: new Date(NOW),
+      expiresAt: input.expiresInDays ? new Date(NOW + input.expiresInDays * DAY) : null,
+    });
     this.records.push(created);
     this.log.push(`create ${created.prefix}`);
     return { key, record: created };
@@ -142,8 +160,16 @@ describe('keyAgeFlags', () => {
   it.each([
     ['an 89-day-old key', record({ createdAt: new Date(NOW - 89 * DAY) }), { ageDays: 89, rotationDue: false, expiresSoon: false }],
     ['a 90-day-old key', record({ createdAt: new Date(NOW - 90 * DAY) }), { ageDays: 90, rotationDue: true, expiresSoon: false }],
-    ['a key expiring in 14 days', record({ createdAt: new Date(NOW), expiresAt: new Date(NOW + 14 * DAY) }), { ageDays: 0, rotationDue: false, expiresSoon: true }],
-    ['a key expiring in 15 days', record({ createdAt: new Date(NOW), expiresAt: new Date(NOW + 15 * DAY) }), { ageDays: 0, rotationDue: false, expiresSoon: false }],
+    [
+      'a key expiring in 14 days',
+      record({ createdAt: new Date(NOW), expiresAt: new Date(NOW + 14 * DAY) }),
+      { ageDays: 0, rotationDue: false, expiresSoon: true },
+    ],
+    [
+      'a key expiring in 15 days',
+      record({ createdAt: new Date(NOW), expiresAt: new Date(NOW + 15 * DAY) }),
+      { ageDays: 0, rotationDue: false, expiresSoon: false },
+    ],
     ['an old revoked key', record({ isActive: false }), { ageDays: 100, rotationDue: false, expiresSoon: false }],
     ['an expired key', record({ expiresAt: new Date(NOW - DAY) }), { ageDays: 100, rotationDue: false, expiresSoon: false }],
   ])('%s', (_label, key, expected) => {

@@ -17,7 +17,7 @@ function keyFrom(stdout: string): string {
   return match[1]!;
 }
 
-describe('a key made by `api-key create`, judged by SEL\'s own validation', () => {
+describe("a key made by `api-key create`, judged by SEL's own validation", () => {
   it('is accepted as an agent key', async () => {
     const run = await runInProcess(['api-key', 'create', 'lakeshore', '--role', 'agent', '--database-url', db.url]);
     expect(await selAccepts(db.pool, `Bearer ${keyFrom(run.stdout)}`, FROZEN_NOW)).toEqual({ role: 'agent' });
@@ -30,7 +30,7 @@ describe('a key made by `api-key create`, judged by SEL\'s own validation', () =
     expect(await selAccepts(db.pool, `Bearer ${key}`, FROZEN_NOW + 3 * 86_400_000)).toBe('invalid');
   });
 
-  it('is hashed with bcrypt at SEL\'s cost 12', async () => {
+  it("is hashed with bcrypt at SEL's cost 12", async () => {
     const run = await runInProcess(['api-key', 'create', 'cost', '--database-url', db.url]);
     const { rows } = await db.pool.query('SELECT key_hash, hash_version FROM api_keys WHERE prefix = $1', [keyFrom(run.stdout).slice(0, 8)]);
     expect(rows[0]).toMatchObject({ hash_version: 2, key_hash: expect.stringMatching(/^\$2[aby]\$12\$/) });

@@ -39,7 +39,9 @@ describe('normalizeEvent', () => {
   });
 
   it('uses the source’s default_location when the page gives none', () => {
-    const { event } = valid(normalizeEvent(raw({ location: undefined as never }), { source: source({ default_location: { name: 'Main Hall', address_locality: 'Toronto' } }), now }));
+    const { event } = valid(
+      normalizeEvent(raw({ location: undefined as never }), { source: source({ default_location: { name: 'Main Hall', address_locality: 'Toronto' } }), now }),
+    );
     expect(event.location).toEqual({ name: 'Main Hall', addressLocality: 'Toronto' });
   });
 
@@ -61,7 +63,10 @@ describe('normalizeEvent', () => {
 
   it('reports missing names and unreadable start dates as invalid with the reason', () => {
     expect(normalizeEvent(raw({ name: '  ' }), { source: source(), now })).toMatchObject({ kind: 'invalid', reason: 'no name' });
-    expect(normalizeEvent(raw({ startDate: 'soon' }), { source: source(), now })).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('start date') });
+    expect(normalizeEvent(raw({ startDate: 'soon' }), { source: source(), now })).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('start date'),
+    });
   });
 
   it('drops a reserved test-domain url that would make SEL reject the whole event', () => {
@@ -94,10 +99,19 @@ describe('normalizeEvent', () => {
 
   it('turns occurrences into RFC 3339, sorted, the earliest as startDate', () => {
     const { event } = valid(
-      normalizeEvent(raw({ startDate: undefined as never, occurrences: [{ startDate: '2027-06-02T20:00:00' }, { startDate: '2027-06-01T19:00:00', endDate: '2027-06-01T21:00:00' }] }), { source: source(), now }),
+      normalizeEvent(
+        raw({
+          startDate: undefined as never,
+          occurrences: [{ startDate: '2027-06-02T20:00:00' }, { startDate: '2027-06-01T19:00:00', endDate: '2027-06-01T21:00:00' }],
+        }),
+        { source: source(), now },
+      ),
     );
     expect(event.startDate).toBe('2027-06-01T19:00:00-04:00');
-    expect(event.occurrences).toEqual([{ startDate: '2027-06-01T19:00:00-04:00', endDate: '2027-06-01T21:00:00-04:00' }, { startDate: '2027-06-02T20:00:00-04:00' }]);
+    expect(event.occurrences).toEqual([
+      { startDate: '2027-06-01T19:00:00-04:00', endDate: '2027-06-01T21:00:00-04:00' },
+      { startDate: '2027-06-02T20:00:00-04:00' },
+    ]);
   });
 
   it('uses SEL’s Go-duration threshold as nanoseconds', () => {
@@ -114,9 +128,16 @@ describe('normalizeEvent', () => {
 
 describe('groupOccurrences', () => {
   it('merges rows with the same URL and name into one event with occurrences (SEL grouping)', () => {
-    const rows = [raw({ url: '/hamlet', name: 'Hamlet', startDate: '2027-06-01T20:00' }), raw({ url: '/hamlet', name: 'Hamlet', startDate: '2027-06-02T20:00' }), raw({ url: '/tempest', name: 'Tempest' })];
+    const rows = [
+      raw({ url: '/hamlet', name: 'Hamlet', startDate: '2027-06-01T20:00' }),
+      raw({ url: '/hamlet', name: 'Hamlet', startDate: '2027-06-02T20:00' }),
+      raw({ url: '/tempest', name: 'Tempest' }),
+    ];
     const grouped = groupOccurrences(rows);
-    expect(grouped.map((g) => [g.name, g.occurrences?.length ?? 0])).toEqual([['Hamlet', 2], ['Tempest', 0]]);
+    expect(grouped.map((g) => [g.name, g.occurrences?.length ?? 0])).toEqual([
+      ['Hamlet', 2],
+      ['Tempest', 0],
+    ]);
   });
 
   it('never merges rows without a URL', () => {
@@ -139,13 +160,22 @@ describe('JSON-LD events through normalisation', () => {
   const base = { '@type': 'Event', name: 'Workshop', location: { name: 'Hall' }, description: 'Hands on.' };
 
   it('keeps the end and door time of a single subEvent at the event’s own start', () => {
-    const event = one({ ...base, startDate: '2027-03-05T10:00', subEvent: { startDate: '2027-03-05T10:00', endDate: '2027-03-05T12:00', doorTime: '2027-03-05T09:30' } });
+    const event = one({
+      ...base,
+      startDate: '2027-03-05T10:00',
+      subEvent: { startDate: '2027-03-05T10:00', endDate: '2027-03-05T12:00', doorTime: '2027-03-05T09:30' },
+    });
     expect(event).toMatchObject({ startDate: '2027-03-05T10:00:00-05:00', endDate: '2027-03-05T12:00:00-05:00', doorTime: '2027-03-05T09:30:00-05:00' });
     expect(event.occurrences).toBeUndefined();
   });
 
   it('keeps a single subEvent at the start as an occurrence when its end differs from the event’s', () => {
-    const event = one({ ...base, startDate: '2027-03-05T10:00', endDate: '2027-03-07T17:00', subEvent: { startDate: '2027-03-05T10:00', endDate: '2027-03-05T12:00' } });
+    const event = one({
+      ...base,
+      startDate: '2027-03-05T10:00',
+      endDate: '2027-03-07T17:00',
+      subEvent: { startDate: '2027-03-05T10:00', endDate: '2027-03-05T12:00' },
+    });
     expect(event.endDate).toBe('2027-03-07T17:00:00-05:00');
     expect(event.occurrences).toEqual([{ startDate: '2027-03-05T10:00:00-05:00', endDate: '2027-03-05T12:00:00-05:00' }]);
   });
@@ -156,7 +186,14 @@ describe('JSON-LD events through normalisation', () => {
     ['an {"@value"} object', { '@value': 'ext-id-123' }, 'ext-id-123'],
     ['a PropertyValue', { '@type': 'PropertyValue', propertyID: 'ticketing', value: 'T-77' }, 'T-77'],
     ['a PropertyValue whose value is an {"@value"}', { '@type': 'PropertyValue', value: { '@value': 'T-78' } }, 'T-78'],
-    ['an array of PropertyValues', [{ '@type': 'PropertyValue', propertyID: 'x' }, { '@type': 'PropertyValue', value: 'T-79' }], 'T-79'],
+    [
+      'an array of PropertyValues',
+      [
+        { '@type': 'PropertyValue', propertyID: 'x' },
+        { '@type': 'PropertyValue', value: 'T-79' },
+      ],
+      'T-79',
+    ],
   ])('sends an identifier given as %s verbatim as the eventId, whatever page it is read on', (_shape, identifier, eventId) => {
     const node = { ...base, url: 'https://venue.test/workshop', startDate: '2027-03-05T10:00', identifier };
     expect(one(node, 'https://venue.test/page-1').source.eventId).toBe(eventId);

@@ -46,7 +46,11 @@ describe('assembleDates: SEL dateparse_test.go cases', () => {
   });
 
   it('reads a long date range with years on both sides', () => {
-    expect(assemble(['Feb 3, 2026 - Mar 8, 2026'])).toMatchObject({ start: '2026-02-03T00:00:00-05:00', end: '2026-03-08T00:00:00-05:00', yearWasInferred: false });
+    expect(assemble(['Feb 3, 2026 - Mar 8, 2026'])).toMatchObject({
+      start: '2026-02-03T00:00:00-05:00',
+      end: '2026-03-08T00:00:00-05:00',
+      yearWasInferred: false,
+    });
   });
 
   it('reads a short range with a year as two dates of the same month', () => {
@@ -311,7 +315,7 @@ describe('assembleDates: an ISO date followed by a 12-hour time', () => {
 describe('assembleDates with an anchor (an end date read after its start)', () => {
   const anchor = '2026-03-05T19:00:00-05:00';
 
-  it('gives a lone time the anchor\'s date', () => {
+  it("gives a lone time the anchor's date", () => {
     expect(ok(assembleDates(['9:00 PM'], zone, jan15, { anchor })).start).toBe('2026-03-05T21:00:00-05:00');
   });
 

@@ -19,7 +19,11 @@ beforeEach(() => {
 const selectors = { event_list: '.event', name: 'h2', url: 'a', description_selectors: ['p.blurb'], date_selectors: ['.when'], pagination: 'a.next' };
 
 function source(file: Partial<SourceFile> = {}) {
-  return applyDefaults({ name: 'venue', tier: 1, url: `${SITE}/events`, ...file, selectors: { ...selectors, ...file.selectors } }, 'venue.yaml', 'America/Toronto');
+  return applyDefaults(
+    { name: 'venue', tier: 1, url: `${SITE}/events`, ...file, selectors: { ...selectors, ...file.selectors } },
+    'venue.yaml',
+    'America/Toronto',
+  );
 }
 
 async function read(config: ReturnType<typeof source>): Promise<PageOutcome[]> {
@@ -38,7 +42,8 @@ interface Card {
 
 function listing(cards: Card[], next?: string): string {
   const items = cards.map(
-    (c) => `<div class="event"><h2>${c.name}</h2>${c.href ? `<a href="${c.href}">more</a>` : ''}${c.blurb ? `<p class="blurb">${c.blurb}</p>` : ''}<span class="when">${c.when ?? 'Dec 8 7:30pm'}</span></div>`,
+    (c) =>
+      `<div class="event"><h2>${c.name}</h2>${c.href ? `<a href="${c.href}">more</a>` : ''}${c.blurb ? `<p class="blurb">${c.blurb}</p>` : ''}<span class="when">${c.when ?? 'Dec 8 7:30pm'}</span></div>`,
   );
   return `<html><body>${items.join('')}${next ? `<a class="next" href="${next}">Next</a>` : ''}</body></html>`;
 }
@@ -100,7 +105,10 @@ describe('reading CSS sources: pagination', () => {
   });
 
   it('reports a page that is not HTML as failed', async () => {
-    agent().get(SITE).intercept({ path: '/events' }).reply(200, '{"events":[]}', { headers: { 'content-type': 'application/json' } });
+    agent()
+      .get(SITE)
+      .intercept({ path: '/events' })
+      .reply(200, '{"events":[]}', { headers: { 'content-type': 'application/json' } });
     expect(names(await read(source()))).toEqual([`failed: expected an HTML page at ${SITE}/events, got application/json`]);
   });
 });
@@ -109,11 +117,14 @@ describe('reading CSS sources: follow_event_urls', () => {
   const detail = (text: string, extra = '') => `<html><head>${extra}</head><body><article><p>${text}</p></article></body></html>`;
   const longText = 'The full programme: three string quartets, a reception and a talk with the players.';
 
-  it('replaces a truncated description with the event page\'s, waiting between event pages', async () => {
-    serve('/events', listing([
-      { name: 'A', href: '/e/a', blurb: 'The full programme…' },
-      { name: 'B', href: '/e/b', blurb: 'Three quartets...' },
-    ]));
+  it("replaces a truncated description with the event page's, waiting between event pages", async () => {
+    serve(
+      '/events',
+      listing([
+        { name: 'A', href: '/e/a', blurb: 'The full programme…' },
+        { name: 'B', href: '/e/b', blurb: 'Three quartets...' },
+      ]),
+    );
     serve('/e/a', detail(longText));
     serve('/e/b', detail(`${longText} Again.`));
     const [page] = await read(source({ follow_event_urls: true }));
@@ -127,7 +138,7 @@ describe('reading CSS sources: follow_event_urls', () => {
     expect(page).toMatchObject({ ok: true, warnings: [] });
   });
 
-  it('fills missing dates from the event page\'s JSON-LD', async () => {
+  it("fills missing dates from the event page's JSON-LD", async () => {
     serve('/events', `<html><body><div class="event"><h2>A</h2><a href="/e/a">x</a><p class="blurb">Complete.</p></div></body></html>`);
     const ld = JSON.stringify({ '@type': 'Event', name: 'A', startDate: '2026-12-08T19:30:00', endDate: '2026-12-08T21:00:00' });
     serve('/e/a', detail('short', `<script type="application/ld+json">${ld}</script>`));
@@ -136,20 +147,26 @@ describe('reading CSS sources: follow_event_urls', () => {
   });
 
   it('follows only event URLs matching a path glob in event_url_pattern', async () => {
-    serve('/events', listing([
-      { name: 'A', href: '/calendar/a', blurb: 'cut…' },
-      { name: 'B', href: '/shop/b', blurb: 'cut…' },
-    ]));
+    serve(
+      '/events',
+      listing([
+        { name: 'A', href: '/calendar/a', blurb: 'cut…' },
+        { name: 'B', href: '/shop/b', blurb: 'cut…' },
+      ]),
+    );
     serve('/calendar/a', detail(longText));
     const [page] = await read(source({ follow_event_urls: true, event_url_pattern: '/calendar/*' }));
     expect(page?.ok && page.events.map((e) => e.description)).toEqual([longText, 'cut…']);
   });
 
   it('reads a pattern starting with ^ as a regular expression over the whole URL', async () => {
-    serve('/events', listing([
-      { name: 'A', href: '/e/1', blurb: 'cut…' },
-      { name: 'B', href: '/e/x', blurb: 'cut…' },
-    ]));
+    serve(
+      '/events',
+      listing([
+        { name: 'A', href: '/e/1', blurb: 'cut…' },
+        { name: 'B', href: '/e/x', blurb: 'cut…' },
+      ]),
+    );
     serve('/e/1', detail(longText));
     const [page] = await read(source({ follow_event_urls: true, event_url_pattern: String.raw`^https://venue\.test/e/\d+$` }));
     expect(page?.ok && page.events.map((e) => e.description)).toEqual([longText, 'cut…']);
@@ -159,13 +176,24 @@ describe('reading CSS sources: follow_event_urls', () => {
     serve('/events', listing([{ name: 'A', href: '/e/a', blurb: 'cut…' }]));
     serve('/e/a', 'nope', 404);
     const [page] = await read(source({ follow_event_urls: true }));
-    expect(page).toMatchObject({ ok: true, events: [{ name: 'A', description: 'cut…' }], warnings: [`event page ${SITE}/e/a not read: HTTP 404 fetching ${SITE}/e/a`] });
+    expect(page).toMatchObject({
+      ok: true,
+      events: [{ name: 'A', description: 'cut…' }],
+      warnings: [`event page ${SITE}/e/a not read: HTTP 404 fetching ${SITE}/e/a`],
+    });
   });
 });
 
 describe('reading CSS sources: quality', () => {
   it('warns when at least 80 % of three or more events start at midnight', async () => {
-    serve('/events', listing([{ name: 'A', when: 'Dec 8' }, { name: 'B', when: 'Dec 9' }, { name: 'C', when: 'Dec 10' }]));
+    serve(
+      '/events',
+      listing([
+        { name: 'A', when: 'Dec 8' },
+        { name: 'B', when: 'Dec 9' },
+        { name: 'C', when: 'Dec 10' },
+      ]),
+    );
     const [page] = await read(source());
     expect(page).toMatchObject({ warnings: [`all_midnight: 3/3 events have T00:00:00 start times on ${SITE}/events — possible time extraction failure`] });
   });

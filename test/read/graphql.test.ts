@@ -42,19 +42,28 @@ describe('readGraphqlPages', () => {
   });
 
   it('sends the token from SEL_GRAPHQL_TOKEN_<NAME> as a Bearer token, ahead of the YAML one', async () => {
-    agent().get(CMS).intercept({ path: '/', method: 'POST', headers: { authorization: `Bearer ${ENV_TOKEN}` } }).reply(200, answer, json);
+    agent()
+      .get(CMS)
+      .intercept({ path: '/', method: 'POST', headers: { authorization: `Bearer ${ENV_TOKEN}` } })
+      .reply(200, answer, json);
     const [only] = await read(source({ token: YAML_TOKEN }), { SEL_GRAPHQL_TOKEN_THE_CLUB: ENV_TOKEN });
     expect(only?.ok).toBe(true);
   });
 
   it('still sends a token written in the YAML when the variable is not set', async () => {
-    agent().get(CMS).intercept({ path: '/', method: 'POST', headers: { authorization: `Bearer ${YAML_TOKEN}` } }).reply(200, answer, json);
+    agent()
+      .get(CMS)
+      .intercept({ path: '/', method: 'POST', headers: { authorization: `Bearer ${YAML_TOKEN}` } })
+      .reply(200, answer, json);
     const [only] = await read(source({ token: YAML_TOKEN }));
     expect(only?.ok).toBe(true);
   });
 
   it('never shows the token in a failure, and names the variable to check', async () => {
-    agent().get(CMS).intercept({ path: '/', method: 'POST' }).reply(401, { error: `invalid token ${ENV_TOKEN}` }, json);
+    agent()
+      .get(CMS)
+      .intercept({ path: '/', method: 'POST' })
+      .reply(401, { error: `invalid token ${ENV_TOKEN}` }, json);
     const [only] = await read(source(), { SEL_GRAPHQL_TOKEN_THE_CLUB: ENV_TOKEN });
     expect(only?.ok).toBe(false);
     const text = JSON.stringify(only);
@@ -63,7 +72,10 @@ describe('readGraphqlPages', () => {
   });
 
   it('redacts the token when the API echoes it in errors[]', async () => {
-    agent().get(CMS).intercept({ path: '/', method: 'POST' }).reply(200, { errors: [{ message: `token ${ENV_TOKEN} has expired` }] }, json);
+    agent()
+      .get(CMS)
+      .intercept({ path: '/', method: 'POST' })
+      .reply(200, { errors: [{ message: `token ${ENV_TOKEN} has expired` }] }, json);
     const [only] = await read(source(), { SEL_GRAPHQL_TOKEN_THE_CLUB: ENV_TOKEN });
     expect(only?.ok === false && only.error).toBe('graphql: API errors: token [redacted] has expired');
   });

@@ -42,11 +42,17 @@ const ROUTES: Record<string, { type: string; body: string }> = {
   '/paged-2': { type: 'text/html', body: lateCards(['Page 2']) },
   '/endless': {
     type: 'text/html',
-    body: lateCards(['Again'], '<a class="next">Next</a><script>document.querySelector(".next").href = "/endless?n=" + (Number(new URLSearchParams(location.search).get("n")) + 1);</script>'),
+    body: lateCards(
+      ['Again'],
+      '<a class="next">Next</a><script>document.querySelector(".next").href = "/endless?n=" + (Number(new URLSearchParams(location.search).get("n")) + 1);</script>',
+    ),
   },
   '/framed': { type: 'text/html', body: '<html><body><h1>Box office</h1><iframe id="tickets" src="/inner"></iframe></body></html>' },
   '/inner': { type: 'text/html', body: lateCards(['In frame']) },
-  '/spin': { type: 'text/html', body: '<html><body><div class="event"><h2>Never read</h2></div><script>addEventListener("load", () => { for (;;) {} });</script></body></html>' },
+  '/spin': {
+    type: 'text/html',
+    body: '<html><body><div class="event"><h2>Never read</h2></div><script>addEventListener("load", () => { for (;;) {} });</script></body></html>',
+  },
   '/more': { type: 'text/html', body: loadMore([['A', 'B'], ['B', 'C'], ['D']]) },
   '/to-private': { type: 'text/html', body: lateCards(['Listing'], '<button class="next" onclick="location.href=\'/private\'">Next</button>') },
   '/peek': {
@@ -88,7 +94,11 @@ beforeAll(async () => {
       return;
     }
     if (path === '/sitemap.xml') {
-      res.writeHead(200, { 'content-type': 'application/xml' }).end(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${origin}/events</loc></url><url><loc>${origin}/mixed</loc></url></urlset>`);
+      res
+        .writeHead(200, { 'content-type': 'application/xml' })
+        .end(
+          `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${origin}/events</loc></url><url><loc>${origin}/mixed</loc></url></urlset>`,
+        );
       return;
     }
     const route = ROUTES[path];
@@ -122,7 +132,11 @@ function source(file: Partial<SourceFile> = {}) {
 }
 
 /** `using`: null reads without a browser. */
-async function read(config: ReturnType<typeof source>, using: HeadlessBrowser | null | undefined = browser, env: Record<string, string | undefined> = {}): Promise<PageOutcome[]> {
+async function read(
+  config: ReturnType<typeof source>,
+  using: HeadlessBrowser | null | undefined = browser,
+  env: Record<string, string | undefined> = {},
+): Promise<PageOutcome[]> {
   const pages: PageOutcome[] = [];
   for await (const page of readSourcePages(config, { http: fetching.http, clock, env, ...(using ? { browser: using } : {}) })) pages.push(page);
   return pages;
@@ -164,7 +178,9 @@ describe('reading tier 2 sources without a browser', () => {
 
   it('names a configured SEL_CHROMIUM_PATH that does not exist', async () => {
     expect(createHeadlessBrowser({ SEL_CHROMIUM_PATH: '/nonexistent/chromium' }, { admit: fetching.admit, pages: 1 })).toBeUndefined();
-    const pages = await read(source({ url: `${origin}/framed`, headless: { iframe: { selector: '#tickets', wait_selector: '.event' } } }), null, { SEL_CHROMIUM_PATH: '/nonexistent/chromium' });
+    const pages = await read(source({ url: `${origin}/framed`, headless: { iframe: { selector: '#tickets', wait_selector: '.event' } } }), null, {
+      SEL_CHROMIUM_PATH: '/nonexistent/chromium',
+    });
     expect(pages).toMatchObject([{ ok: false, error: expect.stringContaining('SEL_CHROMIUM_PATH is "/nonexistent/chromium", which does not exist') }]);
   });
 
@@ -192,10 +208,14 @@ describe('reading tier 2 sources in Chromium', () => {
     expect(requests.filter((r) => r.path === '/private' || r.path === '/app.js')).toEqual([]);
   });
 
-  it.skipIf(!browserAvailable)('requests each page once, by the browser: robots.txt and the host gate admit it without a GET of their own', { timeout: 15_000 }, async () => {
-    await read(source({ headless: { wait_selector: '.event' } }));
-    expect(requests.filter((r) => r.path === '/events').map((r) => r.headers['sec-fetch-mode'])).toEqual(['navigate']);
-  });
+  it.skipIf(!browserAvailable)(
+    'requests each page once, by the browser: robots.txt and the host gate admit it without a GET of their own',
+    { timeout: 15_000 },
+    async () => {
+      await read(source({ headless: { wait_selector: '.event' } }));
+      expect(requests.filter((r) => r.path === '/events').map((r) => r.headers['sec-fetch-mode'])).toEqual(['navigate']);
+    },
+  );
 
   it.skipIf(!browserAvailable)('refuses to open a URL that is not http(s)', { timeout: 15_000 }, async () => {
     const pages = await read(source({ url: 'file:///etc/hostname' }));
@@ -221,7 +241,10 @@ describe('reading tier 2 sources in Chromium', () => {
 
   it.skipIf(!browserAvailable)('aborts a navigation robots.txt disallows before it reaches the site', { timeout: 15_000 }, async () => {
     const pages = await read(source({ url: `${origin}/to-private`, headless: { wait_selector: '.event', pagination_button: 'button.next' } }));
-    expect(pages).toMatchObject([{ ok: true, events: [{ name: 'Listing' }] }, { ok: false, url: `${origin}/private`, error: expect.stringContaining('robots.txt') }]);
+    expect(pages).toMatchObject([
+      { ok: true, events: [{ name: 'Listing' }] },
+      { ok: false, url: `${origin}/private`, error: expect.stringContaining('robots.txt') },
+    ]);
     expect(paths('/private')).toEqual([]);
   });
 
@@ -242,15 +265,19 @@ describe('reading tier 2 sources in Chromium', () => {
     expect(pages.at(-1)).toMatchObject({ warnings: [expect.stringContaining('stopped after max_pages (2)')] });
   });
 
-  it.skipIf(!browserAvailable)('fails a page that never finishes rendering within request_timeout_seconds, in one clean line', { timeout: 15_000 }, async () => {
-    const pages = await read(source({ url: `${origin}/spin`, request_timeout_seconds: 1 }));
-    expect(pages).toEqual([{ ok: false, url: `${origin}/spin`, error: expect.stringContaining('within 1 s') }]);
-    const error = pages[0]?.ok === false ? pages[0].error : '';
-    expect(error).not.toContain('\n');
-    expect(error).not.toContain('\u001b');
-    // The browser is still usable by the next source.
-    expect(names(await read(source({ headless: { wait_selector: '.event' } })))).toEqual([['Late A', 'Late B']]);
-  });
+  it.skipIf(!browserAvailable)(
+    'fails a page that never finishes rendering within request_timeout_seconds, in one clean line',
+    { timeout: 15_000 },
+    async () => {
+      const pages = await read(source({ url: `${origin}/spin`, request_timeout_seconds: 1 }));
+      expect(pages).toEqual([{ ok: false, url: `${origin}/spin`, error: expect.stringContaining('within 1 s') }]);
+      const error = pages[0]?.ok === false ? pages[0].error : '';
+      expect(error).not.toContain('\n');
+      expect(error).not.toContain('\u001b');
+      // The browser is still usable by the next source.
+      expect(names(await read(source({ headless: { wait_selector: '.event' } })))).toEqual([['Late A', 'Late B']]);
+    },
+  );
 
   it.skipIf(!browserAvailable)('aborts requests a page makes to private addresses on hosts the config does not name', { timeout: 15_000 }, async () => {
     await read(source({ url: `${origin}/peek`, selectors: { event_list: 'body', name: 'h1' }, headless: { wait_selector: 'body.done' } }));

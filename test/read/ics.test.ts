@@ -10,7 +10,18 @@ import { useOfflineAgent } from '../helpers/offline-agent.ts';
 
 const ORIGIN = 'https://calendar.test';
 const FEED = `${ORIGIN}/events.ics`;
-const CALENDAR = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:talk-1', 'SUMMARY:Talk', 'DTSTART;TZID=America/Toronto:20270115T190000', 'LOCATION:Hall', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+const CALENDAR = [
+  'BEGIN:VCALENDAR',
+  'VERSION:2.0',
+  'BEGIN:VEVENT',
+  'UID:talk-1',
+  'SUMMARY:Talk',
+  'DTSTART;TZID=America/Toronto:20270115T190000',
+  'LOCATION:Hall',
+  'END:VEVENT',
+  'END:VCALENDAR',
+  '',
+].join('\r\n');
 const ICS_HEADERS = { 'content-type': 'text/calendar; charset=utf-8' };
 
 const agent = useOfflineAgent();
@@ -33,14 +44,20 @@ function ok(page: PageOutcome | undefined) {
 
 describe('readIcsFeeds', () => {
   it('asks for text/calendar and reads the feed’s events in the source’s zone', async () => {
-    agent().get(ORIGIN).intercept({ path: '/events.ics', headers: { accept: /^text\/calendar/ } }).reply(200, CALENDAR, { headers: ICS_HEADERS });
+    agent()
+      .get(ORIGIN)
+      .intercept({ path: '/events.ics', headers: { accept: /^text\/calendar/ } })
+      .reply(200, CALENDAR, { headers: ICS_HEADERS });
     const page = ok((await read())[0]);
     expect(page.events.map((e) => [e.id, e.startDate])).toEqual([['talk-1', '2027-01-15T19:00:00-05:00']]);
     expect(page.warnings).toEqual([]);
   });
 
   it('sends the source’s headers, which may replace the Accept', async () => {
-    agent().get(ORIGIN).intercept({ path: '/events.ics', headers: { authorization: 'Bearer t0ken', accept: 'text/plain' } }).reply(200, CALENDAR, { headers: ICS_HEADERS });
+    agent()
+      .get(ORIGIN)
+      .intercept({ path: '/events.ics', headers: { authorization: 'Bearer t0ken', accept: 'text/plain' } })
+      .reply(200, CALENDAR, { headers: ICS_HEADERS });
     expect(ok((await read({ headers: { Authorization: 'Bearer t0ken', Accept: 'text/plain' } }))[0]).events).toHaveLength(1);
   });
 
@@ -50,7 +67,10 @@ describe('readIcsFeeds', () => {
   });
 
   it('fails the feed with a clear reason when an HTML page comes back instead of a calendar', async () => {
-    agent().get(ORIGIN).intercept({ path: '/events.ics' }).reply(200, '<!doctype html><title>Sign in</title>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    agent()
+      .get(ORIGIN)
+      .intercept({ path: '/events.ics' })
+      .reply(200, '<!doctype html><title>Sign in</title>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
     const [page] = await read();
     expect(page).toEqual({
       ok: false,
@@ -60,7 +80,10 @@ describe('readIcsFeeds', () => {
   });
 
   it('reads a calendar served as text/html, with a warning', async () => {
-    agent().get(ORIGIN).intercept({ path: '/events.ics' }).reply(200, CALENDAR, { headers: { 'content-type': 'text/html' } });
+    agent()
+      .get(ORIGIN)
+      .intercept({ path: '/events.ics' })
+      .reply(200, CALENDAR, { headers: { 'content-type': 'text/html' } });
     const page = ok((await read())[0]);
     expect([page.events.length, page.warnings]).toEqual([1, [`${FEED}: expected text/calendar, got text/html (likely an error page)`]]);
   });

@@ -9,7 +9,9 @@ describe('relNextLink', () => {
   });
 
   it('reads an <a rel=next> in the body, with any quoting and case', () => {
-    expect(relNextLink(`<body>${'<p>filler</p>'.repeat(500)}<A class="pager" REL = NEXT href='/events/2'>More</A></body>`, page)).toBe('https://venue.test/events/2');
+    expect(relNextLink(`<body>${'<p>filler</p>'.repeat(500)}<A class="pager" REL = NEXT href='/events/2'>More</A></body>`, page)).toBe(
+      'https://venue.test/events/2',
+    );
   });
 
   it('takes the first of several in document order', () => {

@@ -29,7 +29,10 @@ function page(n: number, next?: string) {
 
 describe('readRestPages', () => {
   it('follows next_field from page to page until the API has no next', async () => {
-    agent().get(API).intercept({ path: '/events?page=1' }).reply(200, page(1, `${API}/events?page=2`), json);
+    agent()
+      .get(API)
+      .intercept({ path: '/events?page=1' })
+      .reply(200, page(1, `${API}/events?page=2`), json);
     agent().get(API).intercept({ path: '/events?page=2' }).reply(200, page(2), json);
     const pages = await read(source({ rest: {} }));
     expect(pages.map((p) => (p.ok ? p.events.map((e) => e.name) : p.error))).toEqual([['Event 1'], ['Event 2']]);
@@ -79,7 +82,10 @@ describe('readRestPages', () => {
   });
 
   it('reports an answer that is not JSON with its content type and first characters', async () => {
-    agent().get(API).intercept({ path: '/events?page=1' }).reply(200, '<!DOCTYPE html><html><body>Please enable cookies</body></html>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    agent()
+      .get(API)
+      .intercept({ path: '/events?page=1' })
+      .reply(200, '<!DOCTYPE html><html><body>Please enable cookies</body></html>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
     const [only] = await read(source({ rest: {} }));
     expect(only?.ok === false && only.error).toMatch(/did not answer with JSON \(text\/html, starts with "<!DOCTYPE html><html>/);
   });

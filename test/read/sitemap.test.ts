@@ -230,7 +230,16 @@ describe('readSitemapPages after a complete read', () => {
   }
 
   it('skips the pages last modified before it, reads the others and those without lastmod, and counts the skipped', async () => {
-    serve('/sitemap.xml', lastmodded([['/events/old', '2026-11-20T09:00:00Z'], ['/events/new', '2026-11-24T05:00:00Z'], ['/events/undated', undefined], ['/events/today', '2026-11-24']]), xml);
+    serve(
+      '/sitemap.xml',
+      lastmodded([
+        ['/events/old', '2026-11-20T09:00:00Z'],
+        ['/events/new', '2026-11-24T05:00:00Z'],
+        ['/events/undated', undefined],
+        ['/events/today', '2026-11-24'],
+      ]),
+      xml,
+    );
     serve('/events/new', eventPage('New'));
     serve('/events/undated', eventPage('Undated'));
     serve('/events/today', eventPage('Today'));
@@ -243,7 +252,14 @@ describe('readSitemapPages after a complete read', () => {
   });
 
   it('gives unchanged pages no place under max_urls, as SEL filters before it counts', async () => {
-    serve('/sitemap.xml', lastmodded([['/events/old', '2026-11-01'], ['/events/new', '2026-11-25']]), xml);
+    serve(
+      '/sitemap.xml',
+      lastmodded([
+        ['/events/old', '2026-11-01'],
+        ['/events/new', '2026-11-25'],
+      ]),
+      xml,
+    );
     serve('/events/new', eventPage('New'));
     const pages: PageOutcome[] = [];
     for await (const page of readSitemapPages(source({ max_urls: 1 }), { ...recordingDeps([]), unchangedSince: since })) pages.push(page);

@@ -71,7 +71,9 @@ describe('progress off a terminal', () => {
   });
 
   it('says a dry run submits nothing and a resumed run is resumed', () => {
-    expect(play([{ type: 'run-started', runId: 'R', sources: 1, dryRun: true, resumed: false }])[0]).toBe('2026-11-25T12:00:00Z run R: 1 source, dry run: nothing will be submitted');
+    expect(play([{ type: 'run-started', runId: 'R', sources: 1, dryRun: true, resumed: false }])[0]).toBe(
+      '2026-11-25T12:00:00Z run R: 1 source, dry run: nothing will be submitted',
+    );
     expect(play([{ type: 'run-started', runId: 'R', sources: 3, dryRun: false, resumed: true }])[0]).toBe('2026-11-25T12:00:00Z run R (resumed): 3 sources');
   });
 });

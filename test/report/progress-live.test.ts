@@ -15,7 +15,14 @@ function live(options: { color?: boolean; verbose?: boolean; redactor?: Redactor
     return () => void (stopped = true);
   };
   const redactor = options.redactor ?? new Redactor();
-  const view = new LiveProgress({ terminal, clock, color: options.color ?? false, verbose: options.verbose ?? false, sanitize: (text) => redactor.redact(escapeControl(text)), ticker });
+  const view = new LiveProgress({
+    terminal,
+    clock,
+    color: options.color ?? false,
+    verbose: options.verbose ?? false,
+    sanitize: (text) => redactor.redact(escapeControl(text)),
+    ticker,
+  });
   return { terminal, clock, view, tick: () => tick(), stopped: () => stopped };
 }
 
@@ -28,7 +35,17 @@ describe('the live view on a terminal', () => {
     view.event({ type: 'page-read', source: 'hall', url: 'https://hall.example/', ok: true, events: 3 });
     view.event({ type: 'source-started', source: 'gone', method: 'jsonld' });
     view.event({ type: 'page-read', source: 'gone', url: 'https://gone.example/', ok: false, events: 0, error: 'HTTP 404' });
-    view.event({ type: 'source-finished', source: 'gone', status: 'failed', pages: { fetched: 0, failed: 1 }, extracted: 0, invalid: 0, warnings: 0, durationMs: 10, error: 'HTTP 404' });
+    view.event({
+      type: 'source-finished',
+      source: 'gone',
+      status: 'failed',
+      pages: { fetched: 0, failed: 1 },
+      extracted: 0,
+      invalid: 0,
+      warnings: 0,
+      durationMs: 10,
+      error: 'HTTP 404',
+    });
     view.event({ type: 'batch-posted', batchId: 'b-1', events: 3 });
     view.event({ type: 'batch-settled', batchId: 'b-1', created: 2, duplicates: 1, failed: 0, unknown: 0 });
     view.event({ type: 'waiting', ms: 30_000, reason: 'the SEL server asked (Retry-After after HTTP 429)' });
@@ -47,7 +64,17 @@ describe('the live view on a terminal', () => {
     tick();
     expect(terminal.screen.at(-1)).toBe('waiting  18 s: the SEL server asked (Retry-After after HTTP 429)');
     await clock.sleep(20_000);
-    view.event({ type: 'source-finished', source: 'hall', status: 'ok', pages: { fetched: 1, failed: 0 }, extracted: 3, invalid: 0, warnings: 0, durationMs: 10, error: null });
+    view.event({
+      type: 'source-finished',
+      source: 'hall',
+      status: 'ok',
+      pages: { fetched: 1, failed: 0 },
+      extracted: 3,
+      invalid: 0,
+      warnings: 0,
+      durationMs: 10,
+      error: null,
+    });
     tick();
     expect(terminal.screen.slice(1, 2)).toEqual(['sources  1 reading · 2 of 4 done (1 failed)']);
     expect(terminal.screen.join('\n')).not.toContain('waiting');
@@ -90,7 +117,17 @@ describe('the live view on a terminal', () => {
     const coloured = live({ color: true });
     const plain = live({ color: false });
     for (const { view, tick } of [coloured, plain]) {
-      view.event({ type: 'source-finished', source: 'gone', status: 'failed', pages: { fetched: 0, failed: 1 }, extracted: 0, invalid: 0, warnings: 0, durationMs: 10, error: 'HTTP 404' });
+      view.event({
+        type: 'source-finished',
+        source: 'gone',
+        status: 'failed',
+        pages: { fetched: 0, failed: 1 },
+        extracted: 0,
+        invalid: 0,
+        warnings: 0,
+        durationMs: 10,
+        error: 'HTTP 404',
+      });
       tick();
     }
     expect(coloured.terminal.raw).toContain('\u001b[31m');

@@ -3,7 +3,18 @@ import { renderSummary } from '../../src/report/render.ts';
 import { emptyCounters, type RunReport, type SourceReport } from '../../src/report/run-report.ts';
 
 function source(name: string, warnings: string[]): SourceReport {
-  return { name, file: `${name}.yaml`, method: 'jsonld', status: 'ok', error: null, pages: { fetched: 1, failed: 0 }, durationMs: 100, warnings, problems: [], ...emptyCounters() };
+  return {
+    name,
+    file: `${name}.yaml`,
+    method: 'jsonld',
+    status: 'ok',
+    error: null,
+    pages: { fetched: 1, failed: 0 },
+    durationMs: 100,
+    warnings,
+    problems: [],
+    ...emptyCounters(),
+  };
 }
 
 function report(sources: SourceReport[]): RunReport {
@@ -25,13 +36,28 @@ function report(sources: SourceReport[]): RunReport {
   };
 }
 
-const MANY = ['Gala: year was inferred', 'Gala: image dropped (example.com)', 'Fair: year was inferred', 'Fair: no description', 'Swap: skipped, cancelled by the source'];
+const MANY = [
+  'Gala: year was inferred',
+  'Gala: image dropped (example.com)',
+  'Fair: year was inferred',
+  'Fair: no description',
+  'Swap: skipped, cancelled by the source',
+];
 
 describe('warnings in the summary', () => {
   it('shows the count per source and the first three', () => {
     const text = renderSummary(report([source('hall', MANY), source('club', ['needs a browser']), source('quiet', [])]));
     expect(text).toContain(
-      ['warnings:', '  hall: 5 warnings', '    Gala: year was inferred', '    Gala: image dropped (example.com)', '    Fair: year was inferred', '    … and 2 more (--verbose shows all)', '  club: 1 warning', '    needs a browser'].join('\n'),
+      [
+        'warnings:',
+        '  hall: 5 warnings',
+        '    Gala: year was inferred',
+        '    Gala: image dropped (example.com)',
+        '    Fair: year was inferred',
+        '    … and 2 more (--verbose shows all)',
+        '  club: 1 warning',
+        '    needs a browser',
+      ].join('\n'),
     );
     expect(text).not.toContain('quiet: 0');
   });

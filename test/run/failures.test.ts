@@ -9,7 +9,13 @@ const record: FailureRecord = {
   sourceName: 'hall',
   reason: 'event locality "Ottawa" outside geographic boundary',
   status: 'failed',
-  event: { name: 'Show', description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://a.test/', eventId: 'e1' } },
+  event: {
+    name: 'Show',
+    description: 'd',
+    startDate: '2027-01-01T20:00:00-05:00',
+    location: { name: 'Hall' },
+    source: { url: 'https://a.test/', eventId: 'e1' },
+  },
 };
 
 async function folder(): Promise<string> {
@@ -51,7 +57,9 @@ describe('writeFailures', () => {
 describe('keepFailures', () => {
   it('prints every record as one NDJSON line when the file cannot be written, and says why', async () => {
     const lines: string[] = [];
-    const problem = keepFailures(path.join(await folder(), 'f.ndjson'), [record, { ...record, status: 'unknown' }], (line) => lines.push(line), { write: fullDisk });
+    const problem = keepFailures(path.join(await folder(), 'f.ndjson'), [record, { ...record, status: 'unknown' }], (line) => lines.push(line), {
+      write: fullDisk,
+    });
     expect(problem).toMatch(/ENOSPC.*its 2 event\(s\) were printed on stderr as NDJSON instead/);
     expect(lines.map((line) => JSON.parse(line) as FailureRecord)).toEqual([record, { ...record, status: 'unknown' }]);
   });

@@ -23,7 +23,9 @@ afterEach(async () => {
 });
 
 function eventPage(name: string): SitePage {
-  return { body: `<html><head><script type="application/ld+json">${JSON.stringify({ '@type': 'Event', name, description: `The ${name} night`, startDate: '2027-01-15T20:00:00-05:00', location: { '@type': 'Place', name: 'Hall' } })}</script></head></html>` };
+  return {
+    body: `<html><head><script type="application/ld+json">${JSON.stringify({ '@type': 'Event', name, description: `The ${name} night`, startDate: '2027-01-15T20:00:00-05:00', location: { '@type': 'Place', name: 'Hall' } })}</script></head></html>`,
+  };
 }
 
 /** A venue whose sitemap says when each page last changed; `pages` maps a page to its lastmod. */
@@ -31,7 +33,10 @@ async function venue(pages: Record<string, string | undefined>) {
   const urls = Object.entries(pages).map(([p, lastmod]) => `<url><loc>{origin}${p}</loc>${lastmod ? `<lastmod>${lastmod}</lastmod>` : ''}</url>`);
   const served: Record<string, SitePage> = Object.fromEntries(Object.keys(pages).map((p) => [p, eventPage(p.slice('/events/'.length))]));
   site = await new FixtureSite(served).start();
-  served['/sitemap.xml'] = { body: `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('').replaceAll('{origin}', site.origin)}</urlset>`, headers: { 'content-type': 'application/xml' } };
+  served['/sitemap.xml'] = {
+    body: `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('').replaceAll('{origin}', site.origin)}</urlset>`,
+    headers: { 'content-type': 'application/xml' },
+  };
   sel ??= await new FakeSelServer({ keys: { [KEY]: 'agent' }, processingMs: 0 }).start();
   const dir = await workDir('sel-incremental-');
   await mkdir(path.join(dir, 'sources'));
@@ -71,7 +76,9 @@ describe('sitemap lastmod and the last complete run', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(pagesRead()).toEqual(['/events/changed', '/events/undated']);
     expect(second.report.sources[0]).toMatchObject({ status: 'ok', extracted: 2, pages: { fetched: 3, failed: 0, unchanged: 1 }, warnings: [] });
-    expect(second.stderr).toContain('venue: 1 sitemap page(s) unchanged since its last complete read (2026-11-24T03:00:00.000Z) not read again (--full reads them)');
+    expect(second.stderr).toContain(
+      'venue: 1 sitemap page(s) unchanged since its last complete read (2026-11-24T03:00:00.000Z) not read again (--full reads them)',
+    );
   });
 
   it('reads every page with --full', async () => {
@@ -92,10 +99,13 @@ describe('sitemap lastmod and the last complete run', () => {
     expect(pagesRead()).toEqual(['/events/changed', '/events/old', '/events/undated']);
   });
 
-  it('reads every page after the source\'s config changed', async () => {
+  it("reads every page after the source's config changed", async () => {
     const { dir } = await venue(lastmods);
     await scrapeAll(dir, FIRST_RUN);
-    await writeFile(path.join(dir, 'sources', 'venue.yaml'), `name: venue\nurl: "${site!.origin}/"\nlicense: CC0-1.0\nsitemap:\n  url: "${site!.origin}/sitemap.xml"\n  filter_pattern: "/events/[a-z]+"\n  rate_limit_ms: 1\n`);
+    await writeFile(
+      path.join(dir, 'sources', 'venue.yaml'),
+      `name: venue\nurl: "${site!.origin}/"\nlicense: CC0-1.0\nsitemap:\n  url: "${site!.origin}/sitemap.xml"\n  filter_pattern: "/events/[a-z]+"\n  rate_limit_ms: 1\n`,
+    );
     site!.hits.length = 0;
     await scrapeAll(dir, SECOND_RUN);
     expect(pagesRead()).toEqual(['/events/changed', '/events/old', '/events/undated']);
@@ -125,7 +135,11 @@ describe('sitemap lastmod and the last complete run', () => {
   });
 
   it('reads every page after a run in which the server failed one of its events', async () => {
-    sel = await new FakeSelServer({ keys: { [KEY]: 'agent' }, processingMs: 0, rejectItem: (event) => (event.name === 'old' ? 'outside the region' : undefined) }).start();
+    sel = await new FakeSelServer({
+      keys: { [KEY]: 'agent' },
+      processingMs: 0,
+      rejectItem: (event) => (event.name === 'old' ? 'outside the region' : undefined),
+    }).start();
     const { dir } = await venue(lastmods);
     expect((await scrapeAll(dir, FIRST_RUN)).report.sources[0]).toMatchObject({ failed: 1, created: 2 });
     site!.hits.length = 0;

@@ -3,10 +3,28 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultFailuresPath, journalPath, latestRunId, lockPath, pruneJournals, readJournal, RunJournal, type JournalEntry, type RunDefinition } from '../../src/run/journal.ts';
+import {
+  defaultFailuresPath,
+  journalPath,
+  latestRunId,
+  lockPath,
+  pruneJournals,
+  readJournal,
+  RunJournal,
+  type JournalEntry,
+  type RunDefinition,
+} from '../../src/run/journal.ts';
 
 const RUN_ID = '01KAA0000000000000000000AA';
-const definition: RunDefinition = { sourcesDir: '/s', only: [], fixtures: null, serverUrl: 'http://sel.test', keyLabel: 'abcd1234…', batchSize: 100, defaultTimezone: 'America/Toronto' };
+const definition: RunDefinition = {
+  sourcesDir: '/s',
+  only: [],
+  fixtures: null,
+  serverUrl: 'http://sel.test',
+  keyLabel: 'abcd1234…',
+  batchSize: 100,
+  defaultTimezone: 'America/Toronto',
+};
 const started: JournalEntry = { type: 'run-started', at: '2026-11-25T12:00:00.000Z', runId: RUN_ID, version: '0.1.0', run: definition };
 const sending: JournalEntry = { type: 'batch-sending', keys: ['https://a.test|1'] };
 const resumed: JournalEntry = { type: 'run-resumed', at: '2026-11-25T13:00:00.000Z' };
@@ -53,7 +71,9 @@ describe('RunJournal', () => {
     reopened.append(resumed);
     reopened.append(sending);
     reopened.close();
-    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(started) + '\n{"type":"batch-sen\n' + JSON.stringify(resumed) + '\n' + JSON.stringify(sending) + '\n');
+    expect(readFileSync(file, 'utf8')).toBe(
+      JSON.stringify(started) + '\n{"type":"batch-sen\n' + JSON.stringify(resumed) + '\n' + JSON.stringify(sending) + '\n',
+    );
     expect(readJournal(file)).toEqual([started, resumed, sending]);
   });
 

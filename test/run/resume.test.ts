@@ -9,11 +9,26 @@ import { loadResumeState, recheckUnconfirmed, resumeStateOf } from '../../src/ru
 import { memorySel } from '../helpers/memory-sel.ts';
 
 const KEY = 'agent-key-0123456789';
-const event = (n: number): EventInput => ({ name: `E${n}`, description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://a.test/', eventId: `e${n}` } });
+const event = (n: number): EventInput => ({
+  name: `E${n}`,
+  description: 'd',
+  startDate: '2027-01-01T20:00:00-05:00',
+  location: { name: 'Hall' },
+  source: { url: 'https://a.test/', eventId: `e${n}` },
+});
 const key = (n: number) => `https://a.test|e${n}`;
 const STARTED_AT = Date.parse('2026-11-25T12:00:00Z');
-const snapshot = { extracted: 2, invalid: 0, skipped: 0, submitted: 2, pages: { fetched: 1, failed: 0 }, warnings: [], error: null, durationMs: 5, problems: [] };
-
+const snapshot = {
+  extracted: 2,
+  invalid: 0,
+  skipped: 0,
+  submitted: 2,
+  pages: { fetched: 1, failed: 0 },
+  warnings: [],
+  error: null,
+  durationMs: 5,
+  problems: [],
+};
 
 async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file: string; runId: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sel-resume-'));
@@ -21,7 +36,13 @@ async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file
   const journal = RunJournal.create(dir, runId, (e) => {
     throw e;
   });
-  journal.append({ type: 'run-started', at: '2026-11-25T12:00:00.000Z', runId, version: '0.1.0', run: { sourcesDir: '/s', only: [], fixtures: null, serverUrl: 'http://sel.test', keyLabel: 'k…', batchSize: 100, defaultTimezone: 'America/Toronto' } });
+  journal.append({
+    type: 'run-started',
+    at: '2026-11-25T12:00:00.000Z',
+    runId,
+    version: '0.1.0',
+    run: { sourcesDir: '/s', only: [], fixtures: null, serverUrl: 'http://sel.test', keyLabel: 'k…', batchSize: 100, defaultTimezone: 'America/Toronto' },
+  });
   for (const entry of entries) journal.append(entry);
   journal.close();
   return { dir, file: journalPath(dir, runId), runId };
@@ -30,7 +51,15 @@ async function journalWith(entries: JournalEntry[]): Promise<{ dir: string; file
 describe('resumeStateOf', () => {
   it('dates the run by its journalled start, not by its id, which a monotonic factory may have moved later', () => {
     const runId = ulid(Date.parse('2026-11-30T06:00:00Z'));
-    const run = { sourcesDir: '/s', only: [], fixtures: null, serverUrl: 'https://sel.test', keyLabel: 'k…', batchSize: 100, defaultTimezone: 'America/Toronto' };
+    const run = {
+      sourcesDir: '/s',
+      only: [],
+      fixtures: null,
+      serverUrl: 'https://sel.test',
+      keyLabel: 'k…',
+      batchSize: 100,
+      defaultTimezone: 'America/Toronto',
+    };
     const state = resumeStateOf('run.ndjson', runId, [{ type: 'run-started', at: '2026-11-24T03:00:00.000Z', runId, version: '0', run }]);
     expect(new Date(state.startedAt).toISOString()).toBe('2026-11-24T03:00:00.000Z');
   });
@@ -45,7 +74,14 @@ describe('loadResumeState', () => {
       { type: 'source-done', source: 'hall', report: snapshot },
       { type: 'batch-sending', keys: [key(1), key(2)] },
       { type: 'batch-posted', batchId: 'B1', keys: [key(1), key(2)] },
-      { type: 'batch-confirmed', batchId: 'B1', results: [{ key: key(1), status: 'created', final: true, selEventId: 'X' }, { key: key(2), status: 'failed', final: true, reason: 'invalid name: required' }] },
+      {
+        type: 'batch-confirmed',
+        batchId: 'B1',
+        results: [
+          { key: key(1), status: 'created', final: true, selEventId: 'X' },
+          { key: key(2), status: 'failed', final: true, reason: 'invalid name: required' },
+        ],
+      },
       { type: 'batch-sending', keys: [key(3)] },
       { type: 'events-settled', results: [{ key: key(3), status: 'unknown', reason: 'batch not accepted: reset' }] },
     ]);

@@ -68,14 +68,24 @@ describe('runScrape against a misbehaving SEL server', () => {
     const world = await setup(spec, { neverComplete: (n) => n === 1, latencyMs: 50 });
     const first = await scrapeIn(world, { batchSize: 50, pollTimeoutSeconds: 2 });
     expect(first.report.exitCode).toBe(3);
-    const failures = (await readFile(first.report.failures!.file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { status: string; reason: string; event: { name: string } });
+    const failures = (await readFile(first.report.failures!.file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string; reason: string; event: { name: string } });
     const unknown = failures.filter((f) => f.status === 'unknown');
     const outsideInUnknown = unknown.filter((f) => f.event.name.includes('(Ottawa)')).length;
     expect(unknown).toHaveLength(50);
     expect(unknown[0]?.reason).toMatch(/no result within 2 s \(--poll-timeout\)/);
-    expect(printed(first.report)).toEqual({ created: spec.valid - (50 - outsideInUnknown), duplicates: 0, failed: spec.rejected - outsideInUnknown, unknown: 50 });
+    expect(printed(first.report)).toEqual({
+      created: spec.valid - (50 - outsideInUnknown),
+      duplicates: 0,
+      failed: spec.rejected - outsideInUnknown,
+      unknown: 50,
+    });
     expect(printed(first.report)).toEqual({ ...serverCounts(world.sel), unknown: 50 });
-    expect(failures.filter((f) => f.status === 'failed').map((f) => f.reason)).toEqual(Array(spec.rejected - outsideInUnknown).fill('event locality "Ottawa" outside geographic boundary; allowed: [Toronto]'));
+    expect(failures.filter((f) => f.status === 'failed').map((f) => f.reason)).toEqual(
+      Array(spec.rejected - outsideInUnknown).fill('event locality "Ottawa" outside geographic boundary; allowed: [Toronto]'),
+    );
     expect(renderSummary(first.report)).toContain(`--resume ${first.report.runId}`);
 
     const pagesRead = world.site.hits.filter((h) => h !== '/robots.txt').length;
@@ -116,7 +126,10 @@ describe('runScrape against a misbehaving SEL server', () => {
     expect(world.clock.now() - started).toBeLessThan(4_000);
     expect(first.report.exitCode).toBe(3);
     expect(first.report.error).toMatch(/the run reached --timeout \(1 s\)/);
-    expect(first.report.sources.find((s) => s.name === 'slow')).toMatchObject({ status: 'failed', error: 'stopped while reading: the run reached --timeout (1 s)' });
+    expect(first.report.sources.find((s) => s.name === 'slow')).toMatchObject({
+      status: 'failed',
+      error: 'stopped while reading: the run reached --timeout (1 s)',
+    });
     // s1 was read, but its batch had not started: not sent, so failed, and journalled for --resume.
     expect(printed(first.report)).toEqual({ created: 0, duplicates: 0, failed: spec.valid, unknown: 0 });
     expect(world.sel.events.size).toBe(0);
@@ -133,7 +146,10 @@ describe('runScrape against a misbehaving SEL server', () => {
     await writeFile(path.join(world.dir, 'sources', 'slow.yaml'), `name: slow\nurl: "${world.site.origin}/slow"\n`);
     const { report } = await scrapeIn(world, { sourceTimeoutMs: 1_000 });
     expect(report.exitCode).toBe(3);
-    expect(report.sources.find((s) => s.name === 'slow')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^source timed out after 1 s \(--source-timeout\)/) });
+    expect(report.sources.find((s) => s.name === 'slow')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^source timed out after 1 s \(--source-timeout\)/),
+    });
     expect(report.sources.find((s) => s.name === 's1')).toMatchObject({ status: 'ok', created: spec.valid });
   });
 });

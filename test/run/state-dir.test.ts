@@ -38,7 +38,9 @@ describe('preparePrivateStateDir', () => {
     const notices: string[] = [];
     preparePrivateStateDir(dir, (line) => notices.push(line));
     expect([mode(dir), mode(runs), mode(path.join(runs, '01KAA0000000000000000000AA.ndjson'))]).toEqual([0o700, 0o700, 0o600]);
-    expect(notices).toEqual([`warning: run state was readable by others: tightened ${dir} (was 0755) and ${runs} (was 0755) to 0700, 1 file(s) in ${runs} to 0600`]);
+    expect(notices).toEqual([
+      `warning: run state was readable by others: tightened ${dir} (was 0755) and ${runs} (was 0755) to 0700, 1 file(s) in ${runs} to 0600`,
+    ]);
     preparePrivateStateDir(dir, (line) => notices.push(line));
     expect(notices).toHaveLength(1);
   });
@@ -56,6 +58,8 @@ describe('preparePrivateStateDir', () => {
   it('fails with ERR_JOURNAL when the folder cannot be made (its parent is a file)', async () => {
     const file = path.join(await parent(), 'a-file');
     writeFileSync(file, '');
-    expect(() => preparePrivateStateDir(path.join(file, 'state'), () => undefined)).toThrow(expect.objectContaining({ code: 'ERR_JOURNAL', message: expect.stringMatching(/cannot prepare the state folder .*ENOTDIR/) }));
+    expect(() => preparePrivateStateDir(path.join(file, 'state'), () => undefined)).toThrow(
+      expect.objectContaining({ code: 'ERR_JOURNAL', message: expect.stringMatching(/cannot prepare the state folder .*ENOTDIR/) }),
+    );
   });
 });

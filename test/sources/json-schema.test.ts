@@ -12,7 +12,9 @@ const shipped = path.join(root, 'schema/source.schema.json');
 const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(sourceJsonSchema());
 
 function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.startsWith('_')).map((f) => path.join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('_'))
+    .map((f) => path.join(dir, f));
 }
 
 function errorsOf(yaml: string): string[] {
@@ -48,7 +50,11 @@ describe('the JSON Schema of a source config', () => {
     ['an unknown schedule', 'name: a\nurl: https://a.test/\nschedule: hourly\n', 'must be equal to one of the allowed values'],
     ['no name', 'url: https://a.test/\n', "must have required property 'name'"],
     ['no url, urls or sitemap', 'name: a\n', "must have required property 'url'"],
-    ['a tier 1 source without selectors.event_list', 'name: a\nurl: https://a.test/\ntier: 1\nselectors:\n  name: h2\n', "must have required property 'event_list'"],
+    [
+      'a tier 1 source without selectors.event_list',
+      'name: a\nurl: https://a.test/\ntier: 1\nselectors:\n  name: h2\n',
+      "must have required property 'event_list'",
+    ],
     ['a tier 3 source without rest or graphql', 'name: a\nurl: https://a.test/\ntier: 3\n', "must have required property 'rest'"],
   ])('rejects %s', (_what, yaml, message) => {
     expect(errorsOf(yaml).join('\n')).toContain(message);

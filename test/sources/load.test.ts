@@ -26,7 +26,9 @@ describe('loading SEL source configs', () => {
     expect(loaded.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(loaded.sources).toHaveLength(257);
     expect(loaded.sources.filter((s) => !s.enabled)).toHaveLength(53);
-    const methods = Object.fromEntries(['ics', 'css', 'jsonld', 'headless', 'rest', 'graphql'].map((m) => [m, loaded.sources.filter((s) => s.method === m).length]));
+    const methods = Object.fromEntries(
+      ['ics', 'css', 'jsonld', 'headless', 'rest', 'graphql'].map((m) => [m, loaded.sources.filter((s) => s.method === m).length]),
+    );
     expect(methods).toEqual({ ics: 66, css: 109, jsonld: 38, headless: 29, rest: 14, graphql: 1 });
   });
 
@@ -40,7 +42,9 @@ describe('loading SEL source configs', () => {
   });
 
   it('points an unknown nested key at its own line', () => {
-    expect(issuesOf('name: a\nurl: https://a.test/\ntier: 1\nselectors:\n  event_list: .e\n  nmae: h2\n')).toEqual(['src.yaml:6:3: error: unknown key "selectors.nmae" (did you mean `name`?)']);
+    expect(issuesOf('name: a\nurl: https://a.test/\ntier: 1\nselectors:\n  event_list: .e\n  nmae: h2\n')).toEqual([
+      'src.yaml:6:3: error: unknown key "selectors.nmae" (did you mean `name`?)',
+    ]);
   });
 
   it('reports a wrong type with the value it found', () => {
@@ -110,11 +114,14 @@ describe('config regexes at load time (Go RE2 dialect)', () => {
 
   it('refuses a backreference in exclude_pattern at its position', () => {
     const yaml = `${sitemap('/events/')}  exclude_pattern: '/(\\w+)/\\1'\n`;
-    expect(issuesOf(yaml)).toEqual([expect.stringMatching(/^src\.yaml:6:20: error: sitemap\.exclude_pattern: invalid Go regex: error parsing regexp: invalid escape sequence: `\\1`/)]);
+    expect(issuesOf(yaml)).toEqual([
+      expect.stringMatching(/^src\.yaml:6:20: error: sitemap\.exclude_pattern: invalid Go regex: error parsing regexp: invalid escape sequence: `\\1`/),
+    ]);
   });
 
   it('refuses a lookahead in headless.intercept.url_pattern at its position', () => {
-    const yaml = 'name: a\nurl: https://a.test/\ntier: 2\nselectors:\n  event_list: .e\nheadless:\n  intercept:\n    url_pattern: "api(?=/v2)"\n    results_path: data\n';
+    const yaml =
+      'name: a\nurl: https://a.test/\ntier: 2\nselectors:\n  event_list: .e\nheadless:\n  intercept:\n    url_pattern: "api(?=/v2)"\n    results_path: data\n';
     expect(issuesOf(yaml)).toEqual([expect.stringMatching(/^src\.yaml:8:18: error: headless\.intercept\.url_pattern: invalid Go regex: .*`\(\?=`/)]);
   });
 
@@ -161,7 +168,9 @@ describe('number ranges at load time', () => {
   });
 
   it('refuses a body cap larger than a page can be held in memory', () => {
-    expect(issuesOf(`${base}max_body_bytes: 1073741824\n`)).toEqual(['src.yaml:3:17: error: max_body_bytes: must be at most 268435456 (256 MiB), got 1073741824']);
+    expect(issuesOf(`${base}max_body_bytes: 1073741824\n`)).toEqual([
+      'src.yaml:3:17: error: max_body_bytes: must be at most 268435456 (256 MiB), got 1073741824',
+    ]);
   });
 
   it('refuses a fractional count and reports a number too large for an integer once', () => {

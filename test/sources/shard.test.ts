@@ -20,10 +20,18 @@ describe('--shard i/n', () => {
   });
 
   it('cuts names into shards whose sizes differ by at most one', () => {
-    for (const [n, count] of [[257, 4], [10, 3], [3, 5], [1000, 7]] as const) {
+    for (const [n, count] of [
+      [257, 4],
+      [10, 3],
+      [3, 5],
+      [1000, 7],
+    ] as const) {
       const shards = assignShards(names(n), count);
       const sizes = Array.from({ length: count }, (_, i) => [...shards.values()].filter((s) => s === i + 1).length);
-      expect(sizes.reduce((a, b) => a + b), `${n}/${count}`).toBe(n);
+      expect(
+        sizes.reduce((a, b) => a + b),
+        `${n}/${count}`,
+      ).toBe(n);
       expect(spread(sizes), `${n}/${count}`).toBeLessThanOrEqual(1);
     }
   });
@@ -40,11 +48,14 @@ describe('--shard i/n', () => {
       const moved = names(257).filter((name) => after.get(name) !== before.get(name));
       expect(moved.length, added).toBeLessThanOrEqual(3);
     }
-    const removed = assignShards(names(257).filter((name) => name !== 'source-100'), 4);
+    const removed = assignShards(
+      names(257).filter((name) => name !== 'source-100'),
+      4,
+    );
     expect(names(257).filter((name) => name !== 'source-100' && removed.get(name) !== before.get(name)).length).toBeLessThanOrEqual(3);
   });
 
-  it('spreads an organisation\'s sources over the shards instead of keeping them together by name', () => {
+  it("spreads an organisation's sources over the shards instead of keeping them together by name", () => {
     const city = names(8, 'city-of-toronto');
     const shards = new Set(city.map((name) => assignShards([...city, ...names(40)], 4).get(name)));
     expect(shards.size).toBeGreaterThan(1);

@@ -22,7 +22,12 @@ async function directory(files: Record<string, string>): Promise<string> {
 /** The billion laughs: nine levels of nine aliases each expand to 9^9 strings. */
 function aliasBomb(): string {
   const lines = ['name: bomb', 'url: https://bomb.test/', 'l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let level = 1; level <= 9; level++) lines.push(`l${level}: &l${level} [${Array(9).fill(`*l${level - 1}`).join(', ')}]`);
+  for (let level = 1; level <= 9; level++)
+    lines.push(
+      `l${level}: &l${level} [${Array(9)
+        .fill(`*l${level - 1}`)
+        .join(', ')}]`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -37,7 +42,11 @@ describe('hostile YAML is a located config error for its file', () => {
   });
 
   it('allows the few aliases a real config might use', () => {
-    const { config, issues } = parseSourceFile('a.yaml', `${good}headers: &h {X-A: '1'}\nrest: {endpoint: https://good.test/api, headers: *h}\ntier: 3\n`, options);
+    const { config, issues } = parseSourceFile(
+      'a.yaml',
+      `${good}headers: &h {X-A: '1'}\nrest: {endpoint: https://good.test/api, headers: *h}\ntier: 3\n`,
+      options,
+    );
     expect(issues).toEqual([]);
     expect(config?.rest?.headers).toEqual({ 'X-A': '1' });
   });
@@ -65,7 +74,9 @@ describe('hostile YAML is a located config error for its file', () => {
     expect(loaded.sources.map((s) => s.name)).toEqual(['good']);
     expect(loaded.broken).toMatchObject([{ name: 'a-big' }]);
     expect(loaded.issues.map(formatConfigIssue)).toEqual([
-      expect.stringMatching(new RegExp(`a-big\\.yaml:1:1: error: file is ${Buffer.byteLength(big)} bytes, over the 1048576-byte \\(1 MiB\\) limit for a source config; not read`)),
+      expect.stringMatching(
+        new RegExp(`a-big\\.yaml:1:1: error: file is ${Buffer.byteLength(big)} bytes, over the 1048576-byte \\(1 MiB\\) limit for a source config; not read`),
+      ),
     ]);
   });
 
@@ -99,7 +110,9 @@ describe('hostile YAML is a located config error for its file', () => {
 
   it('finds a duplicate among 30,000 keys', () => {
     const lines = Array.from({ length: 30_000 }, (_, i) => `  X-H${i}: v${i}`);
-    expect(issuesOf(`${good}headers:\n${lines.join('\n')}\n  X-H7: again\n`)).toEqual(['src.yaml:30004:3: error: YAML: mapping key "X-H7" already defined at line 11']);
+    expect(issuesOf(`${good}headers:\n${lines.join('\n')}\n  X-H7: again\n`)).toEqual([
+      'src.yaml:30004:3: error: YAML: mapping key "X-H7" already defined at line 11',
+    ]);
   });
 
   it('shows the first 20 issues of a file and counts the rest', () => {

@@ -13,7 +13,13 @@ afterEach(() => {
   sel = undefined;
 });
 
-const event = (n: number): EventInput => ({ name: `Event ${n}`, description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://v.test/', eventId: `e${n}` } });
+const event = (n: number): EventInput => ({
+  name: `Event ${n}`,
+  description: 'd',
+  startDate: '2027-01-01T20:00:00-05:00',
+  location: { name: 'Hall' },
+  source: { url: 'https://v.test/', eventId: `e${n}` },
+});
 
 async function submitter(options: FakeSelOptions, extra: Partial<BatchSubmitterOptions> = {}) {
   sel ??= memorySel({ keys: { [KEY]: 'agent' }, processingMs: 5, ...options }, KEY);
@@ -78,7 +84,10 @@ describe('BatchSubmitter under faults', () => {
     await deliverAll(batcher, [event(1), event(2), event(3), event(4)]);
     expect(server.counts.acceptedBatches).toBe(1);
     expect(results.filter((r) => r.status === 'created').map((r) => r.event.source.eventId)).toEqual(['e1', 'e2']);
-    expect(results.filter((r) => r.status === 'failed').map((r) => r.reason)).toEqual(['not sent: the run was interrupted', 'not sent: the run was interrupted']);
+    expect(results.filter((r) => r.status === 'failed').map((r) => r.reason)).toEqual([
+      'not sent: the run was interrupted',
+      'not sent: the run was interrupted',
+    ]);
   });
 
   it('reports a posted batch as unknown when the hard stop comes before its confirmation', async () => {
@@ -87,7 +96,9 @@ describe('BatchSubmitter under faults', () => {
     const later = () => void sel!.clock.sleep(20).then(() => hard.abort(new Error('x')));
     const { batcher, results } = await submitter({}, { signal: hard.signal, journal: { sending: () => undefined, posted: later, settled: () => undefined } });
     await deliverAll(batcher, [event(1)]);
-    expect(results).toEqual([expect.objectContaining({ status: 'unknown', reason: expect.stringMatching(/accepted, the run was interrupted before the server confirmed it/) })]);
+    expect(results).toEqual([
+      expect.objectContaining({ status: 'unknown', reason: expect.stringMatching(/accepted, the run was interrupted before the server confirmed it/) }),
+    ]);
   });
 
   it('journals each batch’s keys before its POST, its id once accepted, and its results as final', async () => {

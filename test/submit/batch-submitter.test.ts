@@ -8,7 +8,14 @@ const KEY = 'agent-key-0123456789';
 let server: FakeSelServer | undefined;
 
 function event(n: number, extra: Partial<EventInput> = {}): EventInput {
-  return { name: `Event ${n}`, description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://v.test/', eventId: `e${n}` }, ...extra };
+  return {
+    name: `Event ${n}`,
+    description: 'd',
+    startDate: '2027-01-01T20:00:00-05:00',
+    location: { name: 'Hall' },
+    source: { url: 'https://v.test/', eventId: `e${n}` },
+    ...extra,
+  };
 }
 
 async function deliver(events: EventInput[], options: FakeSelOptions = {}, submitter: { batchSize?: number; pollTimeoutMs?: number } = {}) {

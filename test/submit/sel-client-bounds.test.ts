@@ -11,7 +11,13 @@ import { HostileServer } from '../helpers/hostile-server.ts';
 // Deadlines and size limits of the SEL client against servers on 127.0.0.1 that misbehave.
 const KEY = 'agent-key-0123456789';
 const HUGE = 64 * 1024 * 1024;
-const event: EventInput = { name: 'A', description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://a.test/', eventId: 'a' } };
+const event: EventInput = {
+  name: 'A',
+  description: 'd',
+  startDate: '2027-01-01T20:00:00-05:00',
+  location: { name: 'Hall' },
+  source: { url: 'https://a.test/', eventId: 'a' },
+};
 
 let server: HostileServer | undefined;
 afterEach(async () => {
@@ -19,7 +25,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(answer: (req: IncomingMessage, res: ServerResponse, server: HostileServer) => void | Promise<void>, requestTimeoutMs = 10_000): Promise<SelClient> {
+async function serve(
+  answer: (req: IncomingMessage, res: ServerResponse, server: HostileServer) => void | Promise<void>,
+  requestTimeoutMs = 10_000,
+): Promise<SelClient> {
   server = await new HostileServer(answer).start();
   return new SelClient({
     baseUrl: server.url,
@@ -42,7 +51,10 @@ describe('SelClient deadlines', () => {
     }, 250);
     const stopCollecting = collectGarbageRepeatedly();
     try {
-      await expect(sel.preflight(new AbortController().signal)).rejects.toMatchObject({ code: 'ERR_SERVER_UNREACHABLE', message: expect.stringContaining('timed out') });
+      await expect(sel.preflight(new AbortController().signal)).rejects.toMatchObject({
+        code: 'ERR_SERVER_UNREACHABLE',
+        message: expect.stringContaining('timed out'),
+      });
     } finally {
       stopCollecting();
     }
@@ -53,7 +65,10 @@ describe('SelClient answer size', () => {
   it('refuses a key preflight answer larger than the cap with a clear error, and stops reading it', async () => {
     const sel = await serve((_req, res, self) => self.huge(res, HUGE));
     const error = sel.preflight();
-    await expect(error).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE', message: `the SEL server's answer to POST ${server!.url}/api/v1/auth/token is larger than 4 MiB` });
+    await expect(error).rejects.toMatchObject({
+      code: 'ERR_SERVER_RESPONSE',
+      message: `the SEL server's answer to POST ${server!.url}/api/v1/auth/token is larger than 4 MiB`,
+    });
     await vi.waitFor(() => expect(server!.streamed[0]).toMatchObject({ cutShort: true }));
     expect(server!.streamed[0]!.bytesWritten).toBeLessThan(HUGE);
   });
@@ -70,7 +85,10 @@ describe('SelClient answer size', () => {
 
   it('fails a batch status whose answer is larger than the cap', async () => {
     const sel = await serve((_req, res, self) => self.huge(res, HUGE));
-    await expect(sel.batchStatus('b1')).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE', message: expect.stringContaining('/api/v1/batch-status/b1 is larger than 4 MiB') });
+    await expect(sel.batchStatus('b1')).rejects.toMatchObject({
+      code: 'ERR_SERVER_RESPONSE',
+      message: expect.stringContaining('/api/v1/batch-status/b1 is larger than 4 MiB'),
+    });
   });
 });
 
@@ -81,9 +99,25 @@ describe('BatchSubmitter with an oversized batch status', () => {
       return self.huge(res, HUGE);
     });
     const results: DeliveryResult[] = [];
-    const batcher = new BatchSubmitter({ client: sel, clock: systemClock, concurrency: 1, batchSize: 10, maxBatchBytes: MAX_BATCH_BYTES, pollTimeoutMs: 2_000, pollInitialMs: 5, pollMaxMs: 20, onResult: (r) => results.push(r) });
+    const batcher = new BatchSubmitter({
+      client: sel,
+      clock: systemClock,
+      concurrency: 1,
+      batchSize: 10,
+      maxBatchBytes: MAX_BATCH_BYTES,
+      pollTimeoutMs: 2_000,
+      pollInitialMs: 5,
+      pollMaxMs: 20,
+      onResult: (r) => results.push(r),
+    });
     await batcher.add({ sourceName: 'src', event });
     await batcher.finish();
-    expect(results).toMatchObject([{ status: 'unknown', batchId: 'b1', reason: expect.stringMatching(/^batch b1 accepted, but its status could not be read: the SEL server's answer to GET .* is larger than 4 MiB$/) }]);
+    expect(results).toMatchObject([
+      {
+        status: 'unknown',
+        batchId: 'b1',
+        reason: expect.stringMatching(/^batch b1 accepted, but its status could not be read: the SEL server's answer to GET .* is larger than 4 MiB$/),
+      },
+    ]);
   });
 });

@@ -6,7 +6,13 @@ import { memorySel } from '../helpers/memory-sel.ts';
 // The SEL client against the fake server with faults injected, on simulated time: the waits are
 // stated exactly, and none of them is spent.
 const KEY = 'agent-key-0123456789';
-const event: EventInput = { name: 'A', description: 'd', startDate: '2027-01-01T20:00:00-05:00', location: { name: 'Hall' }, source: { url: 'https://a.test/', eventId: 'a' } };
+const event: EventInput = {
+  name: 'A',
+  description: 'd',
+  startDate: '2027-01-01T20:00:00-05:00',
+  location: { name: 'Hall' },
+  source: { url: 'https://a.test/', eventId: 'a' },
+};
 
 function setup(options: FakeSelOptions, client: { maxRetryAfterMs?: number; ratePerMinute?: number } = {}) {
   return memorySel({ keys: { [KEY]: 'agent' }, processingMs: 5, ...options }, KEY, {

@@ -44,10 +44,12 @@ describe('SelClient.preflight', () => {
 
   it('reads 401 as a rejected key, naming only its prefix', async () => {
     server.use(http.post(`${BASE}/api/v1/auth/token`, () => HttpResponse.json({ title: 'Unauthorized' }, { status: 401 })));
-    const error: unknown = await client().preflight().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error: unknown = await client()
+      .preflight()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toMatchObject({ code: 'ERR_KEY_REJECTED', message: expect.stringContaining('abcd1234…') });
     expect((error as Error).message).not.toContain(KEY.slice(0, 9));
   });
@@ -69,7 +71,9 @@ describe('SelClient.preflight', () => {
     server.use(
       http.post(`${BASE}/api/v1/auth/token`, () => {
         calls++;
-        return calls === 1 ? new HttpResponse(null, { status: 429, headers: { 'retry-after': '60' } }) : HttpResponse.json({ title: 'Admin API key required' }, { status: 403 });
+        return calls === 1
+          ? new HttpResponse(null, { status: 429, headers: { 'retry-after': '60' } })
+          : HttpResponse.json({ title: 'Admin API key required' }, { status: 403 });
       }),
     );
     const clock = new FakeClock();
@@ -92,7 +96,11 @@ describe('SelClient.submitBatch', () => {
 
   it('retries a 503 with backoff and succeeds', async () => {
     let calls = 0;
-    server.use(http.post(`${BASE}/api/v1/events:batch`, () => (++calls < 3 ? HttpResponse.json({}, { status: 503 }) : HttpResponse.json({ batch_id: '01C' }, { status: 202 }))));
+    server.use(
+      http.post(`${BASE}/api/v1/events:batch`, () =>
+        ++calls < 3 ? HttpResponse.json({}, { status: 503 }) : HttpResponse.json({ batch_id: '01C' }, { status: 202 }),
+      ),
+    );
     await expect(client().submitBatch([event])).resolves.toEqual({ kind: 'accepted', batchId: '01C' });
     expect(calls).toBe(3);
   });
@@ -124,7 +132,13 @@ describe('SelClient.batchStatus', () => {
   it('returns per-item results once completed', async () => {
     server.use(
       http.get(`${BASE}/api/v1/batch-status/01B`, () =>
-        HttpResponse.json({ status: 'completed', results: [{ index: 0, status: 'created', event_id: '01E' }, { index: 1, status: 'failed', error: 'invalid name: required' }] }),
+        HttpResponse.json({
+          status: 'completed',
+          results: [
+            { index: 0, status: 'created', event_id: '01E' },
+            { index: 1, status: 'failed', error: 'invalid name: required' },
+          ],
+        }),
       ),
     );
     await expect(client().batchStatus('01B')).resolves.toEqual({
