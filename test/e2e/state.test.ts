@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,7 +168,9 @@ describe('run ids', () => {
     const run = await runCli([...RUN_ARGS, '--resume', runId], { cwd: dir, env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/run id "01KAA00000\/\.\.\/\.\.\/\.\.\/STEERED" is not 01KAA0000000000000000000AA/);
-    expect(filesUnder(path.dirname(dir)).filter((f) => f.includes('STEERED'))).toEqual([]);
+    // Where the planted id would have put the failures file (outside the state folder), and anywhere in the run's folder.
+    expect(existsSync(path.resolve(runs, '01KAA00000/../../../STEERED.failures.ndjson'))).toBe(false);
+    expect(filesUnder(dir).filter((f) => f.includes('STEERED'))).toEqual([]);
     expect(sel!.requests).toEqual([]);
   });
 });
