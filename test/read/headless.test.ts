@@ -286,7 +286,7 @@ describe('reading tier 2 sources in Chromium', () => {
   });
 
   it.skipIf(!browserAvailable)('renders the pages of a tier 2 sitemap source', { timeout: 15_000 }, async () => {
-    const pages = await read(source({ sitemap: { url: `${origin}/sitemap.xml` }, headless: { wait_selector: '.event' } }));
+    const pages = await read(source({ sitemap: { url: `${origin}/sitemap.xml` }, headless: { wait_selector: '#list .event' } }));
     expect(names(pages)).toEqual([[], ['Late A', 'Late B'], ['Late', 'Static']]);
   });
 
