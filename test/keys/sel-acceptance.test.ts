@@ -39,7 +39,8 @@ describe("a key made by `api-key create`, judged by SEL's own validation", () =>
   it('is refused once `api-key revoke` has revoked it', async () => {
     const run = await runInProcess(['api-key', 'create', 'doomed', '--database-url', db.url]);
     const key = keyFrom(run.stdout);
-    await runInProcess(['api-key', 'revoke', key.slice(0, 8), '--database-url', db.url]);
+    const revoked = await runInProcess(['api-key', 'revoke', key.slice(0, 8), '--database-url', db.url]);
+    expect(revoked.code, revoked.stdout + revoked.stderr).toBe(0);
     expect(await selAccepts(db.pool, `Bearer ${key}`, FROZEN_NOW)).toBe('invalid');
   });
 });
