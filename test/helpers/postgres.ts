@@ -47,8 +47,10 @@ async function startPglite(): Promise<{ url: string; pool: pg.Pool }> {
   const db = await PGlite.create();
   await db.exec(SCHEMA_SQL);
   // PGlite runs one query at a time; the socket server multiplexes connections onto it, which
-  // lets the helper pool, the store under test and a spawned CLI be connected at once.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  // lets the helper pool, the store under test and a spawned CLI be connected at once. It forgets a
+  // closed connection a tick later and refuses past its maximum, so the maximum leaves room for
+  // the connections a file opens and closes in quick succession.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
   await server.start();
   const url = `postgres://sel:${TEST_DB_PASSWORD}@${server.getServerConn()}/sel`;
   return { url, pool: new pg.Pool({ connectionString: url, max: 1, allowExitOnIdle: true }) };
