@@ -38,7 +38,10 @@ export async function checkApiKey(flags: CheckKeyFlags, deps: CliDeps): Promise<
   const choice = chooseStore({ ...flags, ...(flags.databaseUrl ? { server: undefined } : {}) }, env);
   const crossCheck = choice.kind === 'database' ? flags.server || env.SEL_SERVER_URL : undefined;
   const outcome = await guardSecrets(
-    () => [key, ...secretsOf(choice, env)],
+    () => {
+      const known = secretsOf(choice, env);
+      return { ...known, keys: [key, ...(known.keys ?? [])] };
+    },
     async () => {
       if (choice.kind === 'server') return checkWithServer(key, choice.serverUrl, deps);
       const inDatabase = await checkInDatabase(key, choice.target, deps);

@@ -4,7 +4,7 @@ import { createNetwork } from '../fetch/network.ts';
 import { AdminHttpKeyStore } from '../keys/admin-http-store.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import { PostgresKeyStore } from '../keys/postgres-store.ts';
-import { redactSecrets } from '../keys/redact.ts';
+import { redactSecrets, type MessageSecrets } from '../keys/redact.ts';
 import { chooseStore, type StoreChoice, type StoreFlags } from '../keys/store-choice.ts';
 import { interactiveSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
@@ -17,17 +17,18 @@ export function keyCommandEnvironment(deps: CliDeps): Env {
 }
 
 /** Everything secret a key command may hold, for the last line of defence in `guardSecrets`. */
-export function secretsOf(choice: StoreChoice, env: Env): string[] {
-  const fromStore = choice.kind === 'database' ? choice.target.secrets : choice.adminKey ? [choice.adminKey] : [];
-  const fromEnv = [env.DATABASE_URL, env.SEL_ADMIN_API_KEY, env.SEL_API_KEY, env.SEL_INGEST_KEY].filter((s): s is string => !!s);
-  return [...fromStore, ...fromEnv];
+export function secretsOf(choice: StoreChoice, env: Env): MessageSecrets {
+  return {
+    keys: [choice.kind === 'server' ? choice.adminKey : undefined, env.SEL_ADMIN_API_KEY, env.SEL_API_KEY, env.SEL_INGEST_KEY],
+    others: [...(choice.kind === 'database' ? choice.target.secrets : []), env.DATABASE_URL],
+  };
 }
 
 /**
  * Runs a command body so that no secret it holds can leave in an error: main() redacts only the
  * scraper's own keys, not admin keys, database URLs or a key just created.
  */
-export async function guardSecrets<T>(secrets: () => readonly string[], run: () => Promise<T>): Promise<T> {
+export async function guardSecrets<T>(secrets: () => MessageSecrets, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {

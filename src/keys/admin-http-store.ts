@@ -236,7 +236,7 @@ export class AdminHttpKeyStore implements KeyStore {
 
   /** Problem texts come from the server; keep the admin key and token out of them regardless. */
   private safe(text: string): string {
-    return redactSecrets(text, [this.options.adminKey, this.token]);
+    return redactSecrets(text, { keys: [this.options.adminKey], others: [this.token] });
   }
 }
 

@@ -5,7 +5,7 @@ import type { DatabaseTarget } from './database-url.ts';
 import type { StoredKey } from './key-check.ts';
 import { HASH_VERSION_BCRYPT, hashKey, SEL_BCRYPT_COST } from './key-hash.ts';
 import type { CreatedKey, KeyStore, NewKey } from './key-store.ts';
-import { keyPrefix, redactSecrets } from './redact.ts';
+import { keyPrefix, redactSecrets, type MessageSecrets } from './redact.ts';
 
 export interface PostgresKeyStoreOptions {
   target: DatabaseTarget;
@@ -92,7 +92,7 @@ export class PostgresKeyStore implements KeyStore {
       } catch (error) {
         if (isPrefixCollision(error)) continue;
         if (error instanceof SelScraperError) throw error;
-        throw createError(error, input, this.options.target, [key, keyHash]);
+        throw createError(error, input, this.options.target, { keys: [key], others: [keyHash] });
       }
     }
     throw new SelScraperError('ERR_KEY_STORE', `${CREATE_ATTEMPTS} random key prefixes in a row were already taken in ${this.label}`, {
@@ -151,7 +151,7 @@ function isPrefixCollision(error: unknown): boolean {
 }
 
 /** What the insert can hit that is the user's to fix, not the database's. */
-function createError(error: unknown, input: NewKey, target: DatabaseTarget, secrets: string[]): SelScraperError {
+function createError(error: unknown, input: NewKey, target: DatabaseTarget, secrets: MessageSecrets): SelScraperError {
   if (error instanceof pg.DatabaseError && error.code === '23503' && input.sourceId !== undefined) {
     return new SelScraperError('ERR_USAGE', `no source with id ${input.sourceId} in ${target.label}`, {
       hint: "pass the id of an existing row in SEL's sources table, or leave --source-id out",
@@ -180,7 +180,7 @@ const SQLSTATE_MEANING: Record<string, { message: string; hint: string }> = {
  * because they can quote the row being written (key hash included) or a parameter, and the
  * error is not attached as a cause so that nothing prints it later.
  */
-function storeError(error: unknown, target: DatabaseTarget, secrets: readonly string[] = []): SelScraperError {
+function storeError(error: unknown, target: DatabaseTarget, secrets: MessageSecrets = {}): SelScraperError {
   if (error instanceof SelScraperError) return error;
   const at = `the database at ${target.label}`;
   if (error instanceof pg.DatabaseError) {
@@ -198,7 +198,10 @@ function storeError(error: unknown, target: DatabaseTarget, secrets: readonly st
     });
   }
   // Errors raised by the pg driver itself (timeouts, TLS, a dropped connection) quote no data.
-  const message = redactSecrets(error instanceof Error ? error.message : String(error), [...target.secrets, ...secrets]);
+  const message = redactSecrets(error instanceof Error ? error.message : String(error), {
+    keys: secrets.keys ?? [],
+    others: [...target.secrets, ...(secrets.others ?? [])],
+  });
   return new SelScraperError('ERR_KEY_STORE', `cannot use ${at}: ${message}`, {
     hint: 'is PostgreSQL running, and does DATABASE_URL (or --database-url) point at it?',
   });

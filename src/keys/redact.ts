@@ -132,10 +132,20 @@ export class Redactor {
   }
 }
 
-/** Replaces every occurrence of the given secrets in a text by their described form. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
+/** The secrets of one message: API keys (shown by their prefix) and everything else (shown as [redacted]). */
+export interface MessageSecrets {
+  keys?: readonly (string | undefined)[];
+  others?: readonly (string | undefined)[];
+}
+
+/**
+ * Replaces every occurrence of the given secrets in a text. Only an API key may show its prefix;
+ * a password, a database URL, a token or a hash shows nothing of itself, however short.
+ */
+export function redactSecrets(text: string, secrets: MessageSecrets): string {
   const redactor = new Redactor();
-  for (const secret of secrets) redactor.addKey(secret);
+  for (const key of secrets.keys ?? []) if (key) redactor.addKey(key);
+  for (const other of secrets.others ?? []) if (other) redactor.addSecret(other);
   return redactor.redact(text);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeControl, Redactor } from '../../src/keys/redact.ts';
+import { escapeControl, Redactor, redactSecrets } from '../../src/keys/redact.ts';
 
 describe('Redactor', () => {
   it('shows an API key by its prefix and hides other secrets whole', () => {
@@ -42,5 +42,16 @@ describe('Redactor', () => {
 describe('escapeControl', () => {
   it('escapes ANSI sequences, carriage returns and C1 controls, and keeps newlines and tabs', () => {
     expect(escapeControl('a\u001b[31mred\u001b[0m\rover\u009b2J\tb\nc')).toBe('a\\u001b[31mred\\u001b[0m\\u000dover\\u009b2J\tb\nc');
+  });
+});
+
+describe('redactSecrets', () => {
+  it('shows an API key by its prefix, and nothing at all of a password, a database URL or a hash, however short', () => {
+    const text = 'auth failed for postgres://sel:pw1sec@db.test/sel (password pw1sec, key AgentKey_0123456789abcdefghij, hash $2b$12$abcdefghijklmnop)';
+    const redacted = redactSecrets(text, {
+      keys: ['AgentKey_0123456789abcdefghij'],
+      others: ['postgres://sel:pw1sec@db.test/sel', 'pw1sec', '$2b$12$abcdefghijklmnop'],
+    });
+    expect(redacted).toBe('auth failed for [redacted] (password [redacted], key AgentKey…, hash [redacted])');
   });
 });
