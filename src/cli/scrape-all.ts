@@ -15,10 +15,9 @@ import { claimRun, type ClaimedRun } from '../run/run-state.ts';
 import { runScrape } from '../run/scrape-run.ts';
 import { formatShard } from '../sources/shard.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
-import { runSelClient } from '../submit/sel-client.ts';
-import { USER_AGENT } from '../version.ts';
 import { asInvoked, PROGRAM } from './command-name.ts';
 import type { CliDeps } from './io.ts';
+import { deliveryClient } from './run-client.ts';
 import type { ScrapeAllFlags } from './scrape.ts';
 import { recorderFor, saveRecording } from './recording.ts';
 import { commandEnvironment, keyFromFlags } from './secrets.ts';
@@ -110,18 +109,7 @@ async function scrapeClaimed(
     });
     // A recorded run reads tier 2 pages the way its replay will: without the browser.
     const browser = network.browser(env, { fixtures: definition.fixtures !== null || recorder !== undefined, admit, pages: flags.browserPages });
-    const client = settings
-      ? runSelClient({
-          baseUrl: settings.serverUrl,
-          apiKey: settings.apiKey,
-          fetch: network.selFetch,
-          clock: deps.clock,
-          userAgent: USER_AGENT,
-          ratePerMinute: flags.rateLimit,
-          maxRetryAfterMs: flags.maxRetryAfter * 1000,
-          onWait: view.onWait,
-        })
-      : undefined;
+    const client = settings ? deliveryClient(settings, flags, network.selFetch, deps, view.onWait) : undefined;
     const report = await runScrape(
       {
         sourcesDir: definition.sourcesDir,

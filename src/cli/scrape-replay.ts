@@ -10,10 +10,9 @@ import { runReplay } from '../run/replay.ts';
 import { isRunId } from '../run/run-id.ts';
 import { preparePrivateStateDir } from '../run/state-dir.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
-import { runSelClient } from '../submit/sel-client.ts';
-import { USER_AGENT } from '../version.ts';
 import { PROGRAM } from './command-name.ts';
 import type { CliDeps } from './io.ts';
+import { deliveryClient } from './run-client.ts';
 import type { ScrapeReplayFlags } from './scrape.ts';
 import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
@@ -52,15 +51,7 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
         failuresFile: (replayId) => (flags.failures ? path.resolve(deps.cwd, flags.failures) : defaultFailuresPath(stateDir, replayId)),
       },
       {
-        client: runSelClient({
-          baseUrl: settings.serverUrl,
-          apiKey: settings.apiKey,
-          fetch: network.selFetch,
-          clock: deps.clock,
-          userAgent: USER_AGENT,
-          ratePerMinute: flags.rateLimit,
-          maxRetryAfterMs: flags.maxRetryAfter * 1000,
-        }),
+        client: deliveryClient(settings, flags, network.selFetch, deps),
         clock: deps.clock,
         log: (line) => deps.stderr.write(line + '\n'),
         ...(deps.signal ? { signal: deps.signal } : {}),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, AGENT_KEY, cliIn, runWorld, type RunWorld } from '../helpers/in-process-run.ts';
 import { concert, eventsPage } from '../helpers/concert-pages.ts';
+import type { RunReport as Report } from '../../src/report/run-report.ts';
 
 // `scrape all` and `scrape replay` through the whole CLI (main), in-process on a MemoryNetwork
 // and a VirtualClock: flags, environment and .env, exit codes and what is printed where. The
@@ -16,23 +17,6 @@ async function writeSource(name: string, body: string): Promise<void> {
 
 function scrape(args: string[], env: Record<string, string> = {}) {
   return cliIn(world, ['scrape', 'all', '--sources', 'sources', ...args], { SEL_SERVER_URL: world.sel.url, SEL_API_KEY: AGENT_KEY, ...env });
-}
-
-interface Report {
-  runId: string;
-  exitCode: number;
-  sources: {
-    name: string;
-    status: string;
-    error: string | null;
-    created: number;
-    failed: number;
-    unknown: number;
-    invalid: number;
-    submitted: number;
-    extracted: number;
-  }[];
-  totals: Record<string, number>;
 }
 
 beforeEach(async () => {

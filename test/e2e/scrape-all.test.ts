@@ -6,6 +6,7 @@ import { runCli, type CliResult } from '../helpers/cli.ts';
 import { FakeSelServer } from '../helpers/fake-sel-server.ts';
 import { FixtureSite } from '../helpers/fixture-site.ts';
 import { concert, eventsPage } from '../helpers/concert-pages.ts';
+import type { RunReport } from '../../src/report/run-report.ts';
 
 const AGENT_KEY = 'agEnTkEy-0123456789abcdefghijklmnopqrstuvwx';
 const ADMIN_KEY = 'aDmInKeY-0123456789abcdefghijklmnopqrstuvwx';
@@ -40,23 +41,8 @@ afterEach(async () => {
   await sel.stop();
 });
 
-function report(result: CliResult) {
-  return JSON.parse(result.stdout) as {
-    runId: string;
-    exitCode: number;
-    sources: {
-      name: string;
-      status: string;
-      error: string | null;
-      created: number;
-      failed: number;
-      unknown: number;
-      invalid: number;
-      submitted: number;
-      extracted: number;
-    }[];
-    totals: Record<string, number>;
-  };
+function report(result: CliResult): RunReport {
+  return JSON.parse(result.stdout) as RunReport;
 }
 
 // What only a process shows; every other behaviour of `scrape all` is tested in-process

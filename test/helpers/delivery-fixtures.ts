@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SitePage } from './fixture-site.ts';
+import type { RunReport } from '../../src/report/run-report.ts';
 
 /**
  * Sources for delivery tests: `sources` sources of `pages` JSON-LD pages with `perPage` events
@@ -72,23 +73,5 @@ export async function workDir(prefix: string): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
 }
 
-/** Report fields the delivery tests compare against the server. */
-export interface PrintedReport {
-  runId: string;
-  exitCode: number;
-  error: string | null;
-  resumed: boolean;
-  journal: string | null;
-  failures: { file: string; events: number } | null;
-  totals: { extracted: number; submitted: number; created: number; duplicates: number; failed: number; unknown: number; skipped: number; invalid: number };
-  sources: {
-    name: string;
-    status: string;
-    error: string | null;
-    created: number;
-    duplicates: number;
-    failed: number;
-    unknown: number;
-    pages: { fetched: number; failed: number };
-  }[];
-}
+/** What `scrape all --json` prints: the run report itself. */
+export type PrintedReport = RunReport;
