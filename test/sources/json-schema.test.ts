@@ -4,9 +4,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { sourceJsonSchema } from '../../src/sources/json-schema.ts';
+import { needsReference, referenceMissing, referencePath } from '../helpers/reference.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const realConfigs = path.resolve(root, '../shared/reference/sel-configs');
+const realConfigs = referencePath('sel-configs');
 const shipped = path.join(root, 'schema/source.schema.json');
 
 const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(sourceJsonSchema());
@@ -34,7 +35,7 @@ describe('the JSON Schema of a source config', () => {
     for (const file of yamlFiles(path.join(root, 'configs/sources'))) expect(errorsOf(readFileSync(file, 'utf8')), file).toEqual([]);
   });
 
-  it.skipIf(!existsSync(realConfigs))('accepts every one of the 257 real SEL configs', () => {
+  it.skipIf(referenceMissing !== undefined)(needsReference('accepts every one of the 257 real SEL configs'), () => {
     const files = yamlFiles(realConfigs);
     expect(files).toHaveLength(257);
     const rejected = files.flatMap((file) => errorsOf(readFileSync(file, 'utf8')).map((e) => `${path.basename(file)}: ${e}`));

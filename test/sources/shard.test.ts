@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSourceDirectory } from '../../src/sources/load.ts';
 import { filterSources } from '../../src/sources/selection.ts';
 import { assignShards, parseShard, sourcesInShard } from '../../src/sources/shard.ts';
+import { needsReference, referenceMissing, referencePath } from '../helpers/reference.ts';
 
-const realConfigs = path.resolve(import.meta.dirname, '../../../shared/reference/sel-configs');
+const realConfigs = referencePath('sel-configs');
 const names = (n: number, prefix = 'source') => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
 function spread(sizes: number[]): number {
@@ -61,19 +60,22 @@ describe('--shard i/n', () => {
     expect(shards.size).toBeGreaterThan(1);
   });
 
-  it.skipIf(!existsSync(realConfigs))('puts each of the 257 real SEL configs in exactly one shard, enabled and disabled ones each balanced', async () => {
-    const { sources } = await loadSourceDirectory(realConfigs, { defaultTimezone: 'America/Toronto' });
-    expect(sources).toHaveLength(257);
-    for (const count of [1, 2, 3, 4, 8, 16]) {
-      const parts = Array.from({ length: count }, (_, i) => sourcesInShard(sources, { index: i + 1, count }));
-      const seen = parts.flat().map((s) => s.name);
-      expect(seen.length, `n=${count}`).toBe(257);
-      expect(new Set(seen).size, `n=${count}`).toBe(257);
-      expect(spread(parts.map((p) => p.filter((s) => s.enabled).length)), `enabled, n=${count}`).toBeLessThanOrEqual(1);
-      expect(spread(parts.map((p) => p.filter((s) => !s.enabled).length)), `disabled, n=${count}`).toBeLessThanOrEqual(1);
-      expect(spread(parts.map((p) => p.length)), `all, n=${count}`).toBeLessThanOrEqual(2);
-    }
-  });
+  it.skipIf(referenceMissing !== undefined)(
+    needsReference('puts each of the 257 real SEL configs in exactly one shard, enabled and disabled ones each balanced'),
+    async () => {
+      const { sources } = await loadSourceDirectory(realConfigs, { defaultTimezone: 'America/Toronto' });
+      expect(sources).toHaveLength(257);
+      for (const count of [1, 2, 3, 4, 8, 16]) {
+        const parts = Array.from({ length: count }, (_, i) => sourcesInShard(sources, { index: i + 1, count }));
+        const seen = parts.flat().map((s) => s.name);
+        expect(seen.length, `n=${count}`).toBe(257);
+        expect(new Set(seen).size, `n=${count}`).toBe(257);
+        expect(spread(parts.map((p) => p.filter((s) => s.enabled).length)), `enabled, n=${count}`).toBeLessThanOrEqual(1);
+        expect(spread(parts.map((p) => p.filter((s) => !s.enabled).length)), `disabled, n=${count}`).toBeLessThanOrEqual(1);
+        expect(spread(parts.map((p) => p.length)), `all, n=${count}`).toBeLessThanOrEqual(2);
+      }
+    },
+  );
 
   it('keeps the sources of a tier first, then shards them; a broken config stays in every tier', () => {
     const sources = [
