@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from '
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import { describeError, SelScraperError } from '../errors.ts';
+import type { Redactor } from '../keys/redact.ts';
 import { writeSecretFileAtomically } from '../keys/secret-file.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { entriesFromReport, mergeHistory, parseHistory, type HistoryEntry } from './history.ts';
@@ -95,9 +96,19 @@ function isStale(lock: string, nowMs: number): boolean {
  * After a run: its sources join the history. A history that cannot be written (full disk, a
  * read-only state folder) costs a warning, never the run or its report.
  */
-export async function recordHistory(stateDir: string, report: RunReport, deps: { clock: Clock; stderr: { write(text: string): void } }): Promise<void> {
+export async function recordHistory(
+  stateDir: string,
+  report: RunReport,
+  deps: { clock: Clock; stderr: { write(text: string): void }; redactor?: Redactor | undefined },
+): Promise<void> {
+  // A source's error can quote a URL with a token or a server echoing a key; the history outlives the run.
+  const redact = (text: string) => deps.redactor?.redact(text) ?? text;
   try {
-    await appendHistory(stateDir, entriesFromReport(report), deps.clock);
+    await appendHistory(
+      stateDir,
+      entriesFromReport(report).map((entry) => (entry.error === null ? entry : { ...entry, error: redact(entry.error) })),
+      deps.clock,
+    );
   } catch (error) {
     deps.stderr.write(`warning: the run history was not updated (${describeError(error)}); \`sources health\` will not count this run\n`);
   }

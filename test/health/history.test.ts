@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyError, entriesFromReport, mergeHistory, parseHistory } from '../../src/health/history.ts';
-import { appendHistory, historyPath, readHistory } from '../../src/health/history-file.ts';
+import { appendHistory, historyPath, readHistory, recordHistory } from '../../src/health/history-file.ts';
+import { Redactor } from '../../src/keys/redact.ts';
+import type { RunReport } from '../../src/report/run-report.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { entry } from './helpers.ts';
 
@@ -118,5 +120,26 @@ describe('history file', () => {
     const later = new FakeClock(Date.now() + 60_000);
     expect(await appendHistory(dir, [entry('a', 0)], later)).toBe(1);
     expect(readFileSync(historyPath(dir), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('recording a run', () => {
+  it('redacts a source error before it is kept, so a key a server echoed never reaches the history', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sel-history-'));
+    const key = 'agEnTkEy-0123456789abcdefghijklmnopqrstuvwx';
+    const report = {
+      runId: '01RUNK',
+      dryRun: false,
+      startedAt: '2026-11-25T03:15:00.000Z',
+      sources: [source({ status: 'failed', error: `HTTP 400: bad header Authorization: Bearer ${key}`, warnings: [] })],
+    };
+    await recordHistory(dir, report as unknown as RunReport, {
+      clock: new FakeClock(),
+      stderr: { write: () => undefined },
+      redactor: new Redactor().addKey(key),
+    });
+    const text = readFileSync(historyPath(dir), 'utf8');
+    expect(text).not.toContain(key);
+    expect(readHistory(dir).entries[0]?.error).toBe('HTTP 400: bad header Authorization: Bearer agEnTkEy…');
   });
 });
