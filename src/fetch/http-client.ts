@@ -173,7 +173,8 @@ async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: numbe
   return Buffer.concat(chunks, total);
 }
 
-function decompress(raw: Buffer, encoding: string | undefined, maxBytes: number, url: string): Buffer {
+/** A body unpacked by its Content-Encoding, capped so a zip bomb fails like a large page (ERR_FETCH_TOO_LARGE). */
+export function decompress(raw: Buffer, encoding: string | undefined, maxBytes: number, url: string): Buffer {
   const kind = encoding?.trim().toLowerCase();
   if (!kind || kind === 'identity') return raw;
   try {

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
-import { SelScraperError } from '../errors.ts';
+import { describeError, SelScraperError } from '../errors.ts';
 import { MANIFEST_NAME, type Recording } from './fixtures.ts';
+import { decompress } from './http-client.ts';
+
+/** The largest body a source may read (max_body_bytes' ceiling): a recording never unpacks more. */
+const MAX_STORED_BODY_BYTES = 256 * 1024 * 1024;
 
 /**
  * Response headers a replay needs; every other one (Set-Cookie, tracking ids, server banners)
@@ -168,16 +171,13 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
  * searched for secrets and read by a person) and replayed without Content-Encoding.
  */
 function storedBody(response: Captured): { body: Buffer; headers: Record<string, string> } {
-  const encoding = response.headers['content-encoding']?.trim().toLowerCase();
-  const { 'content-encoding': _dropped, ...headers } = response.headers;
+  const { 'content-encoding': encoding, ...headers } = response.headers;
   try {
-    if (encoding === 'gzip' || encoding === 'x-gzip') return { body: gunzipSync(response.body), headers };
-    if (encoding === 'br') return { body: brotliDecompressSync(response.body), headers };
-    if (encoding === 'deflate') return { body: inflateSync(response.body), headers };
+    return { body: decompress(response.body, encoding, MAX_STORED_BODY_BYTES, response.url), headers };
   } catch {
-    // A body the reader could not unpack either: replayed as it came, with its encoding.
+    // A body the reader could not unpack either (or a zip bomb): kept as it came, with its encoding.
+    return { body: response.body, headers: response.headers };
   }
-  return { body: response.body, headers: response.headers };
 }
 
 /** `<host>/<hash>.<ext>`: stable for a URL, so recording it again overwrites its old body. */
@@ -207,7 +207,7 @@ async function readManifest(file: string): Promise<Recording[]> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new SelScraperError('ERR_USAGE', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new SelScraperError('ERR_USAGE', `cannot read ${file}: ${describeError(error)}`, { cause: error });
   }
   const parsed = safeJson(text) as { recordings?: unknown } | undefined;
   if (!Array.isArray(parsed?.recordings) || !parsed.recordings.every((r) => typeof (r as Recording | null)?.url === 'string')) {
