@@ -31,6 +31,7 @@ function check(input: Input, expected: Expected): void {
   const mapping = compileApiMapping(block, input.fieldMap, input.urlTemplate, block === 'rest' ? 'identity' : DATOCMS_LEGACY_MAPPING);
   const { events, warnings } = mapApiItems([input.item], mapping, API);
   if (expected.warning) expect(warnings.join('\n')).toMatch(expected.warning);
+  else expect(warnings).toEqual([]);
   const outcome = normalizeEvent(events[0] ?? { pageUrl: API }, { source, now: NOW });
   if ('invalid' in expected) {
     expect(outcome.kind).toBe('invalid');
@@ -178,7 +179,10 @@ const ROWS: Row<Input, Expected>[] = [
     note: 'SEL’s Go field names',
   },
   { input: { fieldMap: { name: 'title' }, item: { title: 'No date' } }, expected: { invalid: /no start date/ } },
-  { input: { fieldMap: { name: 'title', start_date: 'start' }, item: { start: '2026-12-05T20:00' } }, expected: { invalid: /no name/ } },
+  {
+    input: { fieldMap: { name: 'title', start_date: 'start' }, item: { start: '2026-12-05T20:00' } },
+    expected: { invalid: /no name/, warning: /field_map\.name: "title" found no value/ },
+  },
   {
     input: { fieldMap: { name: 'title', start_date: 'start' }, item: { title: 'Gig', start: 'Sat, Dec 5 · 8pm' } },
     expected: { event: { startDate: '2026-12-05T20:00:00-05:00' } },

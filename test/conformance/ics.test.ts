@@ -54,6 +54,7 @@ function read(input: Input): { outcomes: NormalizeOutcome[]; warnings: string[] 
 function check(input: Input, expected: Expected): void {
   const { outcomes, warnings } = read(input);
   if (expected.warning) expect(warnings.join('\n')).toMatch(expected.warning);
+  else expect(warnings).toEqual([]);
   if ('count' in expected) {
     expect(outcomes.filter((o) => o.kind === 'valid')).toHaveLength(expected.count);
     return;
@@ -207,7 +208,11 @@ const RECURRENCE: Row<Input, Expected>[] = [
     expected: { events: [{ startDate: '2026-03-10T19:00:00Z' }, { kind: 'skipped', reason: /cancelled/ }, { startDate: '2026-03-24T19:00:00Z' }] },
     note: 'a cancelled occurrence is skipped',
   },
-  { input: { lines: base('DTSTART:20250310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=3') }, expected: { events: [] }, note: 'a series that has ended' },
+  {
+    input: { lines: base('DTSTART:20250310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=3') },
+    expected: { events: [], warning: /have already ended/ },
+    note: 'a series that has ended',
+  },
   { input: { lines: base('DTSTART:20260310T190000Z', 'rrule:freq=weekly;count=2') }, expected: { count: 2 }, note: 'RRULE in lower case' },
   {
     input: { lines: base('DTSTART:20260310T190000Z', 'RRULE:FREQ=WEEKLY;COUNT=2', 'STATUS:CANCELLED') },
@@ -268,7 +273,10 @@ const FIELDS: Row<Input, Expected>[] = [
   one(['UID:e6', 'SUMMARY:Meeting', 'DTSTART:20260310T190000Z'], { location: { name: 'Town Hall' } }, 'default_location', {
     default_location: { name: 'Town Hall' },
   }),
-  one(['SUMMARY:No uid', 'LOCATION:Hall', 'DTSTART:20260310T190000Z'], { source: { eventId: expect.stringMatching(/^nouid-[0-9a-f]{16}$/) } }),
+  {
+    input: { lines: ['SUMMARY:No uid', 'LOCATION:Hall', 'DTSTART:20260310T190000Z'] },
+    expected: { events: [{ source: { eventId: expect.stringMatching(/^nouid-[0-9a-f]{16}$/) } }], warning: /have no UID/ },
+  },
   { input: { lines: base('DTSTART:20260301T190000Z') }, expected: { events: [], warning: /already ended/ }, note: 'an event that has ended' },
   { input: { lines: ['UID:e7', 'SUMMARY:No start', 'LOCATION:Hall'] }, expected: { events: [{ kind: 'invalid', reason: /no start date/ }] } },
   {

@@ -32,7 +32,8 @@ describe('RunLock', () => {
     const clock = new FakeClock(0);
     const live = new Set([100, 200]);
     RunLock.acquire(file, RUN_ID, processOn(clock, 100, live)).release();
-    expect(() => RunLock.acquire(file, RUN_ID, processOn(clock, 200, live))).not.toThrow();
+    RunLock.acquire(file, RUN_ID, processOn(clock, 200, live));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: 200 });
   });
 
   it('takes over the lock of a holder that died (its pid no longer runs on this host)', async () => {
@@ -49,7 +50,8 @@ describe('RunLock', () => {
     const clock = new FakeClock(0);
     const live = new Set([100, 200]);
     RunLock.acquire(file, RUN_ID, processOn(clock, 100, live, 'build-1', 'boot-a'));
-    expect(() => RunLock.acquire(file, RUN_ID, processOn(clock, 200, live, 'build-1', 'boot-b'))).not.toThrow();
+    RunLock.acquire(file, RUN_ID, processOn(clock, 200, live, 'build-1', 'boot-b'));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: 200, boot: 'boot-b' });
   });
 
   it('holds for a process on another host, which cannot be seen from here', async () => {
@@ -66,7 +68,8 @@ describe('RunLock', () => {
     utimesSync(file, new Date(clock.now() - 1000), new Date(clock.now() - 1000));
     expect(() => RunLock.acquire(file, RUN_ID, processOn(clock, 200, new Set([200])))).toThrow(/a process that is taking it right now/);
     utimesSync(file, new Date(clock.now() - 60_000), new Date(clock.now() - 60_000));
-    expect(() => RunLock.acquire(file, RUN_ID, processOn(clock, 200, new Set([200])))).not.toThrow();
+    RunLock.acquire(file, RUN_ID, processOn(clock, 200, new Set([200])));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: 200 });
   });
 
   it('does not remove a lock that another process took over between judging it stale and removing it', async () => {
