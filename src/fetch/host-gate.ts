@@ -16,8 +16,6 @@ interface HostState {
   nextStart: number;
   /** A robots.txt Crawl-delay, when longer than the default delay. */
   delayMs: number | undefined;
-  /** Why `nextStart` is where it is: the spacing in force when it was set. */
-  spacing: string;
   waiters: (() => void)[];
 }
 
@@ -49,11 +47,10 @@ export class HostGate {
       // The start is reserved before sleeping, so concurrent turns on one host never share it.
       const now = this.options.clock.now();
       const start = Math.max(now, state.nextStart);
-      const spacing = state.spacing;
       state.nextStart = start + (state.delayMs ?? this.delayMs);
-      state.spacing = this.spacing(host, state);
       if (start > now) {
-        this.options.onWait?.({ ms: start - now, reason: spacing });
+        // The reason is worded only when someone listens: this runs for every request.
+        if (this.options.onWait) this.options.onWait({ ms: start - now, reason: this.spacing(host, state) });
         await this.options.clock.sleep(start - now, signal);
       }
       return await task();
@@ -71,7 +68,7 @@ export class HostGate {
   private state(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { active: 0, nextStart: 0, delayMs: undefined, spacing: '', waiters: [] };
+      state = { active: 0, nextStart: 0, delayMs: undefined, waiters: [] };
       this.hosts.set(host, state);
     }
     return state;

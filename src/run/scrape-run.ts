@@ -388,16 +388,16 @@ async function scrapeSource(source: SourceConfig, report: SourceReport, deps: So
       continue;
     }
     const key = eventKey(outcome.event);
-    if (deps.sentKeys.has(key)) {
-      report.skipped++;
-      report.warnings.push(`${outcome.event.name}: skipped, already seen in this run (${outcome.event.source.eventId})`);
-      continue;
-    }
+    // Past --limit nothing is claimed: an event this source does not send stays free for another.
     if (deps.limit !== undefined && report.submitted >= deps.limit) {
       beyondLimit++;
       continue;
     }
-    deps.sentKeys.claim(key);
+    if (!deps.sentKeys.claim(key)) {
+      report.skipped++;
+      report.warnings.push(`${outcome.event.name}: skipped, already seen in this run (${outcome.event.source.eventId})`);
+      continue;
+    }
     for (const warning of outcome.warnings) report.warnings.push(`${outcome.event.name}: ${warning}`);
     report.submitted++;
     const line = JSON.stringify(outcome.event);

@@ -23,10 +23,6 @@ export class SeenKeys {
     for (const key of keys) this.digests.add(digest(key));
   }
 
-  has(key: string): boolean {
-    return this.digests.has(digest(key));
-  }
-
   /** Records `key`; false when it was already there. */
   claim(key: string): boolean {
     const d = digest(key);
