@@ -1,7 +1,8 @@
 import { validateNewKey } from '../keys/key-store.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import type { CreateKeyFlags } from './api-key.ts';
-import { formatTimestamp, keyJson, printable } from './api-key-render.ts';
+import { printable } from '../keys/redact.ts';
+import { formatTimestamp, keyJson } from './api-key-render.ts';
 import { withKeyStore } from './api-key-store.ts';
 import type { CliDeps } from './io.ts';
 

@@ -1,10 +1,6 @@
 import { keyStatus, type KeyRecord } from '../keys/api-key.ts';
+import { printable } from '../keys/redact.ts';
 import { keyAgeFlags, type KeyAgeFlags } from '../keys/rotation.ts';
-
-/** Names come from the database; control characters in them must not drive the terminal. */
-export function printable(text: string): string {
-  return text.replace(/\p{Cc}/gu, '?');
-}
 
 /** RFC 3339 in UTC to the second: what the server itself prints, without the noise. */
 export function formatTimestamp(date: Date): string {

@@ -1,5 +1,6 @@
 import { groupBySource, type HistoryEntry } from './history.ts';
-import { ATTENTION, byAttention, judgeSource, VERDICTS, type HealthThresholds, type SourceHealth, type SourceIdentity, type Verdict } from './verdict.ts';
+import { printable } from '../keys/redact.ts';
+import { byAttention, judgeSource, VERDICTS, type HealthThresholds, type SourceHealth, type SourceIdentity, type Verdict } from './verdict.ts';
 
 export interface HealthSummary {
   generatedAt: string;
@@ -28,21 +29,12 @@ export function summarizeHealth(
   return { generatedAt: new Date(nowMs).toISOString(), thresholds, counts, sources };
 }
 
-export function needsAttention(summary: HealthSummary): SourceHealth[] {
-  return summary.sources.filter((s) => ATTENTION.has(s.verdict));
-}
-
 const BARS = '▁▂▃▄▅▆▇█';
 
 /** A trend in eight block characters, scaled to its own maximum, for the terminal table. */
 export function textSparkline(values: readonly number[]): string {
   const max = Math.max(0, ...values);
   return values.map((v) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((v / max) * (BARS.length - 1)))])).join('');
-}
-
-/** Text from configs and servers must not drive the terminal. */
-function printable(text: string): string {
-  return text.replace(/\p{Cc}/gu, '?');
 }
 
 export function renderHealthTable(summary: HealthSummary): string {

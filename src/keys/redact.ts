@@ -176,3 +176,8 @@ function safeDecode(value: string): string {
 export function describeUserInput(text: string): string {
   return text.length <= KEY_PREFIX_LENGTH || /^[0-9a-f-]+$/i.test(text) ? text : describeKey(text);
 }
+
+/** Text for a fixed-width table cell: each control character one "?", so columns stay aligned. */
+export function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, '?');
+}
