@@ -16,6 +16,8 @@ interface HostState {
   nextStart: number;
   /** A robots.txt Crawl-delay, when longer than the default delay. */
   delayMs: number | undefined;
+  /** The Crawl-delay that set `nextStart` (undefined: the default delay did), to say why a turn waits. */
+  spacedBy: number | undefined;
   waiters: (() => void)[];
 }
 
@@ -47,10 +49,12 @@ export class HostGate {
       // The start is reserved before sleeping, so concurrent turns on one host never share it.
       const now = this.options.clock.now();
       const start = Math.max(now, state.nextStart);
+      const spacedBy = state.spacedBy;
       state.nextStart = start + (state.delayMs ?? this.delayMs);
+      state.spacedBy = state.delayMs;
       if (start > now) {
         // The reason is worded only when someone listens: this runs for every request.
-        if (this.options.onWait) this.options.onWait({ ms: start - now, reason: this.spacing(host, state) });
+        if (this.options.onWait) this.options.onWait({ ms: start - now, reason: this.spacing(host, spacedBy) });
         await this.options.clock.sleep(start - now, signal);
       }
       return await task();
@@ -59,16 +63,16 @@ export class HostGate {
     }
   }
 
-  private spacing(host: string, state: HostState): string {
-    return state.delayMs === undefined
+  private spacing(host: string, crawlDelayMs: number | undefined): string {
+    return crawlDelayMs === undefined
       ? `next request to ${host} (--host-delay ${this.delayMs / 1000} s)`
-      : `next request to ${host} (its robots.txt Crawl-delay: ${state.delayMs / 1000} s)`;
+      : `next request to ${host} (its robots.txt Crawl-delay: ${crawlDelayMs / 1000} s)`;
   }
 
   private state(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { active: 0, nextStart: 0, delayMs: undefined, waiters: [] };
+      state = { active: 0, nextStart: 0, delayMs: undefined, spacedBy: undefined, waiters: [] };
       this.hosts.set(host, state);
     }
     return state;
