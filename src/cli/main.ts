@@ -44,6 +44,9 @@ async function redactAnyEnvironment(redactor: Redactor, deps: CliDeps): Promise<
   (await import('./secrets.ts')).redactEnvironment(redactor, env);
 }
 
+/** SEL's own keys can begin with '-' (1 in 64), and so can the 8-character prefix that names one. */
+const PREFIX_LIKE_OPTION = /unknown option '-[A-Za-z0-9_-]{7}'/;
+
 /** Runs the CLI and returns the exit code; the single place errors become exit codes. */
 export async function main(argv: readonly string[], given: CliDeps): Promise<number> {
   // Everything printed passes the command's one redactor, and control characters from pages
@@ -86,6 +89,9 @@ export async function main(argv: readonly string[], given: CliDeps): Promise<num
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (error.code === 'commander.unknownOption' && PREFIX_LIKE_OPTION.test(error.message)) {
+        deps.stderr.write(asInvoked(`hint: a key prefix or id that begins with '-' goes after '--', e.g. ${PROGRAM} api-key revoke -- -AbC12_x\n`, command));
+      }
       return EXIT.usage;
     }
     await redactAnyEnvironment(redactor, deps);

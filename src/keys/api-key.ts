@@ -30,8 +30,16 @@ export type RandomBytes = (size: number) => Buffer;
  */
 const KEY_BYTES = 32;
 
+/**
+ * A key is drawn again when it would begin with '-': its prefix is what `revoke` and `rotate` take
+ * on the command line, where a leading '-' reads as an option (1 key in 64 otherwise). The first
+ * character then has 63 values instead of 64, which costs the 48-bit prefix less than 0.03 bit.
+ */
 export function generateApiKey(random: RandomBytes = randomBytes): string {
-  return random(KEY_BYTES).toString('base64url');
+  for (;;) {
+    const key = random(KEY_BYTES).toString('base64url');
+    if (!key.startsWith('-')) return key;
+  }
 }
 
 /** SEL rejects a key only once `now` is past `expires_at` (no grace period, contract §2.3). */

@@ -150,6 +150,17 @@ describe('api-key revoke (database)', () => {
     expect((await db.pool.query('SELECT is_active FROM api_keys')).rows[0]).toEqual({ is_active: false });
   });
 
+  it("revokes a key whose prefix begins with '-' (1 SEL key in 64) when it follows '--', and hints so when it does not", async () => {
+    await seedKey('-Dashed1-rest-of-key-000000000000000000000');
+    const bare = await inDb('revoke', '-Dashed1');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("hint: a key prefix or id that begins with '-' goes after '--'");
+    expect((await db.pool.query('SELECT is_active FROM api_keys')).rows[0]).toEqual({ is_active: true });
+    const run = await runInProcess(['api-key', 'revoke', '--database-url', db.url, '--', '-Dashed1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect((await db.pool.query('SELECT is_active FROM api_keys')).rows[0]).toEqual({ is_active: false });
+  });
+
   it('fails with exit 2 for an unknown key and changes nothing', async () => {
     await seedKey('Survivor-rest-of-key-000000000000000000000');
     const run = await inDb('revoke', '00000000-0000-4000-8000-000000000000');

@@ -14,6 +14,12 @@ describe('generateApiKey', () => {
     expect(generateApiKey(() => bytes)).toBe(bytes.toString('base64url'));
   });
 
+  it("draws again when the key would begin with '-', so its prefix never reads as an option", () => {
+    const draws = [Buffer.alloc(32, 0xf8), Buffer.alloc(32, 0xab)];
+    expect(draws[0]!.toString('base64url')).toMatch(/^-/);
+    expect(generateApiKey(() => draws.shift()!)).toBe(Buffer.alloc(32, 0xab).toString('base64url'));
+  });
+
   it('asks the generator for 32 bytes', () => {
     const sizes: number[] = [];
     generateApiKey((size) => {
