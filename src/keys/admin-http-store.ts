@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { describeError, SelScraperError } from '../errors.ts';
-import { startDeadline } from '../fetch/deadline.ts';
 import type { FetchLike } from '../fetch/fetch-like.ts';
-import { readServerAnswer } from '../fetch/server-answer.ts';
+import { exchangeWithServer } from '../fetch/server-answer.ts';
 import { KEY_ROLES, type KeyRecord } from './api-key.ts';
 import type { CreatedKey, KeyStore, NewKey } from './key-store.ts';
 import { describeKey, redactSecrets } from './redact.ts';
@@ -146,57 +145,24 @@ export class AdminHttpKeyStore implements KeyStore {
 
   async close(): Promise<void> {}
 
-  private async call(method: string, path: string, payload: unknown, action: string): Promise<Answer> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, payload: unknown, action: string): Promise<Answer> {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
-    const deadline = startDeadline(timeoutMs);
-    const late = () => `no answer within ${timeoutMs / 1000} s`;
-    try {
-      let response: Awaited<ReturnType<FetchLike>>;
-      try {
-        response = await this.options.fetch(this.base + path, {
-          method,
-          headers: {
-            authorization: `Bearer ${this.token}`,
-            'user-agent': this.options.userAgent,
-            accept: 'application/json',
-            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-          signal: deadline.signal,
-        });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code;
-        throw new SelScraperError(
-          'ERR_KEY_STORE',
-          `cannot reach the SEL server at ${this.base} to ${action}: ${deadline.expired ? late() : (cause ?? this.safe(describeError(error)))}`,
-          {
-            hint: 'check --server (or SEL_SERVER_URL) and your network',
-          },
-        );
-      }
-      let text: string;
-      try {
-        text = await readServerAnswer(response, `${method} ${this.base}${path}`);
-      } catch (error) {
-        if (error instanceof SelScraperError) throw error;
-        throw new SelScraperError(
-          'ERR_KEY_STORE',
-          `the SEL server at ${this.base} did not finish its answer to ${action}: ${deadline.expired ? late() : this.safe(describeError(error))}`,
-          {
-            hint: 'check --server (or SEL_SERVER_URL) and your network; run the command again',
-          },
-        );
-      }
-      let body: unknown;
-      try {
-        body = text.trim() ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
-      return { status: response.status, body };
-    } finally {
-      deadline.dispose();
+    const { fetch, userAgent } = this.options;
+    const exchange = await exchangeWithServer({ fetch, method, url: this.base + path, bearer: this.token, userAgent, payload, timeoutMs });
+    if (exchange.ok) return { status: exchange.status, body: exchange.body };
+    const { error, stage, timedOut } = exchange;
+    if (error instanceof SelScraperError) throw error;
+    // Before an answer, a socket error's code (ECONNREFUSED) says more than undici's "fetch failed".
+    const code = stage === 'send' ? (error as { cause?: { code?: string } }).cause?.code : undefined;
+    const cause = timedOut ? `no answer within ${timeoutMs / 1000} s` : (code ?? this.safe(describeError(error)));
+    if (stage === 'send') {
+      throw new SelScraperError('ERR_KEY_STORE', `cannot reach the SEL server at ${this.base} to ${action}: ${cause}`, {
+        hint: 'check --server (or SEL_SERVER_URL) and your network',
+      });
     }
+    throw new SelScraperError('ERR_KEY_STORE', `the SEL server at ${this.base} did not finish its answer to ${action}: ${cause}`, {
+      hint: 'check --server (or SEL_SERVER_URL) and your network; run the command again',
+    });
   }
 
   private expect<T>(answer: Answer, status: number, action: string, schema: z.ZodType<T>): T {

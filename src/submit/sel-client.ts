@@ -1,12 +1,11 @@
 import type { Clock, OnWait } from '../clock.ts';
 import { describeError, SelScraperError } from '../errors.ts';
-import { startDeadline } from '../fetch/deadline.ts';
 import type { FetchAnswer, FetchLike } from '../fetch/fetch-like.ts';
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, type RetryOptions } from '../fetch/retry-policy.ts';
 import { describeKey } from '../keys/redact.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { readServerAnswer } from '../fetch/server-answer.ts';
+import { exchangeWithServer } from '../fetch/server-answer.ts';
 
 /** A scrape's retries: patient, since its batches wait for the server's confirmation anyway. */
 export const DEFAULT_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
@@ -54,8 +53,7 @@ interface Answer {
   headers: FetchAnswer['headers'];
 }
 
-/** `unreadable`: the server answered something no retry would make readable (too large). */
-type Failure = { ok: false; reason: string; reachedServer: boolean; unreadable?: SelScraperError };
+type Failure = { ok: false; reason: string; reachedServer: boolean };
 type Attempt = { ok: true; answer: Answer } | Failure;
 /** An answer, and whether an earlier attempt of the same request may have reached the server. */
 type Outcome = { ok: true; answer: Answer; earlierReachedServer: boolean } | Failure;
@@ -78,7 +76,6 @@ export class SelClient {
 
   async preflight(signal?: AbortSignal): Promise<PreflightResult> {
     const result = await this.request('POST', '/api/v1/auth/token', undefined, signal);
-    if (!result.ok && result.unreadable) throw result.unreadable;
     if (!result.ok && signal?.aborted) {
       // The run's stop says why: Ctrl-C, or --timeout reached before the server answered.
       const why = signal.reason instanceof SelScraperError ? signal.reason : undefined;
@@ -109,7 +106,6 @@ export class SelClient {
 
   async submitBatch(events: readonly EventInput[], signal?: AbortSignal): Promise<SubmitResult> {
     const result = await this.request('POST', '/api/v1/events:batch', { events }, signal);
-    if (!result.ok && result.unreadable) throw result.unreadable;
     if (!result.ok) return { kind: 'gave-up', reason: result.reason, maybeQueued: result.reachedServer };
     const { status, body } = result.answer;
     if (status === 202 && isObject(body) && typeof body.batch_id === 'string' && body.batch_id !== '') {
@@ -126,7 +122,6 @@ export class SelClient {
 
   async batchStatus(batchId: string, signal?: AbortSignal): Promise<BatchStatus> {
     const result = await this.request('GET', `/api/v1/batch-status/${encodeURIComponent(batchId)}`, undefined, signal);
-    if (!result.ok && result.unreadable) throw result.unreadable;
     if (!result.ok || result.answer.status === 404) return { kind: 'pending' };
     const { status, body } = result.answer;
     if (status === 200 && isObject(body) && body.status === 'completed' && Array.isArray(body.results)) {
@@ -136,8 +131,9 @@ export class SelClient {
   }
 
   /**
-   * One request with retries. Never throws: an abort while waiting (for a token, a backoff)
-   * ends the request as not answered, so callers account for it instead of losing it.
+   * One request with retries. An abort while waiting (for a token, a backoff) ends the request as
+   * not answered, so callers account for it instead of losing it; it throws only for an answer
+   * no retry would make readable (larger than the cap).
    */
   private async request(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<Outcome> {
     const { retry, clock, limiter } = this.options;
@@ -148,7 +144,6 @@ export class SelClient {
       if (!(await settles(limiter.take(signal)))) return { ok: false, reason: 'interrupted', reachedServer };
       const earlierReachedServer = reachedServer;
       const last = await this.once(method, path, payload, signal);
-      if (!last.ok && last.unreadable) return last;
       if (!last.ok) {
         reachedServer ||= last.reachedServer;
         reason = last.reason;
@@ -204,40 +199,20 @@ export class SelClient {
   }
 
   private async once(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<Attempt> {
-    const deadline = startDeadline(this.options.requestTimeoutMs ?? 30_000, signal);
-    let sent = false;
-    try {
-      const response = await this.options.fetch(this.base + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.options.apiKey}`,
-          'user-agent': this.options.userAgent,
-          accept: 'application/json',
-          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-        signal: deadline.signal,
-      });
-      sent = true;
-      const text = await readServerAnswer(response, `${method} ${this.base}${path}`);
-      let body: unknown = undefined;
-      if (text.trim()) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = text.slice(0, 200);
-        }
-      }
-      return { ok: true, answer: { status: response.status, body, headers: response.headers } };
-    } catch (error) {
-      // An abort rejects with its reason, which may be a SelScraperError too (the run's stop).
-      if (error instanceof SelScraperError && !deadline.signal.aborted) return { ok: false, reason: error.message, reachedServer: true, unreadable: error };
-      // A timeout or a reset after the request left us may still have reached the server.
-      const reason = deadline.expired ? 'timed out' : errorReason(error);
-      return { ok: false, reason, reachedServer: sent || deadline.expired || /reset|socket|closed/i.test(reason) };
-    } finally {
-      deadline.dispose();
+    const { fetch, apiKey, userAgent, requestTimeoutMs } = this.options;
+    const url = this.base + path;
+    const exchange = await exchangeWithServer({ fetch, method, url, bearer: apiKey, userAgent, payload, timeoutMs: requestTimeoutMs ?? 30_000, signal });
+    if (exchange.ok) {
+      // A non-JSON answer (a proxy's error page) is kept short for the report.
+      const body = exchange.body === undefined && exchange.text.trim() ? exchange.text.slice(0, 200) : exchange.body;
+      return { ok: true, answer: { status: exchange.status, body, headers: exchange.headers } };
     }
+    const { error, stage, timedOut, aborted } = exchange;
+    // An abort rejects with its reason, which may be a SelScraperError too (the run's stop).
+    if (error instanceof SelScraperError && !aborted) throw error;
+    // A timeout or a reset after the request left us may still have reached the server.
+    const reason = timedOut ? 'timed out' : errorReason(error);
+    return { ok: false, reason, reachedServer: stage === 'read' || timedOut || /reset|socket|closed/i.test(reason) };
   }
 }
 
