@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { rotateKey, type RotationOutcome } from '../keys/rotation.ts';
-import { writeSecretFileAtomically } from '../keys/secret-file.ts';
+import { writePrivateFileAtomically } from '../private-file.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
 import type { RotateKeyFlags } from './api-key.ts';
 import { describeRecord, keyJson } from './api-key-render.ts';
@@ -28,7 +28,7 @@ export async function rotateApiKey(reference: string, flags: RotateKeyFlags, dep
           store,
           checkWithServer: checkServer ? (key) => checkKeyWithServer(key, checkServer, deps) : undefined,
           readFile: (file) => readFileSync(file, 'utf8'),
-          writeFile: writeSecretFileAtomically,
+          writeFile: writePrivateFileAtomically,
           now: () => deps.clock.now(),
           showNewKey: (key, record) => {
             shownKey = key;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import { describeError, SelScraperError } from '../errors.ts';
 import type { Redactor } from '../keys/redact.ts';
-import { writeSecretFileAtomically } from '../keys/secret-file.ts';
+import { writePrivateFileAtomically } from '../private-file.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { entriesFromReport, mergeHistory, parseHistory, type HistoryEntry } from './history.ts';
 
@@ -54,7 +54,7 @@ export async function appendHistory(
     const { entries } = readHistory(stateDir);
     const merged = mergeHistory(entries, incoming, keepPerSource);
     if (merged.added > 0 || merged.entries.length !== entries.length) {
-      writeSecretFileAtomically(historyPath(stateDir), merged.entries.map((e) => JSON.stringify(e) + '\n').join(''));
+      writePrivateFileAtomically(historyPath(stateDir), merged.entries.map((e) => JSON.stringify(e) + '\n').join(''));
     }
     return merged.added;
   } finally {

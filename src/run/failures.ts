@@ -1,10 +1,10 @@
-import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError, SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
 import type { DeliveryResult } from '../submit/batch-submitter.ts';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeAllSync, type WriteAll } from './state-dir.ts';
+import { PRIVATE_DIR_MODE, writeAllSync, writePrivateFileAtomically, type WriteAll } from '../private-file.ts';
 
 /** One line of a failures file: an event that was not delivered, and why. */
 export interface FailureRecord {
@@ -45,19 +45,12 @@ export function writeFailures(file: string, records: readonly FailureRecord[], o
     const text = records.map((r) => redact(JSON.stringify(r)) + '\n').join('');
     const target = existingTarget(file);
     if (target && !statSync(target).isFile()) {
-      writeWhole(target, 'w', text, write);
+      writeToDevice(target, text, write);
       return;
     }
     const destination = target ?? file;
     mkdirSync(path.dirname(destination), { recursive: true, mode: PRIVATE_DIR_MODE });
-    const temporary = `${destination}.${process.pid}.tmp`;
-    try {
-      writeWhole(temporary, 'wx', text, write);
-      renameSync(temporary, destination);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    writePrivateFileAtomically(destination, text, write);
   } catch (error) {
     throw new SelScraperError('ERR_JOURNAL', `cannot write the failures file ${file}: ${describeError(error)}`, {
       hint: 'check that the directory is writable and the disk has room (--failures or --state-dir)',
@@ -92,12 +85,11 @@ function existingTarget(file: string): string | undefined {
   }
 }
 
-function writeWhole(file: string, flags: 'w' | 'wx', text: string, write: WriteAll): void {
-  const fd = openSync(file, flags, PRIVATE_FILE_MODE);
+/** A FIFO or a device is written as it is: it cannot be replaced, nor made private. */
+function writeToDevice(file: string, text: string, write: WriteAll): void {
+  const fd = openSync(file, 'w');
   try {
-    if (flags === 'wx') fchmodSync(fd, PRIVATE_FILE_MODE);
     write(fd, text);
-    if (flags === 'wx') fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

@@ -7,7 +7,8 @@ import type { Counters, EventProblem, SourceReport } from '../report/run-report.
 import type { DeliveryResult, DeliveryStatus, SubmissionJournal } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
 import { isRunId } from './run-id.ts';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, runsDirectory, writeAllSync, type WriteAll } from './state-dir.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeAllSync, type WriteAll } from '../private-file.ts';
+import { runsDirectory } from './state-dir.ts';
 
 export { runsDirectory };
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { SelScraperError } from '../errors.ts';
-import { PRIVATE_FILE_MODE, writeAllSync } from './state-dir.ts';
+import { PRIVATE_FILE_MODE, writeAllSync } from '../private-file.ts';
 
 /** Who holds a run: enough to tell whether it still runs, and to name it to the user. */
 export interface LockHolder {

@@ -1,10 +1,7 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync, statSync, writeSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { describeError, SelScraperError } from '../errors.ts';
-
-/** State holds every event of a run and the key's prefix: its owner's alone, whatever the umask. */
-export const PRIVATE_DIR_MODE = 0o700;
-export const PRIVATE_FILE_MODE = 0o600;
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-file.ts';
 
 /** All a state folder holds; one holding anything else is a folder the user shares, not ours to chmod. */
 const STATE_ENTRIES = new Set(['runs']);
@@ -90,17 +87,4 @@ function ownedByUs(stat: Stats): boolean {
 
 function octal(stat: Stats): string {
   return `0${(stat.mode & 0o777).toString(8)}`;
-}
-
-/** How state reaches the disk: every byte of `text` at `fd`, or an error (tests fill the disk through it). */
-export type WriteAll = (fd: number, text: string) => void;
-
-/**
- * Writes all of `text`: a write may be short when the disk fills, and the rest is tried until
- * it goes or the disk says ENOSPC, so a short write never passes for a whole one.
- */
-export function writeAllSync(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envVariableValue, scraperKeyVariable, withEnvVariable } from '../../src/keys/env-file.ts';
-import { writeSecretFileAtomically } from '../../src/keys/secret-file.ts';
+import { writePrivateFileAtomically } from '../../src/private-file.ts';
 
 describe('withEnvVariable', () => {
   it.each([
@@ -32,12 +32,12 @@ describe('withEnvVariable', () => {
   });
 });
 
-describe('writeSecretFileAtomically', () => {
+describe('writePrivateFileAtomically', () => {
   it('replaces the file with mode 600 whatever the old mode, leaving no temp file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sel-secret-'));
     const file = path.join(dir, '.env');
     writeFileSync(file, 'old', { mode: 0o644 });
-    writeSecretFileAtomically(file, 'new');
+    writePrivateFileAtomically(file, 'new');
     expect(readFileSync(file, 'utf8')).toBe('new');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir)).toEqual(['.env']);
@@ -49,7 +49,7 @@ describe('writeSecretFileAtomically', () => {
     const file = path.join(dir, 'taken');
     writeFileSync(path.join(dir, 'keep'), 'x');
     mkdirSync(path.join(file, 'inside'), { recursive: true });
-    expect(() => writeSecretFileAtomically(file, 'new')).toThrow();
+    expect(() => writePrivateFileAtomically(file, 'new')).toThrow();
     expect(readdirSync(dir).sort()).toEqual(['keep', 'taken']);
   });
 });
