@@ -35,7 +35,7 @@ const MAX_JSON_BYTES = 5 * 1024 * 1024;
 export async function renderForInspection(browser: HeadlessBrowser, url: string, options: RenderOptions = {}): Promise<RenderedPage> {
   const context = await browser.openContext({ userAgent: USER_AGENT, serviceWorkers: 'block' }, options.signal);
   try {
-    const guard = new BrowserGuard({ namedHosts: [new URL(url).hostname], admit: browser.admit, signal: options.signal });
+    const guard = new BrowserGuard({ namedHosts: [new URL(url).hostname], admit: browser.gate.admit, signal: options.signal });
     await guard.install(context);
     const page = await context.newPage();
     const pending: Promise<JsonRequest | undefined>[] = [];

@@ -49,7 +49,7 @@ export async function withAuthoringSession<T>(url: string, flags: SessionFlags, 
   const source = applyDefaults({ name: new URL(url).hostname, url, tier: 0, license: 'CC0-1.0' }, '(command line)', zone);
   const network = createNetwork({ dispatcher: deps.dispatcher });
   try {
-    const { http, admit } = await network.sources({
+    const { http, gate } = await network.sources({
       fixturesDir: flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined,
       clock: deps.clock,
       maxRetryAfterMs: 120_000,
@@ -59,7 +59,7 @@ export async function withAuthoringSession<T>(url: string, flags: SessionFlags, 
     if (flags.render) {
       if (flags.fixtures || deps.dispatcher)
         throw new SelScraperError('ERR_USAGE', '--render opens the live page in Chromium; it cannot be combined with --fixtures');
-      browser = network.browser(env, { fixtures: false, admit, pages: 1 });
+      browser = network.browser(env, { fixtures: false, gate, pages: 1 });
       if (!browser) throw new SelScraperError('ERR_USAGE', '--render needs Chromium, and none was found', { hint: renderingHint(env) });
     }
     const page = await http.fetchDocument(requestFor(source, url, deps.signal));

@@ -99,7 +99,7 @@ async function scrapeClaimed(
   const recorder = recorderFor({ record: flags.record, fixtures: definition.fixtures }, deps);
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
-    const { http, admit, noSiteReached } = await network.sources({
+    const { http, gate, noSiteReached } = await network.sources({
       fixturesDir: definition.fixtures,
       clock: deps.clock,
       maxRetryAfterMs: flags.maxRetryAfter * 1000,
@@ -108,7 +108,7 @@ async function scrapeClaimed(
       onWait: view.onWait,
     });
     // A recorded run reads tier 2 pages the way its replay will: without the browser.
-    const browser = network.browser(env, { fixtures: definition.fixtures !== null || recorder !== undefined, admit, pages: flags.browserPages });
+    const browser = network.browser(env, { fixtures: definition.fixtures !== null || recorder !== undefined, gate, pages: flags.browserPages });
     const client = settings ? deliveryClient(settings, flags, network.selFetch, deps, view.onWait) : undefined;
     const report = await runScrape(
       {

@@ -87,7 +87,7 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
   const recorder = recorderFor(flags, deps);
   try {
     const fixturesDir = flags.fixtures ? path.resolve(deps.cwd, flags.fixtures) : undefined;
-    const { http, admit } = await network.sources({
+    const { http, gate } = await network.sources({
       fixturesDir,
       clock: deps.clock,
       maxRetryAfterMs: 120_000,
@@ -97,7 +97,7 @@ async function preview(source: SourceConfig, flags: PreviewFlags, deps: CliDeps,
     // A recorded run reads tier 2 pages the way its replay will: without the browser.
     const browser = network.browser(env, {
       fixtures: fixturesDir !== undefined || recorder !== undefined,
-      admit,
+      gate,
       pages: flags.browserPages ?? DEFAULT_BROWSER_PAGES,
     });
     const result = await previewSource(

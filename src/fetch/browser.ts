@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import type { Env } from '../config/run-config.ts';
 import { describeError } from '../errors.ts';
-import type { Admit } from './polite-http-client.ts';
+import type { BrowserGate } from './polite-http-client.ts';
 
 /** Where Debian, Ubuntu and Google's packages put the binary; the first that exists is used. */
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -46,8 +46,8 @@ export function describeBrowserError(error: unknown): string {
 }
 
 export interface HeadlessBrowserOptions {
-  /** The run's robots.txt verdict and per-host turn, asked before every navigation the browser makes. */
-  admit: Admit;
+  /** The run's robots.txt verdict and per-host turn, asked before a source's browser starts and before every navigation. */
+  gate: BrowserGate;
   /** Pages rendering at once across the run (--browser-pages), whatever the number of sources read at once. */
   pages: number;
   /** Starts Chromium; the default is playwright-core's launch of `executablePath`. */
@@ -61,7 +61,7 @@ export interface HeadlessBrowserOptions {
 export interface HeadlessBrowser {
   /** The binary that will be started. */
   readonly executablePath: string;
-  readonly admit: Admit;
+  readonly gate: BrowserGate;
   /**
    * A context for one source, once one of the run's page slots is free; the slot is freed when
    * the context closes. A failed start of Chromium is reported to every caller.
@@ -96,7 +96,7 @@ export function createHeadlessBrowser(env: Env, options: HeadlessBrowserOptions)
   let launching: Promise<Browser> | undefined;
   return {
     executablePath,
-    admit: options.admit,
+    gate: options.gate,
     async openContext(contextOptions, signal) {
       const release = await slots.acquire(signal);
       try {

@@ -4,7 +4,7 @@ import type { Env } from '../config/run-config.ts';
 import { createHeadlessBrowser, type HeadlessBrowser } from './browser.ts';
 import type { FetchLike } from './fetch-like.ts';
 import type { HttpClient } from './http-client.ts';
-import type { Admit } from './polite-http-client.ts';
+import type { BrowserGate } from './polite-http-client.ts';
 import { createSourceFetching, type SourceFetchingOptions } from './source-fetching.ts';
 
 export type { Dispatcher } from 'undici';
@@ -37,15 +37,15 @@ export interface Network {
   /** fetch for the SEL server (the SEL client, the admin key store). */
   readonly selFetch: FetchLike;
   /**
-   * Source fetches as every command gets them (fetch/source-fetching.ts), and `admit`: the same
+   * Source fetches as every command gets them (fetch/source-fetching.ts), and `gate`: the same
    * robots.txt verdict and per-host turn for the requests the browser makes.
    */
-  sources(options: SourceNetworkOptions): Promise<{ http: HttpClient; admit: Admit; noSiteReached: () => boolean }>;
+  sources(options: SourceNetworkOptions): Promise<{ http: HttpClient; gate: BrowserGate; noSiteReached: () => boolean }>;
   /**
    * The run's Chromium, or undefined when the machine has none. A browser can neither replay
    * fixtures nor go through an injected dispatcher, so those runs read tier 2 pages as fetched.
    */
-  browser(env: Env, options: { fixtures: boolean; admit: Admit; pages: number }): HeadlessBrowser | undefined;
+  browser(env: Env, options: { fixtures: boolean; gate: BrowserGate; pages: number }): HeadlessBrowser | undefined;
   /** Closes what this network made, the browser first and the agent last; never an injected dispatcher. */
   close(): Promise<void>;
 }
@@ -61,11 +61,11 @@ export function createNetwork(options: NetworkOptions = {}): Network {
     async sources(sourceOptions) {
       const fetching = await createSourceFetching({ network: dispatcher(), ...sourceOptions, realNetwork: !injected });
       closers.push(() => fetching.close());
-      return { http: fetching.http, admit: fetching.admit, noSiteReached: () => fetching.noSiteReached() };
+      return { http: fetching.http, gate: fetching.gate, noSiteReached: () => fetching.noSiteReached() };
     },
-    browser(env, { fixtures, admit, pages }) {
+    browser(env, { fixtures, gate, pages }) {
       if (fixtures || injected) return undefined;
-      const browser = createHeadlessBrowser(env, { admit, pages });
+      const browser = createHeadlessBrowser(env, { gate, pages });
       if (browser) closers.push(() => browser.close());
       return browser;
     },

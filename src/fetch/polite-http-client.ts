@@ -28,6 +28,17 @@ const ROBOTS_HINTS = {
  */
 export type Admit = (url: string, signal?: AbortSignal) => Promise<void>;
 
+/** What the browser asks of the run's politeness before it loads anything. */
+export interface BrowserGate {
+  /**
+   * robots.txt's verdict alone (read once per host), asked before Chromium starts for a source:
+   * a site that cannot be reached, or a page robots.txt disallows, costs no browser.
+   */
+  check: Admit;
+  /** The verdict, then the host's turn: asked before every navigation. */
+  admit: Admit;
+}
+
 /**
  * Source fetches as a polite crawler makes them, every redirect hop included: refused when the
  * hop leads into a private network the config does not name, or when the site's robots.txt
@@ -46,10 +57,13 @@ export function createPoliteHttpClient(inner: HttpClient, options: PoliteHttpCli
 }
 
 /** The same verdict and turn as the polite client's, for requests another client makes. */
-export function createAdmit(options: PoliteHttpClientOptions): Admit {
-  return async (url, signal) => {
-    await assertAllowed(options, url, signal, false);
-    await options.hostGate.run(url, () => Promise.resolve(), signal);
+export function createBrowserGate(options: PoliteHttpClientOptions): BrowserGate {
+  return {
+    check: (url, signal) => assertAllowed(options, url, signal, false),
+    async admit(url, signal) {
+      await assertAllowed(options, url, signal, false);
+      await options.hostGate.run(url, () => Promise.resolve(), signal);
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { createGuardedAgent, systemResolve, type ResolveHost } from './address-g
 import { createFixtureDispatcher } from './fixtures.ts';
 import { HostGate } from './host-gate.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
-import { createAdmit, createPoliteHttpClient, type Admit } from './polite-http-client.ts';
+import { createBrowserGate, createPoliteHttpClient, type BrowserGate } from './polite-http-client.ts';
 import { createRetryingHttpClient, DEFAULT_SOURCE_RETRY } from './retrying-http-client.ts';
 import { RobotsPolicy } from './robots.ts';
 
@@ -34,7 +34,7 @@ export interface SourceFetchingOptions {
 export interface SourceFetching {
   http: HttpClient;
   /** robots.txt and the per-host gate for requests the browser makes. */
-  admit: Admit;
+  gate: BrowserGate;
   /** Whether no site asked about could be reached (and some were): the machine is likely offline. */
   noSiteReached(): boolean;
   /** Ends what is still in flight (a robots.txt fetch no source waits for any more). */
@@ -81,7 +81,7 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   });
   return {
     http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), retrying),
-    admit: createAdmit({ robots, hostGate }),
+    gate: createBrowserGate({ robots, hostGate }),
     noSiteReached: () => robots.noSiteReached(),
     async close() {
       await replay?.close();

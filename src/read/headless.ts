@@ -147,6 +147,15 @@ export async function* renderPages(
   const limits = pageLimits(source, headless);
   const rateLimitMs = options.rateLimitMs ?? (headless.rate_limit_ms || DEFAULT_RATE_LIMIT_MS);
 
+  // Chromium starts only for a site whose robots.txt lets us in: a site that cannot be reached,
+  // or a disallowed page, fails here, with no browser started and no page slot taken.
+  try {
+    assertNavigable(first);
+    await browser.gate.check(first, deps.signal);
+  } catch (error) {
+    yield { ok: false, url: first, error: describeError(error) };
+    return;
+  }
   let session: Session;
   try {
     session = await openSession(browser, source, intercept, limits, deps);
@@ -258,7 +267,7 @@ async function openSession(
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   const setup = new PageDeadline(limits.deadlineMs, 'opening a browser page', () => void closeContext(), deps.signal);
   try {
-    const guard = new BrowserGuard({ namedHosts: namedHosts(source), admit: browser.admit, signal: deps.signal });
+    const guard = new BrowserGuard({ namedHosts: namedHosts(source), admit: browser.gate.admit, signal: deps.signal });
     await setup.run(guard.install(context));
     const page = await setup.run(context.newPage());
     const session: Session = {

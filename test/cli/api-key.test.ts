@@ -6,7 +6,8 @@ import bcrypt from 'bcryptjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FROZEN_NOW, runInProcess, transcript, type CapturedRun } from '../helpers/cli-capture.ts';
 import { FakeSelAdmin } from '../helpers/fake-sel-admin.ts';
-import { closedPort, insertKeyRow, startTestDatabase, TEST_DB_PASSWORD, type TestDatabase } from '../helpers/postgres.ts';
+import { insertKeyRow, startTestDatabase, TEST_DB_PASSWORD, type TestDatabase } from '../helpers/postgres.ts';
+import { closedPort } from '../helpers/loopback.ts';
 
 const DAY = 86_400_000;
 const ADMIN_KEY = 'AdminKey_0123456789abcdefghijklmnopqrstuvwx';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpStatusError, SelScraperError, SiteUnreachableError } from '../../src/errors.ts';
 import { HostGate } from '../../src/fetch/host-gate.ts';
 import type { FetchedDocument, FetchRequest, HttpClient } from '../../src/fetch/http-client.ts';
-import { createAdmit, createPoliteHttpClient } from '../../src/fetch/polite-http-client.ts';
+import { createBrowserGate, createPoliteHttpClient } from '../../src/fetch/polite-http-client.ts';
 import { RobotsPolicy } from '../../src/fetch/robots.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
@@ -124,7 +124,7 @@ describe('createPoliteHttpClient', () => {
     const site = fakeSite(clock);
     const options = { robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock, concurrency: 1, delayMs: 1_000 }) };
     const http = createPoliteHttpClient(site.http, options);
-    const admit = createAdmit(options);
+    const admit = createBrowserGate(options).admit;
     await http.fetchDocument(get('https://a.test/1'));
     const fetched = site.starts[0]!.at;
     await admit('https://a.test/2');
@@ -138,10 +138,23 @@ describe('createPoliteHttpClient', () => {
   it('refuses to admit a URL robots.txt disallows', async () => {
     const clock = new FakeClock();
     const site = fakeSite(clock, { 'https://a.test': 'User-agent: *\nDisallow: /private\n' });
-    const admit = createAdmit({ robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock }) });
+    const { admit } = createBrowserGate({ robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock }) });
     const error = await admit('https://a.test/private/events').catch((e: unknown) => e as SelScraperError);
     expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED' });
     expect(site.starts).toEqual([]);
+  });
+
+  it('checks robots.txt for a URL without taking a turn at the host, refusing what it disallows', async () => {
+    const clock = new FakeClock();
+    const site = fakeSite(clock, { 'https://a.test': 'User-agent: *\nDisallow: /private\n' });
+    const options = { robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock, concurrency: 1, delayMs: 1_000 }) };
+    const { check } = createBrowserGate(options);
+    await createPoliteHttpClient(site.http, options).fetchDocument(get('https://a.test/1'));
+    const before = clock.now();
+    await check('https://a.test/2');
+    expect(clock.now()).toBe(before);
+    await expect(check('https://a.test/private/events')).rejects.toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED' });
+    expect(site.starts.map((s) => s.url)).toEqual(['https://a.test/1']);
   });
 
   it('lets a waiter whose signal aborts leave the host queue without taking a turn', async () => {

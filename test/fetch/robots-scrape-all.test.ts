@@ -6,7 +6,7 @@ import { eventSite, workDir, type PrintedReport } from '../helpers/delivery-fixt
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { FixtureSite } from '../helpers/fixture-site.ts';
 import { cliIn, runWorld } from '../helpers/in-process-run.ts';
-import { closedPort } from '../helpers/postgres.ts';
+import { closedPort } from '../helpers/loopback.ts';
 
 let site: FixtureSite | undefined;
 afterEach(async () => {

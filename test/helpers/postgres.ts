@@ -112,13 +112,3 @@ export async function insertKeyRow(pool: pg.Pool, row: KeyRowInput): Promise<str
   );
   return result.rows[0]!.id;
 }
-
-/** A port nothing listens on: for "database unreachable" cases. */
-export async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -3,8 +3,8 @@ import type { SelScraperError } from '../../src/errors.ts';
 import { AdminHttpKeyStore } from '../../src/keys/admin-http-store.ts';
 import type { FetchLike } from '../../src/fetch/fetch-like.ts';
 import { interactiveSelClient } from '../../src/submit/sel-client.ts';
-import { closedPort } from '../helpers/postgres.ts';
 import { FakeSelAdmin } from '../helpers/fake-sel-admin.ts';
+import { closedPort } from '../helpers/loopback.ts';
 
 const ADMIN_KEY = 'AdminKey_0123456789abcdefghijklmnopqrstuvwx';
 const AGENT_KEY = 'AgentKey_0123456789abcdefghijklmnopqrstuvwx';

@@ -3,7 +3,8 @@ import type { SelScraperError } from '../../src/errors.ts';
 import type { KeyRole } from '../../src/keys/api-key.ts';
 import { parseDatabaseUrl } from '../../src/keys/database-url.ts';
 import { PostgresKeyStore } from '../../src/keys/postgres-store.ts';
-import { closedPort, insertKeyRow, startTestDatabase, TEST_DB_PASSWORD, type TestDatabase } from '../helpers/postgres.ts';
+import { insertKeyRow, startTestDatabase, TEST_DB_PASSWORD, type TestDatabase } from '../helpers/postgres.ts';
+import { closedPort } from '../helpers/loopback.ts';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 let db: TestDatabase;

@@ -10,7 +10,7 @@ import type { SourceFile } from '../../src/sources/schema.ts';
 import { applyDefaults } from '../../src/sources/validate.ts';
 import { USER_AGENT } from '../../src/version.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-import { closeServer, listenOnLoopback } from '../helpers/loopback.ts';
+import { closeServer, closedPort, listenOnLoopback } from '../helpers/loopback.ts';
 
 const browserAvailable = locateChromium(process.env) !== undefined;
 
@@ -111,7 +111,7 @@ beforeAll(async () => {
   origin = await listenOnLoopback(server);
   network = new Agent();
   fetching = await createSourceFetching({ network, clock: new FakeClock(), maxRetryAfterMs: 0, hostDelayMs: 0, realNetwork: false });
-  browser = createHeadlessBrowser(process.env, { admit: fetching.admit, pages: 4 });
+  browser = createHeadlessBrowser(process.env, { gate: fetching.gate, pages: 4 });
 });
 
 afterAll(async () => {
@@ -176,8 +176,33 @@ describe('reading tier 2 sources without a browser', () => {
     expect(requests).toEqual([]);
   });
 
+  it('starts no browser for a site that cannot be reached or a page robots.txt disallows', async () => {
+    const launches: string[] = [];
+    const unstarted = createHeadlessBrowser(
+      { SEL_CHROMIUM_PATH: process.execPath },
+      {
+        gate: fetching.gate,
+        pages: 1,
+        launch: (executablePath) => {
+          launches.push(executablePath);
+          return Promise.reject(new Error('Chromium was started'));
+        },
+      },
+    );
+    const down = `http://127.0.0.1:${await closedPort()}`;
+    const wait = { wait_selector: '.event' };
+    expect(await read(source({ url: `${down}/events`, headless: wait }), unstarted)).toEqual([
+      { ok: false, url: `${down}/events`, error: expect.stringMatching(/^site unreachable: /) },
+    ]);
+    expect(await read(source({ url: `${origin}/private`, headless: wait }), unstarted)).toEqual([
+      { ok: false, url: `${origin}/private`, error: expect.stringContaining('skipped by robots.txt') },
+    ]);
+    expect(launches).toEqual([]);
+    await unstarted?.close();
+  });
+
   it('names a configured SEL_CHROMIUM_PATH that does not exist', async () => {
-    expect(createHeadlessBrowser({ SEL_CHROMIUM_PATH: '/nonexistent/chromium' }, { admit: fetching.admit, pages: 1 })).toBeUndefined();
+    expect(createHeadlessBrowser({ SEL_CHROMIUM_PATH: '/nonexistent/chromium' }, { gate: fetching.gate, pages: 1 })).toBeUndefined();
     const pages = await read(source({ url: `${origin}/framed`, headless: { iframe: { selector: '#tickets', wait_selector: '.event' } } }), null, {
       SEL_CHROMIUM_PATH: '/nonexistent/chromium',
     });
@@ -294,7 +319,7 @@ describe('reading tier 2 sources in Chromium', () => {
     let open = 0;
     let peak = 0;
     const watched = createHeadlessBrowser(process.env, {
-      admit: fetching.admit,
+      gate: fetching.gate,
       pages: 2,
       launch: async (executablePath) => watchContexts(await launchChromium(executablePath)),
     });
