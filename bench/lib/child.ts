@@ -31,6 +31,9 @@ interface SpawnOptions {
   probe?: boolean;
 }
 
+/** BENCH_NODE_FLAGS: flags for node in every measured process, to weigh V8's heap settings (`--heap-growing-percent=20`). */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 /** Runs `node <args>` and reports its output, wall time and, if asked, resource usage. */
 export async function runNode(args: string[], options: SpawnOptions = {}): Promise<ChildResult> {
   const usageDir = options.probe ? await mkdtemp(path.join(tmpdir(), 'sel-bench-usage-')) : undefined;
@@ -38,7 +41,7 @@ export async function runNode(args: string[], options: SpawnOptions = {}): Promi
   const preload = usageFile ? ['--import', path.join(WORKERS, 'usage-probe.mjs')] : [];
   const started = performance.now();
   const result = await new Promise<Omit<ChildResult, 'usage' | 'wallMs'>>((resolve, reject) => {
-    const child = spawn(process.execPath, [...preload, ...args], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...preload, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { PATH: process.env.PATH ?? '', ...options.env, ...(usageFile ? { BENCH_USAGE_FILE: usageFile } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
