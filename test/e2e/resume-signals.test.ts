@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.ts';
+import { journalEntries, startCli, untilJournal, type JournalEntry } from '../helpers/cli.ts';
 import { eventSite, outsideBoundary, workDir, type EventSite, type PrintedReport } from '../helpers/delivery-fixtures.ts';
 import { FakeSelServer, type FakeSelOptions } from '../helpers/fake-sel-server.ts';
 import { FixtureSite } from '../helpers/fixture-site.ts';
@@ -20,44 +17,14 @@ async function servers(spec: EventSite, options: FakeSelOptions, onTestFinished:
   return { site, sel };
 }
 
-/** The journal lines of the only run in `dir` so far (none before the journal exists). */
-function journalLines(dir: string): { type: string; source?: string }[] {
-  const runs = path.join(dir, '.sel-scraper', 'runs');
-  let names: string[] = [];
-  try {
-    names = readdirSync(runs).filter((n) => /^[0-9A-Z]{26}\.ndjson$/.test(n));
-  } catch {
-    return [];
-  }
-  if (names.length === 0) return [];
-  return readFileSync(path.join(runs, names[0]!), 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('{') && line.endsWith('}'))
-    .map((line) => JSON.parse(line) as { type: string; source?: string });
-}
-
 /** Starts `scrape all`; resolves once `ready` holds for the journal, with the running child. */
 function startScrape(dir: string, sel: FakeSelServer, args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'scrape', 'all', '--sources', 'sources', '--host-delay', '0', ...args], {
+  const run = startCli(['scrape', 'all', '--sources', 'sources', '--host-delay', '0', ...args], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', SEL_SERVER_URL: sel.url, SEL_API_KEY: AGENT_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { SEL_SERVER_URL: sel.url, SEL_API_KEY: AGENT_KEY },
+    timeoutMs: 60_000,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  const when = async (ready: (lines: { type: string }[]) => boolean): Promise<void> => {
-    const deadline = Date.now() + 20_000;
-    while (!ready(journalLines(dir))) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the run never reached the expected point:\n${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-  return { child, exited, when };
+  return { ...run, when: (ready: (entries: JournalEntry[]) => boolean) => untilJournal(run, dir, ready) };
 }
 
 const count = (type: string) => (lines: { type: string }[]) => lines.filter((l) => l.type === type).length;
@@ -81,7 +48,7 @@ describe.concurrent('scrape all, interrupted and resumed', () => {
     run.child.kill('SIGKILL');
     const killed = await run.exited;
     expect(killed.signal).toBe('SIGKILL');
-    const beforeResume = journalLines(dir);
+    const beforeResume = journalEntries(dir);
     expect(count('batch-posted')(beforeResume)).toBeLessThan(12);
     const doneBeforeKill = beforeResume.filter((l) => l.type === 'source-done').map((l) => l.source!);
     const hitsBeforeResume = site.hits.length;

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli, type CliResult } from '../helpers/cli.ts';
+import { runCli, startCli, untilJournal, type CliResult } from '../helpers/cli.ts';
 import { eventSite, outsideBoundary, workDir, type PrintedReport } from '../helpers/delivery-fixtures.ts';
 import { FakeSelServer } from '../helpers/fake-sel-server.ts';
 import { FixtureSite } from '../helpers/fixture-site.ts';
@@ -92,29 +91,18 @@ describe('the state folder', () => {
 describe('one process per run', () => {
   it('refuses at once a second process resuming a run in progress, naming the holder, and the journal stays whole', async () => {
     const { dir, spec, env } = await setup(600, eventSite({ sources: 2, pages: 1, perPage: 40, rejectEvery: 10 }));
-    const first = spawn(process.execPath, [BIN, ...RUN_ARGS, '--batch-size', '10', '--concurrency', '1', '--json'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let firstOut = '';
-    first.stdout.on('data', (d: Buffer) => (firstOut += d.toString()));
-    const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
-    const runs = path.join(dir, '.sel-scraper', 'runs');
-    const deadline = Date.now() + 20_000;
-    while (!journalHas(runs, 'batch-posted')) {
-      if (Date.now() > deadline || first.exitCode !== null) throw new Error('the first run never posted a batch');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const first = startCli([...RUN_ARGS, '--batch-size', '10', '--concurrency', '1', '--json'], { cwd: dir, env, timeoutMs: 60_000 });
+    await untilJournal(first, dir, (entries) => entries.some((e) => e.type === 'batch-posted'));
     const postsBefore = sel!.counts.posts;
 
     const second = await runCli([...RUN_ARGS, '--resume'], { cwd: dir, env });
     expect(second.code, second.stderr).toBe(2);
-    expect(second.stderr).toMatch(new RegExp(`in progress in another process \\(pid ${first.pid}\\b.*since `));
+    expect(second.stderr).toMatch(new RegExp(`in progress in another process \\(pid ${first.child.pid}\\b.*since `));
     expect(second.stdout).toBe('');
 
-    expect(await firstDone).toBe(3);
-    const report = JSON.parse(firstOut) as PrintedReport;
+    const firstDone = await first.exited;
+    expect(firstDone.code).toBe(3);
+    const report = JSON.parse(firstDone.stdout) as PrintedReport;
     expect(report.totals).toMatchObject({ created: spec.valid, failed: spec.rejected, unknown: 0 });
     expect(sel!.counts.acceptedBatches).toBe(8);
     expect(sel!.counts.posts - postsBefore).toBeLessThan(8);
@@ -126,16 +114,6 @@ describe('one process per run', () => {
     expect(sel!.counts.posts).toBe(postsAfter);
   }, 60_000);
 });
-
-function journalHas(runs: string, type: string): boolean {
-  try {
-    return readdirSync(runs)
-      .filter((name) => /^[0-9A-Z]{26}\.ndjson$/.test(name))
-      .some((name) => readFileSync(path.join(runs, name), 'utf8').includes(`"type":"${type}"`));
-  } catch {
-    return false;
-  }
-}
 
 describe('run ids', () => {
   it('refuses a --resume that is not a run id as a usage error', async () => {
