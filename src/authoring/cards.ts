@@ -216,7 +216,7 @@ function readAll(ctx: Context, cards: Element[], spec: string, read: (element: E
   const field = parseFieldSelector(spec);
   return {
     values: cards.map((card) => {
-      for (const element of matchesIn(ctx.$, card, field)) {
+      for (const element of matchesIn(card, field)) {
         const value = read(element);
         if (value) return value;
       }
@@ -282,7 +282,7 @@ function guessDate(eventList: string, cards: Element[], ctx: Context): { guess: 
   const withTime = share(values, (value) => readDate(value, ctx.zone, ctx.now)?.hasTime === true);
   if (withTime >= 0.5) return { guess: found.guess };
   // date_selectors read every match as a row of its own: each part must match once per card.
-  const once = (spec: string) => cards.every((card) => matchesIn(ctx.$, card, parseFieldSelector(spec)).length <= 1);
+  const once = (spec: string) => cards.every((card) => matchesIn(card, parseFieldSelector(spec)).length <= 1);
   const timeSpecs = specsFrom(cards, ctx, (element) => isTimeOnly(textLine(element))).filter(once);
   const time = best(timeSpecs, (spec) => ({
     coverage: share(readAll(ctx, cards, spec, textLine).values, isTimeOnly),

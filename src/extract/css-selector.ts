@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import { compile, is, selectAll } from 'css-select';
 import type { AnyNode, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { describeError } from '../errors.ts';
@@ -58,7 +59,16 @@ export interface HtmlParsing {
 }
 
 /** A parsed page to query: `$(selector)` over the whole page, `$(element)` to search inside one of its elements. */
-export type HtmlPage = (selector: string | Element) => cheerio.Cheerio<AnyNode>;
+export interface HtmlPage {
+  (selector: string | Element): cheerio.Cheerio<AnyNode>;
+  /**
+   * False when the page's text has no `<base` at all, as most pages do: looking for the element
+   * walks the whole tree. Undefined: not known, look.
+   */
+  readonly mayHaveBase?: boolean;
+}
+
+const BASE_TAG = /<base[\s/>]/i;
 
 const SPEC = { pseudos: PSEUDOS };
 
@@ -72,13 +82,14 @@ const fastQuery = cheerio.load('', { xml: { xmlMode: false, decodeEntities: true
 
 /** A page parsed the way every CSS reader here needs it (cascadia pseudos), by the parser asked for. */
 export function loadHtml(html: string, parsing: HtmlParsing = {}): HtmlPage {
+  const mayHaveBase = BASE_TAG.test(html);
   if (parsing.spec) {
     const $ = cheerio.load(html, SPEC);
-    return (selector) => $(selector);
+    return Object.assign((selector: string | Element) => $(selector), { mayHaveBase });
   }
   // htmlparser2's defaults are cheerio's for HTML: entities decoded, names lower-cased.
   const document = parseDocument(html);
-  return (selector) => fastQuery(selector, undefined, document);
+  return Object.assign((selector: string | Element) => fastQuery(selector, undefined, document), { mayHaveBase });
 }
 
 /**
@@ -93,14 +104,43 @@ export function needsSpecTree(selectors: readonly string[]): boolean {
   return selectors.some((css) => SPEC_TREE_NAMES.test(css.replace(/"[^"]*"|'[^']*'|\[[^\]]*\]/g, '[]')));
 }
 
+/**
+ * Selectors compiled once for the run: a source's selectors are used for every container of
+ * every page it reads. css-select itself, not cheerio's wrapper: cheerio adds jQuery's `:first`
+ * and `:eq()`, which SEL's cascadia refuses, and reads a selector inside a container as if it
+ * began at the container (`.list h2` would miss an h2 of a card in `.list`), where cascadia
+ * matches its ancestors against the whole document.
+ */
+type CompiledSelector = ReturnType<typeof compile<AnyNode, Element>>;
+const compiled = new Map<string, CompiledSelector | string>();
+const COMPILED_MAX = 4096;
+const QUERY_OPTIONS = { pseudos: PSEUDOS, xmlMode: false };
+
+/** The selector compiled, or why it cannot be (a string). */
+function compiledQuery(css: string): CompiledSelector | string {
+  let query = compiled.get(css);
+  if (query === undefined) {
+    try {
+      query = compile<AnyNode, Element>(css, QUERY_OPTIONS);
+    } catch (error) {
+      query = describeError(error);
+    }
+    if (compiled.size >= COMPILED_MAX) compiled.clear();
+    compiled.set(css, query);
+  }
+  return query;
+}
+
 /** Why a CSS selector cannot be used, or undefined when it compiles. */
 export function selectorProblem(css: string): string | undefined {
-  try {
-    loadHtml('')(css);
-    return undefined;
-  } catch (error) {
-    return describeError(error);
-  }
+  const query = compiledQuery(css);
+  return typeof query === 'string' ? query : undefined;
+}
+
+/** The elements inside `root` (not `root` itself) that `css` matches, in document order; none for a selector that cannot be used. */
+export function selectIn(root: Element, css: string): Element[] {
+  const query = compiledQuery(css);
+  return typeof query === 'string' ? [] : selectAll(query, root, QUERY_OPTIONS);
 }
 
 /**
@@ -108,15 +148,17 @@ export function selectorProblem(css: string): string | undefined {
  * "self-match", here for every field, so `event_list: a.card` + `url: a.card` works), else its
  * matching descendants in document order.
  */
-export function matchesIn($: HtmlPage, container: Element, field: FieldSelector): Element[] {
+export function matchesIn(container: Element, field: FieldSelector): Element[] {
   if (field.css === undefined) return [container];
-  const self = $(container);
-  if (self.is(field.css)) return [container];
-  return self.find(field.css).toArray();
+  const query = compiledQuery(field.css);
+  if (typeof query === 'string') return [];
+  if (is(container, query, QUERY_OPTIONS)) return [container];
+  return selectAll(query, container, QUERY_OPTIONS);
 }
 
 /** The URL relative links resolve against: the page's <base href> if it has one. */
 export function documentBase($: HtmlPage, pageUrl: string): string {
+  if ($.mayHaveBase === false) return pageUrl;
   const href = $('base[href]').first().attr('href');
   if (!href) return pageUrl;
   try {

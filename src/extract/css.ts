@@ -7,6 +7,7 @@ import {
   isElement,
   loadHtml,
   matchesIn,
+  selectIn,
   needsSpecTree,
   parseFieldSelector,
   selectorProblem,
@@ -57,36 +58,36 @@ export function extractCss(page: string | HtmlPage, pageUrl: string, selectors: 
   const probes: DateProbe[] = [];
   let unnamed = 0;
   for (const container of containers) {
-    const name = compiled.name ? readText($, container, compiled.name, textLine) : undefined;
+    const name = compiled.name ? readText(container, compiled.name, textLine) : undefined;
     if (!name) {
       unnamed++;
       continue;
     }
     const event: RawEvent = { name, pageUrl };
-    const location = compiled.location ? readText($, container, compiled.location, textLine) : undefined;
+    const location = compiled.location ? readText(container, compiled.location, textLine) : undefined;
     if (location) event.location = { name: location };
     const description = compiled.description
-      .map((field) => readText($, container, field, textLines))
+      .map((field) => readText(container, field, textLines))
       .filter((text): text is string => Boolean(text))
       .join('\n\n');
     if (description) event.description = description;
-    const url = compiled.url ? readUrl($, container, compiled.url, base, 'link') : undefined;
+    const url = compiled.url ? readUrl(container, compiled.url, base, 'link') : undefined;
     if (url) event.url = url;
-    const image = compiled.image ? readUrl($, container, compiled.image, base, 'image') : undefined;
+    const image = compiled.image ? readUrl(container, compiled.image, base, 'image') : undefined;
     if (image) event.image = image;
 
     if (compiled.dateSelectors.length > 0) {
-      const rows = dateRows($, container, compiled.dateSelectors, probes.length === 0 ? probes : undefined);
+      const rows = dateRows(container, compiled.dateSelectors, probes.length === 0 ? probes : undefined);
       dateRowsSeen.push(...rows);
       const found = rows.some((row) => row.some((part) => part !== ''));
       if (!found && compiled.startDate) {
         // SEL's docs promise this fallback but its code never reads start_date here.
-        events.push(withStartEnd($, container, compiled, event));
+        events.push(withStartEnd(container, compiled, event));
         continue;
       }
       for (const row of rows) events.push({ ...event, dateParts: row });
     } else {
-      events.push(withStartEnd($, container, compiled, event));
+      events.push(withStartEnd(container, compiled, event));
     }
   }
 
@@ -123,7 +124,7 @@ export function nextPageUrls(page: string | HtmlPage, pageUrl: string, selector:
   const self = withoutFragment(pageUrl);
   const urls = new Set<string>();
   for (const element of $(selector).toArray().filter(isElement)) {
-    const href = element.attribs.href ?? $(element).find('a[href]').first().attr('href');
+    const href = element.attribs.href ?? selectIn(element, 'a[href]')[0]?.attribs.href;
     const url = resolveLink(href, base);
     if (url && withoutFragment(url) !== self) urls.add(withoutFragment(url));
   }
@@ -174,8 +175,8 @@ function compile(selectors: Selectors, warnings: string[]): CompiledSelectors | 
 }
 
 /** Text (or the attribute) of the first match that has any. */
-function readText($: HtmlPage, container: Element, field: FieldSelector, text: (element: Element) => string): string | undefined {
-  for (const element of matchesIn($, container, field)) {
+function readText(container: Element, field: FieldSelector, text: (element: Element) => string): string | undefined {
+  for (const element of matchesIn(container, field)) {
     const value = field.attribute ? element.attribs[field.attribute]?.trim() : text(element);
     if (value) return detached(value);
   }
@@ -189,12 +190,12 @@ const IMAGE_ATTRIBUTES = ['src', 'data-src', 'data-lazy-src', 'data-original'];
  * href/src (lazy-loading data-src and the first srcset candidate included, `content` for
  * <meta>), else the first link or image inside it.
  */
-function readUrl($: HtmlPage, container: Element, field: FieldSelector, base: string, kind: 'link' | 'image'): string | undefined {
-  for (const element of matchesIn($, container, field)) {
+function readUrl(container: Element, field: FieldSelector, base: string, kind: 'link' | 'image'): string | undefined {
+  for (const element of matchesIn(container, field)) {
     let raw: string | undefined;
     if (field.attribute) raw = element.attribs[field.attribute];
-    else if (kind === 'link') raw = element.attribs.href ?? element.attribs.content ?? $(element).find('a[href]').first().attr('href');
-    else raw = imageSource(element) ?? $(element).find('img, source').toArray().map(imageSource).find(Boolean);
+    else if (kind === 'link') raw = element.attribs.href ?? element.attribs.content ?? selectIn(element, 'a[href]')[0]?.attribs.href;
+    else raw = imageSource(element) ?? selectIn(element, 'img, source').map(imageSource).find(Boolean);
     const url = kind === 'link' ? resolveLink(raw, base) : resolveImage(raw, base);
     if (url) return url;
   }
@@ -237,17 +238,17 @@ function withoutFragment(url: string): string {
  * machine-readable value beats display text), else `content` (microdata <meta>), else its text
  * with <br> read as a space, else an id like "date-2026-03-05".
  */
-function withStartEnd($: HtmlPage, container: Element, compiled: CompiledSelectors, event: RawEvent): RawEvent {
+function withStartEnd(container: Element, compiled: CompiledSelectors, event: RawEvent): RawEvent {
   const result = { ...event };
-  const start = compiled.startDate ? readDate($, container, compiled.startDate) : undefined;
+  const start = compiled.startDate ? readDate(container, compiled.startDate) : undefined;
   if (start) result.startDate = start;
-  const end = compiled.endDate ? readDate($, container, compiled.endDate) : undefined;
+  const end = compiled.endDate ? readDate(container, compiled.endDate) : undefined;
   if (end) result.endDate = end;
   return result;
 }
 
-function readDate($: HtmlPage, container: Element, field: FieldSelector): string | undefined {
-  const first = matchesIn($, container, field)[0];
+function readDate(container: Element, field: FieldSelector): string | undefined {
+  const first = matchesIn(container, field)[0];
   if (!first) return undefined;
   const value = field.attribute
     ? first.attribs[field.attribute]?.trim()
@@ -265,8 +266,8 @@ interface DateProbe {
  * the i-th match of every selector ("" where a selector has fewer). A date table of three
  * performances gives three rows, hence three raw events for the normaliser to group.
  */
-function dateRows($: HtmlPage, container: Element, fields: FieldSelector[], probes: DateProbe[] | undefined): string[][] {
-  const columns = fields.map((field) => matchesIn($, container, field).map((element) => datePart(element, field)));
+function dateRows(container: Element, fields: FieldSelector[], probes: DateProbe[] | undefined): string[][] {
+  const columns = fields.map((field) => matchesIn(container, field).map((element) => datePart(element, field)));
   if (probes) probes.push(...columns.map((column) => ({ matched: column.length > 0, text: column[0] ?? '' })));
   const rowCount = Math.max(1, ...columns.map((column) => column.length));
   return Array.from({ length: rowCount }, (_, row) => columns.map((column) => column[row] ?? ''));

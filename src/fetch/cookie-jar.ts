@@ -13,16 +13,19 @@ export class SourceCookieJar {
   // when it matches cookies, whatever time it is told, so the run's clock is not passed to it.
   // A #private field: a request logged or serialised by mistake shows no cookie values.
   readonly #jar = new CookieJar();
+  // Most sites set no cookie: their requests skip tough-cookie's lookup (2 % of a CSS run's CPU).
+  #empty = true;
 
   /** The Cookie header value for a request to `url`, or undefined when no cookie applies. */
   cookieHeader(url: string): string | undefined {
+    if (this.#empty) return undefined;
     return this.#jar.getCookieStringSync(url) || undefined;
   }
 
   /** Keeps the Set-Cookie headers of a response from `url`; a cookie the rules refuse is ignored, as a browser does. */
   store(url: string, setCookie: string | string[] | undefined): void {
     for (const header of typeof setCookie === 'string' ? [setCookie] : (setCookie ?? [])) {
-      this.#jar.setCookieSync(header, url, { ignoreError: true });
+      if (this.#jar.setCookieSync(header, url, { ignoreError: true })) this.#empty = false;
     }
   }
 }

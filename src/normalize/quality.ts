@@ -3,6 +3,8 @@ import { resolveDates } from './event-dates.ts';
 
 /** SEL's all_midnight check (quality.go): ≥ 80 % of ≥ 3 events starting at 00:00 local time. */
 export function allMidnight(events: RawEvent[], zone: string, now: Date, pageUrl: string): string[] {
+  // Fewer than 3 events can never trip it: their dates are not worth resolving here.
+  if (events.length < 3) return [];
   const starts = events
     .map((event) => resolveDates(event, zone, now))
     .filter((outcome) => outcome.ok)

@@ -161,6 +161,20 @@ describe('extractCss: selector syntax', () => {
     expect(events.map((e) => e.name)).toEqual(['Linked']);
   });
 
+  it("matches a field's ancestors against the whole page, as cascadia does, not only inside the container", () => {
+    const body = '<section class="listing"><div class="e"><h2>Inside</h2><p>Main Hall</p></div></section>';
+    const { event } = only(body, { event_list: '.e', name: '.listing h2', location: 'section p' });
+    expect(event).toMatchObject({ name: 'Inside', location: { name: 'Main Hall' } });
+  });
+
+  it("refuses jQuery's :first and :eq(), which SEL's cascadia does not know, instead of reading what SEL never would", () => {
+    const { event, warnings } = only('<div class="e"><h2>X</h2><p>A</p><p>B</p></div>', { event_list: '.e', name: 'h2', location: 'p:first' });
+    expect(event.location).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/^selectors\.location "p:first" is not a usable CSS selector/)]);
+    expect(selectorProblem('p:eq(1)')).toBeDefined();
+    expect(selectorProblem('p:first-child')).toBeUndefined();
+  });
+
   it('reports an unusable field selector and treats it as matching nothing', () => {
     const { event, warnings } = only('<div class="e"><h2>X</h2></div>', { event_list: '.e', name: 'h2', location: 'p:bogus' });
     expect(event.location).toBeUndefined();
