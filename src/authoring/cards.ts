@@ -1,7 +1,6 @@
-import { load, type CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type { Selectors } from '../extract/css.ts';
-import { documentBase, isElement, matchesIn, parseFieldSelector, selectorProblem } from '../extract/css-selector.ts';
+import { documentBase, isElement, loadHtml, matchesIn, parseFieldSelector, selectorProblem, type HtmlPage } from '../extract/css-selector.ts';
 import { textLine } from '../extract/css-text.ts';
 import { cueText, distinctiveSelector, elementChildren, parentElement, relativeSelectors, stableClasses } from './css-paths.ts';
 import { FIELD_CUES, isGenericLabel, isTimeOnly, readDate } from './cues.ts';
@@ -57,7 +56,7 @@ const DATE_HINT =
  */
 export function inferEventCards(html: string, pageUrl: string, options: CardInferenceOptions): CardCandidate[] {
   // The standard's tree, as a browser's developer tools show it; the draft is then checked by the reader itself.
-  const $ = load(html);
+  const $ = loadHtml(html, { spec: true });
   const ctx: Context = { $, base: documentBase($, pageUrl), zone: options.zone, now: options.now, labels: new Map() };
   const candidates: Scored[] = [];
   const tried = new Set<string>();
@@ -76,7 +75,7 @@ export function inferEventCards(html: string, pageUrl: string, options: CardInfe
 }
 
 interface Context {
-  $: CheerioAPI;
+  $: HtmlPage;
   base: string;
   zone: string;
   now: Date;
@@ -93,7 +92,7 @@ interface Scored {
  * Selectors for groups of repeated siblings that mention a date, most cards first: per
  * parent, its children of one tag, and of one tag and class set.
  */
-function containerSelectors($: CheerioAPI): string[] {
+function containerSelectors($: HtmlPage): string[] {
   const groups: { members: Element[]; parent: Element }[] = [];
   // Iterative: a page nested thousands of levels deep must not overflow the stack.
   const pending = $('body').toArray().filter(isElement);
@@ -128,7 +127,7 @@ function mentionsDates(members: Element[]): boolean {
 }
 
 /** Ways to select a group: by its shared classes, then under its parent, then (rows) under their table. */
-function selectorOptions($: CheerioAPI, members: Element[], parent: Element): string[] {
+function selectorOptions($: HtmlPage, members: Element[], parent: Element): string[] {
   const first = members[0];
   if (!first) return [];
   const tag = first.name;

@@ -1,7 +1,9 @@
 import * as cheerio from 'cheerio';
 import { compile, is, selectAll } from 'css-select';
-import type { AnyNode, Element } from 'domhandler';
+import type { AnyNode, Document, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { parse as parseSpecDocument } from 'parse5';
+import { adapter as domhandlerTree } from 'parse5-htmlparser2-tree-adapter';
 import { describeError } from '../errors.ts';
 import { textLine } from './css-text.ts';
 
@@ -61,19 +63,16 @@ export interface HtmlParsing {
 /** A parsed page to query: `$(selector)` over the whole page, `$(element)` to search inside one of its elements. */
 export interface HtmlPage {
   (selector: string | Element): cheerio.Cheerio<AnyNode>;
-  /**
-   * False when the page's text has no `<base` at all, as most pages do: looking for the element
-   * walks the whole tree. Undefined: not known, look.
-   */
-  readonly mayHaveBase?: boolean;
+  /** The parsed document, for `selectIn`. */
+  readonly root: Document;
+  /** False when the page's text has no `<base` at all, as most pages do: looking for the element walks the whole tree. */
+  readonly mayHaveBase: boolean;
 }
 
 const BASE_TAG = /<base[\s/>]/i;
 
-const SPEC = { pseudos: PSEUDOS };
-
 /**
- * One query function for every htmlparser2 page, each page handed to it as the root to search.
+ * One query function for every page, each page handed to it as the root to search.
  * `cheerio.load` per page would build a class per page, which V8 keeps in old space where it
  * holds the page's whole tree through young-generation collections, so every tree was copied
  * and promoted before it could be freed (three quarters of what a page allocated survived).
@@ -82,14 +81,10 @@ const fastQuery = cheerio.load('', { xml: { xmlMode: false, decodeEntities: true
 
 /** A page parsed the way every CSS reader here needs it (cascadia pseudos), by the parser asked for. */
 export function loadHtml(html: string, parsing: HtmlParsing = {}): HtmlPage {
-  const mayHaveBase = BASE_TAG.test(html);
-  if (parsing.spec) {
-    const $ = cheerio.load(html, SPEC);
-    return Object.assign((selector: string | Element) => $(selector), { mayHaveBase });
-  }
-  // htmlparser2's defaults are cheerio's for HTML: entities decoded, names lower-cased.
-  const document = parseDocument(html);
-  return Object.assign((selector: string | Element) => fastQuery(selector, undefined, document), { mayHaveBase });
+  // parse5 as cheerio.load runs it (scripting on: <noscript> is text, as in SEL's Go parser),
+  // into the same node types htmlparser2 builds; htmlparser2's defaults are cheerio's for HTML.
+  const document = parsing.spec ? parseSpecDocument(html, { treeAdapter: domhandlerTree, scriptingEnabled: true }) : parseDocument(html);
+  return Object.assign((selector: string | Element) => fastQuery(selector, undefined, document), { root: document, mayHaveBase: BASE_TAG.test(html) });
 }
 
 /**
@@ -138,7 +133,7 @@ export function selectorProblem(css: string): string | undefined {
 }
 
 /** The elements inside `root` (not `root` itself) that `css` matches, in document order; none for a selector that cannot be used. */
-export function selectIn(root: Element, css: string): Element[] {
+export function selectIn(root: Element | Document, css: string): Element[] {
   const query = compiledQuery(css);
   return typeof query === 'string' ? [] : selectAll(query, root, QUERY_OPTIONS);
 }
@@ -157,9 +152,9 @@ export function matchesIn(container: Element, field: FieldSelector): Element[] {
 }
 
 /** The URL relative links resolve against: the page's <base href> if it has one. */
-export function documentBase($: HtmlPage, pageUrl: string): string {
-  if ($.mayHaveBase === false) return pageUrl;
-  const href = $('base[href]').first().attr('href');
+export function documentBase(page: HtmlPage, pageUrl: string): string {
+  if (!page.mayHaveBase) return pageUrl;
+  const href = selectIn(page.root, 'base[href]')[0]?.attribs.href;
   if (!href) return pageUrl;
   try {
     return new URL(href.trim(), pageUrl).href;

@@ -47,7 +47,7 @@ export function extractCss(page: string | HtmlPage, pageUrl: string, selectors: 
   if (!compiled) return { events: [], warnings };
   const $ = typeof page === 'string' ? loadHtml(page, cssParsing(selectors)) : page;
   const base = documentBase($, pageUrl);
-  const containers = $(compiled.eventList).toArray().filter(isElement);
+  const containers = selectIn($.root, compiled.eventList);
   if (containers.length === 0) {
     warnings.push(`selectors.event_list "${compiled.eventList}" matched nothing on ${pageUrl}`);
     return { events: [], warnings };
