@@ -7,5 +7,5 @@ const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.me
 };
 
 export const VERSION = packageJson.version;
-export const PROJECT_URL = packageJson.homepage;
+const PROJECT_URL = packageJson.homepage;
 export const USER_AGENT = `sel-scraper/${VERSION} (+${PROJECT_URL})`;

@@ -95,7 +95,7 @@ function resolve(href: string | undefined, base: string): URL | undefined {
 }
 
 /** Feed links in page order, each URL once. */
-export function findFeeds(elements: Element[], base: string): FeedLink[] {
+function findFeeds(elements: Element[], base: string): FeedLink[] {
   const feeds = new Map<string, FeedLink>();
   const add = (kind: FeedLink['kind'], url: URL, via: string) => {
     if (url.protocol === 'webcal:') url = new URL(`https:${url.href.slice('webcal:'.length)}`);
@@ -133,7 +133,7 @@ function addGoogle(url: URL, via: string, add: (kind: FeedLink['kind'], url: URL
 }
 
 /** `a[rel=next]`, or a link whose class says next, as a selectors.pagination value. */
-export function findPagination(elements: Element[]): string | null {
+function findPagination(elements: Element[]): string | null {
   if (elements.some((element) => element.name === 'a' && element.attribs.href && /\bnext\b/i.test(element.attribs.rel ?? ''))) return 'a[rel=next]';
   for (const element of elements) {
     if (element.name !== 'a' || !element.attribs.href) continue;

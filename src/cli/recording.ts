@@ -22,7 +22,7 @@ export async function saveRecording(recorder: ResponseRecorder, out: Output, cwd
   return summary;
 }
 
-export function describeRecording(summary: RecordingSummary, cwd: string): string {
+function describeRecording(summary: RecordingSummary, cwd: string): string {
   const dir = path.relative(cwd, summary.dir) || '.';
   const lines = [
     `recorded ${summary.recorded} response(s) in ${path.join(dir, 'recordings.json')}${summary.kept > 0 ? ` (${summary.kept} earlier recording(s) kept)` : ''}; replay with --fixtures ${dir}`,

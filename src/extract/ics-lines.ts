@@ -124,7 +124,7 @@ export function param(line: ContentLine, name: string): string | undefined {
   return found === undefined ? undefined : unquote(found.slice(prefix.length));
 }
 
-export function unquote(value: string): string {
+function unquote(value: string): string {
   return value.replace(/^"(.*)"$/, '$1');
 }
 

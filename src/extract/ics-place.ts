@@ -106,7 +106,7 @@ const POSTAL_CODE = /^(?:[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{5}(?:-\d{4})?)$/i;
  * parts when its last part is recognisably a Canadian province or US state, which also gives
  * the country; anything else stays whole as the place's name rather than being split wrongly.
  */
-export function placeFromAddress(text: string): RawPlace {
+function placeFromAddress(text: string): RawPlace {
   const whole = text.replace(/\s+/g, ' ').trim();
   const parts = whole
     .split(',')

@@ -40,7 +40,7 @@ export async function assertAddressAllowed(url: string, policy: UrlPolicy | unde
 }
 
 /** A net.connect lookup that fails when any address of the host is forbidden. */
-export function guardedLookup(resolve: ResolveHost): LookupFunction {
+function guardedLookup(resolve: ResolveHost): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname).then(
       (addresses) => {

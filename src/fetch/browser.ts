@@ -23,7 +23,7 @@ const LAUNCH_TIMEOUT_MS = 30_000;
 export const DEFAULT_BROWSER_PAGES = 4;
 
 /** How to turn rendering on, for the warnings of runs that have no browser. */
-export const ENABLE_RENDERING_HINT = 'set SEL_CHROMIUM_PATH to a Chromium or Chrome binary, or install chromium';
+const ENABLE_RENDERING_HINT = 'set SEL_CHROMIUM_PATH to a Chromium or Chrome binary, or install chromium';
 
 /** Why this run has no browser, and what to do about it, from the environment it was given. */
 export function renderingHint(env: Env | undefined): string {

@@ -2,7 +2,7 @@ import { SelScraperError } from '../errors.ts';
 import { isHttpUrl } from '../http-url.ts';
 import type { FetchedDocument, FetchRequest } from './http-client.ts';
 
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** Sent only where the config names the origin, whatever else the source lists as its credentials. */
@@ -49,7 +49,7 @@ function forHop(req: FetchRequest, url: string, firstOrigin: string): FetchReque
   return { ...req, url, headers };
 }
 
-export function withoutUserinfo(url: URL): string {
+function withoutUserinfo(url: URL): string {
   if (!url.username && !url.password) return url.href;
   const copy = new URL(url.href);
   copy.username = '';

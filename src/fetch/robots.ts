@@ -15,13 +15,13 @@ interface RobotsTxt {
 const parseRobotsTxt = createRequire(import.meta.url)('robots-parser') as (url: string, contents: string) => RobotsTxt;
 
 /** Our product token in robots.txt `User-agent` lines (RFC 9309 §2.2.1), from USER_AGENT. */
-export const ROBOTS_TOKEN = 'sel-scraper';
+const ROBOTS_TOKEN = 'sel-scraper';
 
 /**
  * The product token of SEL's own Go scraper (`Togather-SEL-Scraper/0.1 (+https://togather.foundation; …)`),
  * which sel-scraper replaces: a site that blocked it by name did not mean to let its successor in.
  */
-export const SEL_ROBOTS_TOKEN = 'Togather-SEL-Scraper';
+const SEL_ROBOTS_TOKEN = 'Togather-SEL-Scraper';
 
 /**
  * Why a URL may not be fetched: the rules say so, robots.txt could not be read (so every page

@@ -7,14 +7,14 @@ import type { FetchAnswer, FetchLike } from './fetch-like.ts';
  * status lists at most 100 results); anything far larger is not SEL, and reading it whole could
  * exhaust memory (a 3 GB answer once crashed V8).
  */
-export const MAX_SERVER_ANSWER_BYTES = 4 * 1024 * 1024;
+const MAX_SERVER_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /**
  * The body of a SEL server's answer as text, read up to the cap: a larger one (declared or
  * streamed) is an ERR_SERVER_RESPONSE and the rest of it is not read. `what` names the request
  * in the message, e.g. "POST https://sel.example/api/v1/auth/token".
  */
-export async function readServerAnswer(response: FetchAnswer, what: string, maxBytes = MAX_SERVER_ANSWER_BYTES): Promise<string> {
+async function readServerAnswer(response: FetchAnswer, what: string, maxBytes = MAX_SERVER_ANSWER_BYTES): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
     await response.body?.cancel();

@@ -8,7 +8,7 @@ import type { RunReport } from '../report/run-report.ts';
 import { entriesFromReport, mergeHistory, parseHistory, type HistoryEntry } from './history.ts';
 
 /** Runs kept per source: months of nightly runs, a few hundred KB for SEL's 257 sources. */
-export const DEFAULT_KEEP_PER_SOURCE = 200;
+const DEFAULT_KEEP_PER_SOURCE = 200;
 const LOCK_TRIES = 20;
 const LOCK_WAIT_MS = 100;
 /** A lock older than this was left by a process that died mid-write. */

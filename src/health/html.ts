@@ -59,7 +59,7 @@ const WIDTH = 120;
 const HEIGHT = 24;
 
 /** Events per run as an inline SVG polyline, scaled to the source's own maximum. */
-export function svgSparkline(values: readonly number[]): string {
+function svgSparkline(values: readonly number[]): string {
   if (values.length === 0) return '<span class="none">no runs</span>';
   const max = Math.max(1, ...values);
   const step = values.length > 1 ? WIDTH / (values.length - 1) : 0;
@@ -69,7 +69,7 @@ export function svgSparkline(values: readonly number[]): string {
   return `<svg class="spark" width="${WIDTH}" height="${HEIGHT}" viewBox="-2 0 ${WIDTH + 4} ${HEIGHT}" role="img" aria-label="${label}"><title>${label}</title><polyline fill="none" stroke="currentColor" stroke-width="1.5" points="${points.join(' ')}"/><circle cx="${lastPoint[0]}" cy="${lastPoint[1]}" r="2.5"/></svg>`;
 }
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

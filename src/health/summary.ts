@@ -32,7 +32,7 @@ export function summarizeHealth(
 const BARS = '▁▂▃▄▅▆▇█';
 
 /** A trend in eight block characters, scaled to its own maximum, for the terminal table. */
-export function textSparkline(values: readonly number[]): string {
+function textSparkline(values: readonly number[]): string {
   const max = Math.max(0, ...values);
   return values.map((v) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((v / max) * (BARS.length - 1)))])).join('');
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 
 /** The variables that make a `.env` a secret: SEL's own docs ask for `chmod 600` on it. */
-export const SECRET_VARIABLE = /^(DATABASE_URL|TEST_DATABASE_URL|SEL_API_KEY|SEL_INGEST_KEY|SEL_ADMIN_API_KEY|SEL_GRAPHQL_TOKEN_.+)$/;
+const SECRET_VARIABLE = /^(DATABASE_URL|TEST_DATABASE_URL|SEL_API_KEY|SEL_INGEST_KEY|SEL_ADMIN_API_KEY|SEL_GRAPHQL_TOKEN_.+)$/;
 
 /**
  * A warning when the `.env` in `cwd` holds a key or a database URL and other users can read it;

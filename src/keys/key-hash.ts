@@ -5,7 +5,7 @@ import bcrypt from 'bcryptjs';
 export const SEL_BCRYPT_COST = 12;
 
 /** `api_keys.hash_version`: 1 = hex SHA-256 (SEL's test helper), 2 = bcrypt (every real producer). */
-export const HASH_VERSION_SHA256 = 1;
+const HASH_VERSION_SHA256 = 1;
 export const HASH_VERSION_BCRYPT = 2;
 
 export function hashKey(key: string, cost: number = SEL_BCRYPT_COST): Promise<string> {

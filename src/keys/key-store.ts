@@ -56,7 +56,7 @@ function cleanReference(reference: string): string {
 }
 
 /** Shortest id prefix accepted: as long as SEL's truncated ids, short enough to type. */
-export const MIN_ID_PREFIX = 8;
+const MIN_ID_PREFIX = 8;
 
 /**
  * Finds the key a user means by a full id, a prefix of the id (at least MIN_ID_PREFIX

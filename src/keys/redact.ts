@@ -1,5 +1,5 @@
 /** SEL looks keys up by their first 8 characters; that much identifies a key without revealing it. */
-export const KEY_PREFIX_LENGTH = 8;
+const KEY_PREFIX_LENGTH = 8;
 
 export function keyPrefix(key: string): string {
   return key.slice(0, KEY_PREFIX_LENGTH);
@@ -11,7 +11,7 @@ export function describeKey(key: string): string {
 }
 
 /** What a secret that is not an API key (a password, a token, a cookie) is shown as. */
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /**
  * Shorter values are not secrets worth hiding, and hiding them would mangle ordinary text (a
@@ -22,7 +22,7 @@ const MIN_SECRET_LENGTH = 6;
 /** Header names whose values are credentials, whatever the config calls them. */
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|key|token|secret|auth|session|passw|signature|credential/i;
 
-export function isCredentialHeader(name: string): boolean {
+function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADER.test(name);
 }
 

@@ -9,7 +9,7 @@ import { isCc0 } from './license.ts';
 import { cleanLine, cleanText } from './text.ts';
 import { absoluteHttpUrl, publishableUrl } from './urls.ts';
 
-export const CC0_URL = 'https://creativecommons.org/publicdomain/zero/1.0/';
+const CC0_URL = 'https://creativecommons.org/publicdomain/zero/1.0/';
 const MAX_NAME = 500;
 const MAX_DESCRIPTION = 10_000;
 

@@ -17,7 +17,7 @@ export function graphqlTokenVariable(sourceName: string): string {
 }
 
 /** The environment variable wins; a token written in the YAML still works, as in SEL (the loader warns). */
-export function graphqlToken(source: SourceConfig, env: Env): { token: string; from: string } | undefined {
+function graphqlToken(source: SourceConfig, env: Env): { token: string; from: string } | undefined {
   const variable = graphqlTokenVariable(source.name);
   const fromEnv = env[variable]?.trim();
   if (fromEnv) return { token: fromEnv, from: variable };
@@ -25,7 +25,7 @@ export function graphqlToken(source: SourceConfig, env: Env): { token: string; f
   return fromYaml ? { token: fromYaml, from: 'graphql.token' } : undefined;
 }
 
-export function graphqlRequest(source: SourceConfig, token: string | undefined, signal?: AbortSignal): FetchRequest {
+function graphqlRequest(source: SourceConfig, token: string | undefined, signal?: AbortSignal): FetchRequest {
   const graphql = source.graphql;
   if (!graphql?.endpoint) throw new SelScraperError('ERR_INTERNAL', `source ${source.name} has no graphql.endpoint`);
   const base = requestFor(source, graphql.endpoint, signal);

@@ -16,7 +16,7 @@ export const INSECURE_TLS_WARNING =
  * replace even the User-Agent), its timeout and body cap, and no TLS verification when the
  * source says insecure_skip_verify.
  */
-export function icsRequest(source: SourceConfig, url: string, signal?: AbortSignal): FetchRequest {
+function icsRequest(source: SourceConfig, url: string, signal?: AbortSignal): FetchRequest {
   const base = requestFor(source, url, signal);
   return {
     ...base,

@@ -11,7 +11,7 @@ const DEFAULT_MAX_URLS = 200;
 /** SEL: rate_limit_ms 0 means this default, not "no delay". */
 const DEFAULT_DELAY_MS = 500;
 /** The root sitemap is depth 0; indexes nested deeper than this are not followed (SEL's limit). */
-export const MAX_SITEMAP_DEPTH = 2;
+const MAX_SITEMAP_DEPTH = 2;
 
 /** What discovery found: the pages to read and the outcome of each sitemap file fetched. */
 interface Discovery {

@@ -1,7 +1,7 @@
 import type { ProgressEvent } from './progress.ts';
 
 /** Off a terminal, a wait shorter than this goes unmentioned (host spacing, the rate limit's pacing) unless --verbose. */
-export const LONG_WAIT_MS = 5_000;
+const LONG_WAIT_MS = 5_000;
 
 /**
  * One line of a run's progress off a terminal (a log file, CI): each finished source and each

@@ -108,7 +108,7 @@ const SGR: Record<Style, [number, number]> = { bold: [1, 22], dim: [2, 22], red:
  * The view as text, one line per row, each cut to the terminal's width (before colouring, so
  * escape sequences are never cut). Pure: the tally and the time are given.
  */
-export function liveFrame(tally: ProgressTally, now: number, options: { width: number; color: boolean; sanitize: (text: string) => string }): string {
+function liveFrame(tally: ProgressTally, now: number, options: { width: number; color: boolean; sanitize: (text: string) => string }): string {
   const paint = (style: Style, text: string) => (options.color && text !== '' ? `\u001b[${SGR[style][0]}m${text}\u001b[${SGR[style][1]}m` : text);
   const fit = (text: string) => {
     const clean = options.sanitize(text);

@@ -111,7 +111,7 @@ export function emptyCounters(): Counters {
   return { extracted: 0, invalid: 0, skipped: 0, submitted: 0, created: 0, duplicates: 0, failed: 0, unknown: 0 };
 }
 
-export const COUNTER_NAMES = Object.keys(emptyCounters()) as (keyof Counters)[];
+const COUNTER_NAMES = Object.keys(emptyCounters()) as (keyof Counters)[];
 
 export function sumCounters(reports: readonly Counters[]): Counters {
   const totals = emptyCounters();

@@ -97,7 +97,7 @@ export function journalledRunIds(stateDir: string): string[] {
 }
 
 /** Journals kept in a state directory: enough to resume any recent run, bounded for cron. */
-export const JOURNALS_KEPT = 20;
+const JOURNALS_KEPT = 20;
 
 /**
  * Removes all but the newest `keep` journals (a journal holds every event of its run, so an

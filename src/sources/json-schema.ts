@@ -3,7 +3,7 @@ import { sourceFileSchema } from './schema.ts';
 import { DOMAINS, EXTRACTION_METHODS, SCHEDULES, TLS_FINGERPRINTS } from './validate.ts';
 
 /** Where the shipped copy (schema/source.schema.json) is published, for `$schema=` lines in configs. */
-export const SOURCE_SCHEMA_URL = 'https://raw.githubusercontent.com/Togather-Foundation/sel-scraper/main/schema/source.schema.json';
+const SOURCE_SCHEMA_URL = 'https://raw.githubusercontent.com/Togather-Foundation/sel-scraper/main/schema/source.schema.json';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema> };
 

@@ -39,7 +39,7 @@ const stringMap = z.record(z.string(), z.string());
 
 const fieldMapSchema = z.record(z.string(), z.string());
 
-export const defaultLocationSchema = z.strictObject({
+const defaultLocationSchema = z.strictObject({
   name: z.string().optional(),
   street_address: z.string().optional(),
   address_locality: z.string().optional(),
@@ -50,7 +50,7 @@ export const defaultLocationSchema = z.strictObject({
   longitude: coordinate(180).optional(),
 });
 
-export const selectorsSchema = z.strictObject({
+const selectorsSchema = z.strictObject({
   event_list: z.string().optional(),
   name: z.string().optional(),
   start_date: z.string().optional(),
@@ -64,7 +64,7 @@ export const selectorsSchema = z.strictObject({
   pagination: z.string().optional(),
 });
 
-export const headlessSchema = z.strictObject({
+const headlessSchema = z.strictObject({
   wait_selector: z.string().optional(),
   wait_timeout_ms: milliseconds.optional(),
   wait_network_idle: z.boolean().optional(),
@@ -90,7 +90,7 @@ export const headlessSchema = z.strictObject({
     .optional(),
 });
 
-export const restSchema = z.strictObject({
+const restSchema = z.strictObject({
   endpoint: z.string().optional(),
   results_field: z.string().optional(),
   next_field: z.string().optional(),
@@ -104,7 +104,7 @@ export const restSchema = z.strictObject({
   flatten: z.boolean().optional(),
 });
 
-export const graphqlSchema = z.strictObject({
+const graphqlSchema = z.strictObject({
   endpoint: z.string().optional(),
   query: z.string().optional(),
   event_field: z.string().optional(),
@@ -114,7 +114,7 @@ export const graphqlSchema = z.strictObject({
   field_map: fieldMapSchema.optional(),
 });
 
-export const sitemapSchema = z.strictObject({
+const sitemapSchema = z.strictObject({
   url: z.string().optional(),
   filter_pattern: z.string().optional(),
   exclude_pattern: z.string().optional(),

@@ -11,7 +11,7 @@ import { exchangeWithServer } from '../fetch/server-answer.ts';
 export const DEFAULT_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
 
 /** An admin at a terminal waits for a few quick retries, not for a scrape's patient backoff. */
-export const INTERACTIVE_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 10_000 };
+const INTERACTIVE_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 10_000 };
 
 export interface SelClientOptions {
   baseUrl: string;
