@@ -10,7 +10,7 @@ import { renderSummary } from '../report/render.ts';
 import { emptyRunReport, type Counters } from '../report/run-report.ts';
 import type { RunDefinition } from '../run/journal.ts';
 import { runDefinition } from '../run/run-definition.ts';
-import { systemLockDeps } from '../run/run-lock.ts';
+import { systemLockDeps } from '../process-lock.ts';
 import { claimRun, type ClaimedRun } from '../run/run-state.ts';
 import { runScrape } from '../run/scrape-run.ts';
 import { formatShard } from '../sources/shard.ts';

@@ -1,18 +1,18 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import { describeError, SelScraperError } from '../errors.ts';
 import type { Redactor } from '../keys/redact.ts';
 import { writePrivateFileAtomically } from '../private-file.ts';
+import { describeHolder, ProcessLock, systemLockDeps } from '../process-lock.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { entriesFromReport, mergeHistory, parseHistory, type HistoryEntry } from './history.ts';
 
 /** Runs kept per source: months of nightly runs, a few hundred KB for SEL's 257 sources. */
 const DEFAULT_KEEP_PER_SOURCE = 200;
+/** Another writer (a shard finishing on the same host) holds the lock for milliseconds: 2 s is ample. */
 const LOCK_TRIES = 20;
 const LOCK_WAIT_MS = 100;
-/** A lock older than this was left by a process that died mid-write. */
-const STALE_LOCK_MS = 30_000;
 
 export function historyPath(stateDir: string): string {
   return path.join(stateDir, 'history.ndjson');
@@ -49,7 +49,7 @@ export async function appendHistory(
   keepPerSource = DEFAULT_KEEP_PER_SOURCE,
 ): Promise<number> {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const release = await lockHistory(stateDir, clock);
+  const lock = await lockHistory(stateDir, clock);
   try {
     const { entries } = readHistory(stateDir);
     const merged = mergeHistory(entries, incoming, keepPerSource);
@@ -58,37 +58,23 @@ export async function appendHistory(
     }
     return merged.added;
   } finally {
-    release();
+    lock.release();
   }
 }
 
-async function lockHistory(stateDir: string, clock: Clock): Promise<() => void> {
-  const lock = `${historyPath(stateDir)}.lock`;
+/** The history's writer lock: one process at a time, a dead one's lock taken over, a live one's waited for. */
+async function lockHistory(stateDir: string, clock: Clock): Promise<ProcessLock> {
+  const file = `${historyPath(stateDir)}.lock`;
+  const deps = systemLockDeps(() => clock.now());
   for (let attempt = 1; ; attempt++) {
-    try {
-      closeSync(openSync(lock, 'wx', 0o600));
-      return () => rmSync(lock, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (isStale(lock, clock.now())) {
-        rmSync(lock, { force: true });
-        continue;
-      }
-      if (attempt >= LOCK_TRIES) {
-        throw new SelScraperError('ERR_USAGE', `${lock} is held by another sel-scraper writing the history`, {
-          hint: `if no other run is writing, remove ${lock}`,
-        });
-      }
-      await clock.sleep(LOCK_WAIT_MS);
+    const taken = ProcessLock.tryAcquire(file, deps);
+    if (taken.ok) return taken.lock;
+    if (attempt >= LOCK_TRIES) {
+      throw new SelScraperError('ERR_USAGE', `${file} is held by another sel-scraper writing the history (${describeHolder(taken.holder, deps)})`, {
+        hint: `if no such process runs any more, remove ${file}`,
+      });
     }
-  }
-}
-
-function isStale(lock: string, nowMs: number): boolean {
-  try {
-    return nowMs - statSync(lock).mtimeMs > STALE_LOCK_MS;
-  } catch {
-    return true;
+    await clock.sleep(LOCK_WAIT_MS);
   }
 }
 

@@ -4,7 +4,8 @@ import { describeError, SelScraperError } from '../errors.ts';
 import { journalPath, latestRunId, lockPath, pruneJournals, runsDirectory } from './journal.ts';
 import { loadResumeState, type ResumeState } from './resume.ts';
 import { runIdArgument } from './run-id.ts';
-import { lockIsHeld, RunLock, type LockDeps } from './run-lock.ts';
+import { lockIsHeld, type LockDeps } from '../process-lock.ts';
+import { acquireRunLock } from './run-lock.ts';
 import { preparePrivateStateDir } from './state-dir.ts';
 
 /** A live run's hold on its state folder, taken before anything else of the run happens. */
@@ -38,7 +39,7 @@ export function claimRun(stateDir: string, resume: string | true | undefined, de
   const runId = newRunId(deps.lock.now());
   try {
     preparePrivateStateDir(stateDir, deps.notice);
-    const lock = RunLock.acquire(lockPath(stateDir, runId), runId, deps.lock);
+    const lock = acquireRunLock(lockPath(stateDir, runId), runId, deps.lock);
     pruneJournals(stateDir, undefined, (id) => lockIsHeld(lockPath(stateDir, id), deps.lock));
     return { runId, resume: undefined, unsaved: undefined, release: () => lock.release() };
   } catch (error) {
@@ -62,7 +63,7 @@ function claimResumed(stateDir: string, resume: string | true, deps: ClaimDeps):
     });
   }
   preparePrivateStateDir(stateDir, deps.notice);
-  const lock = RunLock.acquire(lockPath(stateDir, runId), runId, deps.lock);
+  const lock = acquireRunLock(lockPath(stateDir, runId), runId, deps.lock);
   try {
     return { runId, resume: loadResumeState(file, runId), unsaved: undefined, release: () => lock.release() };
   } catch (error) {

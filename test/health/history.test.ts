@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyError, entriesFromReport, mergeHistory, parseHistory } from '../../src/health/history.ts';
@@ -109,17 +109,27 @@ describe('history file', () => {
     expect(readdirSync(dir)).toEqual(['history.ndjson']);
   });
 
-  it('waits for a lock another writer holds, and takes over one left by a dead process', async () => {
+  it('waits for a lock a live writer holds however old it is, and takes over one left by a dead process', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sel-history-'));
     const lock = `${historyPath(dir)}.lock`;
-    writeFileSync(lock, '');
-    const clock = new FakeClock(Date.now());
-    await expect(appendHistory(dir, [entry('a', 0)], clock)).rejects.toThrow(/held by another sel-scraper/);
+    const holder = (pid: number) => JSON.stringify({ pid, host: hostname(), since: '2026-11-30T08:00:00.000Z', nonce: 'writer' });
+    writeFileSync(lock, holder(process.pid));
+    const clock = new FakeClock(Date.now() + 3_600_000);
+    await expect(appendHistory(dir, [entry('a', 0)], clock)).rejects.toThrow(`held by another sel-scraper writing the history (pid ${process.pid}, since`);
     expect(clock.sleeps.length).toBeGreaterThan(0);
-    // Past the stale age, the lock is the leftover of a crash.
-    const later = new FakeClock(Date.now() + 60_000);
-    expect(await appendHistory(dir, [entry('a', 0)], later)).toBe(1);
+    expect(readFileSync(lock, 'utf8')).toBe(holder(process.pid));
+    // No process has this pid (above Linux's largest): the lock is the leftover of a crash.
+    writeFileSync(lock, holder(2 ** 22 + 1));
+    expect(await appendHistory(dir, [entry('a', 0)], new FakeClock(Date.now()))).toBe(1);
     expect(readFileSync(historyPath(dir), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('waits for a lock being written this moment, and takes it over once it is older than that could take', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sel-history-'));
+    writeFileSync(`${historyPath(dir)}.lock`, '');
+    await expect(appendHistory(dir, [entry('a', 0)], new FakeClock(Date.now()))).rejects.toThrow(/a process that is taking it right now/);
+    expect(await appendHistory(dir, [entry('a', 0)], new FakeClock(Date.now() + 60_000))).toBe(1);
   });
 });
 

@@ -10,7 +10,7 @@ import type { RunReport } from '../../src/report/run-report.ts';
 import { readFailures } from '../../src/run/failures.ts';
 import { defaultFailuresPath } from '../../src/run/journal.ts';
 import { runReplay } from '../../src/run/replay.ts';
-import { systemLockDeps } from '../../src/run/run-lock.ts';
+import { systemLockDeps } from '../../src/process-lock.ts';
 import { claimRun } from '../../src/run/run-state.ts';
 import { runScrape } from '../../src/run/scrape-run.ts';
 import { batchSettings } from '../../src/submit/batch-submitter.ts';

@@ -3,7 +3,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lockIsHeld, RunLock, type LockDeps } from '../../src/run/run-lock.ts';
+import { lockIsHeld, type LockDeps } from '../../src/process-lock.ts';
+import { acquireRunLock } from '../../src/run/run-lock.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
 const RUN_ID = '01KAA0000000000000000000AA';
@@ -16,13 +17,13 @@ function processOn(clock: FakeClock, pid: number, live: ReadonlySet<number>, hos
   return { pid, host, boot, now: () => clock.now(), isAlive: (p) => live.has(p) };
 }
 
-describe('RunLock', () => {
+describe('the run lock', () => {
   it('refuses a second holder of one run while the first is alive, naming its pid and since when', async () => {
     const file = await lockFile();
     const clock = new FakeClock(Date.parse('2026-11-25T12:00:00Z'));
     const live = new Set([100, 200]);
-    RunLock.acquire(file, RUN_ID, processOn(clock, 100, live));
-    expect(() => RunLock.acquire(file, RUN_ID, processOn(clock, 200, live))).toThrow(
+    acquireRunLock(file, RUN_ID, processOn(clock, 100, live));
+    expect(() => acquireRunLock(file, RUN_ID, processOn(clock, 200, live))).toThrow(
       expect.objectContaining({ code: 'ERR_RUN_LOCKED', message: `run ${RUN_ID} is in progress in another process (pid 100, since 2026-11-25T12:00:00.000Z)` }),
     );
   });
@@ -31,8 +32,8 @@ describe('RunLock', () => {
     const file = await lockFile();
     const clock = new FakeClock(0);
     const live = new Set([100, 200]);
-    RunLock.acquire(file, RUN_ID, processOn(clock, 100, live)).release();
-    RunLock.acquire(file, RUN_ID, processOn(clock, 200, live));
+    acquireRunLock(file, RUN_ID, processOn(clock, 100, live)).release();
+    acquireRunLock(file, RUN_ID, processOn(clock, 200, live));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: 200 });
   });
 
@@ -40,8 +41,8 @@ describe('RunLock', () => {
     const file = await lockFile();
     const clock = new FakeClock(0);
     const live = new Set([200]);
-    RunLock.acquire(file, RUN_ID, processOn(clock, 100, live));
-    RunLock.acquire(file, RUN_ID, processOn(clock, 200, live));
+    acquireRunLock(file, RUN_ID, processOn(clock, 100, live));
+    acquireRunLock(file, RUN_ID, processOn(clock, 200, live));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: 200, host: 'build-1' });
   });
 
@@ -49,16 +50,16 @@ describe('RunLock', () => {
     const file = await lockFile();
     const clock = new FakeClock(0);
     const live = new Set([100, 200]);
-    RunLock.acquire(file, RUN_ID, processOn(clock, 100, live, 'build-1', 'boot-a'));
-    RunLock.acquire(file, RUN_ID, processOn(clock, 200, live, 'build-1', 'boot-b'));
+    acquireRunLock(file, RUN_ID, processOn(clock, 100, live, 'build-1', 'boot-a'));
+    acquireRunLock(file, RUN_ID, processOn(clock, 200, live, 'build-1', 'boot-b'));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: 200, boot: 'boot-b' });
   });
 
   it('holds for a process on another host, which cannot be seen from here', async () => {
     const file = await lockFile();
     const clock = new FakeClock(0);
-    RunLock.acquire(file, RUN_ID, processOn(clock, 100, new Set(), 'build-2'));
-    expect(() => RunLock.acquire(file, RUN_ID, processOn(clock, 200, new Set(), 'build-1'))).toThrow(/pid 100 on host build-2/);
+    acquireRunLock(file, RUN_ID, processOn(clock, 100, new Set(), 'build-2'));
+    expect(() => acquireRunLock(file, RUN_ID, processOn(clock, 200, new Set(), 'build-1'))).toThrow(/pid 100 on host build-2/);
   });
 
   it('treats a lock file it cannot read as being written now, and as stale once old', async () => {
@@ -66,16 +67,16 @@ describe('RunLock', () => {
     const clock = new FakeClock(Date.parse('2026-11-25T12:00:00Z'));
     writeFileSync(file, '{"pid":1');
     utimesSync(file, new Date(clock.now() - 1000), new Date(clock.now() - 1000));
-    expect(() => RunLock.acquire(file, RUN_ID, processOn(clock, 200, new Set([200])))).toThrow(/a process that is taking it right now/);
+    expect(() => acquireRunLock(file, RUN_ID, processOn(clock, 200, new Set([200])))).toThrow(/a process that is taking it right now/);
     utimesSync(file, new Date(clock.now() - 60_000), new Date(clock.now() - 60_000));
-    RunLock.acquire(file, RUN_ID, processOn(clock, 200, new Set([200])));
+    acquireRunLock(file, RUN_ID, processOn(clock, 200, new Set([200])));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: 200 });
   });
 
   it('does not remove a lock that another process took over between judging it stale and removing it', async () => {
     const file = await lockFile();
     const clock = new FakeClock(0);
-    RunLock.acquire(file, RUN_ID, processOn(clock, 100, new Set()));
+    acquireRunLock(file, RUN_ID, processOn(clock, 100, new Set()));
     const racer: LockDeps = {
       ...processOn(clock, 300, new Set()),
       isAlive: (pid) => {
@@ -85,15 +86,15 @@ describe('RunLock', () => {
         return false;
       },
     };
-    expect(() => RunLock.acquire(file, RUN_ID, racer)).toThrow(/pid 200, since/);
+    expect(() => acquireRunLock(file, RUN_ID, racer)).toThrow(/pid 200, since/);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: 200 });
   });
 
   it('leaves alone, on release, a lock that is no longer its own', async () => {
     const file = await lockFile();
     const clock = new FakeClock(0);
-    const first = RunLock.acquire(file, RUN_ID, processOn(clock, 100, new Set()));
-    RunLock.acquire(file, RUN_ID, processOn(clock, 200, new Set([200])));
+    const first = acquireRunLock(file, RUN_ID, processOn(clock, 100, new Set()));
+    acquireRunLock(file, RUN_ID, processOn(clock, 200, new Set([200])));
     first.release();
     expect(lockIsHeld(file, processOn(clock, 300, new Set([200])))).toBe(true);
   });
@@ -102,7 +103,7 @@ describe('RunLock', () => {
     const file = await lockFile();
     const before = process.umask(0);
     try {
-      RunLock.acquire(file, RUN_ID, processOn(new FakeClock(0), 100, new Set()));
+      acquireRunLock(file, RUN_ID, processOn(new FakeClock(0), 100, new Set()));
     } finally {
       process.umask(before);
     }
