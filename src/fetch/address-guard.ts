@@ -9,6 +9,33 @@ export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
 
 export const systemResolve: ResolveHost = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
 
+/** How long a host's addresses are reused; the OS resolver and DNS caches keep records for as long. */
+const RESOLVED_TTL_MS = 30_000;
+const RESOLVED_MAX_HOSTS = 1024;
+
+/**
+ * The addresses of each host, looked up once for a short while: every request to a host a
+ * config does not name is checked before it leaves and again when its connection opens, and
+ * each lookup takes a thread of libuv's small pool. The connection then goes to an address
+ * that was checked, so reusing a lookup gives DNS rebinding nothing. A failed lookup is not kept.
+ */
+export function cachingResolve(resolve: ResolveHost, now: () => number): ResolveHost {
+  const known = new Map<string, { at: number; addresses: Promise<LookupAddress[]> }>();
+  return (hostname) => {
+    const host = hostname.toLowerCase();
+    const cached = known.get(host);
+    if (cached && now() - cached.at < RESOLVED_TTL_MS) return cached.addresses;
+    if (known.size >= RESOLVED_MAX_HOSTS) known.clear();
+    const addresses = resolve(host);
+    const entry = { at: now(), addresses };
+    known.set(host, entry);
+    addresses.catch(() => {
+      if (known.get(host) === entry) known.delete(host);
+    });
+    return addresses;
+  };
+}
+
 export function forbiddenAddressError(reason: string): SelScraperError {
   return new SelScraperError('ERR_FETCH_FORBIDDEN_ADDRESS', reason, {
     hint: 'a page, sitemap or redirect pointed into a private network; if the source really lives there, name that host in the source config (url, urls, sitemap.url or the endpoint)',

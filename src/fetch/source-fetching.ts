@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { Clock, OnWait } from '../clock.ts';
 import { USER_AGENT } from '../version.ts';
-import { createGuardedAgent, systemResolve, type ResolveHost } from './address-guard.ts';
+import { cachingResolve, createGuardedAgent, systemResolve, type ResolveHost } from './address-guard.ts';
 import { createFixtureDispatcher } from './fixtures.ts';
 import { HostGate } from './host-gate.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
@@ -59,7 +59,8 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
     !replay && options.realNetwork
       ? () => (insecureTapped ??= tap((insecure = new Agent({ connections: 8, connect: { rejectUnauthorized: false } }))))
       : () => dispatcher;
-  const resolve = replay ? undefined : (options.resolve ?? (options.realNetwork ? systemResolve : undefined));
+  const lookup = replay ? undefined : (options.resolve ?? (options.realNetwork ? systemResolve : undefined));
+  const resolve = lookup && cachingResolve(lookup, () => options.clock.now());
   const guarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
   const tappedGuarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
   const guardedDispatcher =
