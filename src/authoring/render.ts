@@ -4,6 +4,7 @@ import { BrowserGuard } from '../fetch/browser-guard.ts';
 import { SelScraperError } from '../errors.ts';
 import { USER_AGENT } from '../version.ts';
 import { describeJsonBody, type JsonRequest } from './json-shape.ts';
+import { UrlPolicy } from '../fetch/address-policy.ts';
 
 export interface RenderOptions {
   signal?: AbortSignal;
@@ -35,7 +36,7 @@ const MAX_JSON_BYTES = 5 * 1024 * 1024;
 export async function renderForInspection(browser: HeadlessBrowser, url: string, options: RenderOptions = {}): Promise<RenderedPage> {
   const context = await browser.openContext({ userAgent: USER_AGENT, serviceWorkers: 'block' }, options.signal);
   try {
-    const guard = new BrowserGuard({ namedHosts: [new URL(url).hostname], admit: browser.gate.admit, signal: options.signal });
+    const guard = new BrowserGuard({ policy: new UrlPolicy([url]), gate: browser.gate, signal: options.signal });
     await guard.install(context);
     const page = await context.newPage();
     const pending: Promise<JsonRequest | undefined>[] = [];

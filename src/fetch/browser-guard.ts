@@ -1,10 +1,8 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import type { BrowserContext, Route, WebSocketRoute } from 'playwright-core';
 import { describeError, SelScraperError, type ErrorCode } from '../errors.ts';
 import { isHttpUrl } from '../http-url.ts';
-import { isForbiddenAddress } from './address-policy.ts';
-import type { Admit } from './polite-http-client.ts';
+import type { UrlPolicy } from './address-policy.ts';
+import type { BrowserGate } from './polite-http-client.ts';
 
 /** A request of the browser that was not let out, and why. */
 export interface Refusal {
@@ -14,32 +12,26 @@ export interface Refusal {
 }
 
 export interface BrowserGuardOptions {
-  /** Hosts the source's config names (url, urls, sitemap.url): they may be on a private network. */
-  namedHosts: readonly string[];
-  admit: Admit;
+  /** What the source's config names: only its hosts may be on a private network. */
+  policy: UrlPolicy;
+  /** The run's address check, robots.txt verdict and host turn. */
+  gate: BrowserGate;
   signal?: AbortSignal | undefined;
-  /** Resolves host names; tests may pin it. */
-  resolve?: (hostname: string) => Promise<string[]>;
 }
 
 /**
  * What one source's browser context may request. Every request: http(s) only, and a host the
- * config does not name must not resolve to a loopback, private, link-local or metadata address,
- * so a page cannot steer the runner into the network it runs in. Every navigation (a page or a
+ * config does not name must not be or resolve to a loopback, private, link-local or metadata
+ * address (the same check and error as a fetch's), so a page cannot steer the runner into the
+ * network it runs in. Every navigation (a page or a
  * frame loading a document) also gets robots.txt's verdict and the host's turn, before it leaves.
  */
 export class BrowserGuard {
-  private readonly named: Set<string>;
-  private readonly hosts = new Map<string, Promise<string | undefined>>();
-  private readonly resolve: (hostname: string) => Promise<string[]>;
   private readonly watchers = new Set<(refusal: Refusal) => void>();
   private lastRefusal: Refusal | undefined;
   private lastAdmitted: string | undefined;
 
-  constructor(private readonly options: BrowserGuardOptions) {
-    this.named = new Set(options.namedHosts.map((host) => host.toLowerCase()));
-    this.resolve = options.resolve ?? (async (hostname) => (await lookup(hostname, { all: true })).map((entry) => entry.address));
-  }
+  constructor(private readonly options: BrowserGuardOptions) {}
 
   /** Routes every request and WebSocket of `context` through the guard. */
   async install(context: BrowserContext): Promise<void> {
@@ -115,41 +107,13 @@ export class BrowserGuard {
     if (!isHttpUrl(parsed)) {
       return { url, code: 'ERR_FETCH', reason: `refused to open ${url} in the browser: only http(s) pages are rendered` };
     }
-    const hostRefusal = await this.hostRefusal(parsed.hostname);
-    if (hostRefusal) return { url, code: 'ERR_FETCH', reason: `refused to open ${url} in the browser: ${hostRefusal}` };
-    if (!navigation) return undefined;
     try {
-      await this.options.admit(url, this.options.signal);
+      await this.options.gate.vet(url, this.options.policy);
+      if (navigation) await this.options.gate.admit(url, this.options.signal);
       return undefined;
     } catch (error) {
       return { url, code: error instanceof SelScraperError ? error.code : 'ERR_FETCH', reason: describeError(error) };
     }
-  }
-
-  /** Why `hostname` may not be reached, once per host and source. */
-  private hostRefusal(hostname: string): Promise<string | undefined> {
-    const host = hostname.toLowerCase();
-    if (this.named.has(host)) return Promise.resolve(undefined);
-    let pending = this.hosts.get(host);
-    if (!pending) {
-      pending = this.addressesOf(host).then(
-        (addresses) => {
-          const forbidden = addresses.find(isForbiddenAddress);
-          return forbidden === undefined
-            ? undefined
-            : `${host} is ${forbidden === host ? '' : `at ${forbidden}, `}a loopback, private or link-local address, and the config does not name that host`;
-        },
-        // A name that does not resolve fails in the browser as it would anywhere.
-        () => undefined,
-      );
-      this.hosts.set(host, pending);
-    }
-    return pending;
-  }
-
-  private async addressesOf(host: string): Promise<string[]> {
-    const bare = host.replace(/^\[|\]$/g, '');
-    return isIP(bare) ? [bare] : this.resolve(bare);
   }
 
   private refused(refusal: Refusal): void {

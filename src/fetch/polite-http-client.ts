@@ -2,6 +2,7 @@ import { SelScraperError, SiteUnreachableError } from '../errors.ts';
 import { assertAddressAllowed, type ResolveHost } from './address-guard.ts';
 import type { HostGate } from './host-gate.ts';
 import type { FetchRequest, HttpClient } from './http-client.ts';
+import type { UrlPolicy } from './address-policy.ts';
 import { followRedirects } from './redirects.ts';
 import type { RobotsPolicy } from './robots.ts';
 
@@ -28,8 +29,13 @@ const ROBOTS_HINTS = {
  */
 export type Admit = (url: string, signal?: AbortSignal) => Promise<void>;
 
-/** What the browser asks of the run's politeness before it loads anything. */
+/** What the browser asks of the run before it loads anything. */
 export interface BrowserGate {
+  /**
+   * Refuses (ERR_FETCH_FORBIDDEN_ADDRESS) a URL whose host the policy does not name when it is,
+   * or resolves to, a private or special address: asked before every request the browser makes.
+   */
+  vet(url: string, policy: UrlPolicy): Promise<void>;
   /**
    * robots.txt's verdict alone (read once per host), asked before Chromium starts for a source:
    * a site that cannot be reached, or a page robots.txt disallows, costs no browser.
@@ -57,8 +63,14 @@ export function createPoliteHttpClient(inner: HttpClient, options: PoliteHttpCli
 }
 
 /** The same verdict and turn as the polite client's, for requests another client makes. */
-export function createBrowserGate(options: PoliteHttpClientOptions): BrowserGate {
+/**
+ * The browser's gate. Chromium always goes out on the real network and resolves names itself,
+ * so its requests are vetted with `resolve` (a real resolver) even where the run's own fetches
+ * go through an injected dispatcher.
+ */
+export function createBrowserGate(options: Omit<PoliteHttpClientOptions, 'resolve'> & { resolve: ResolveHost }): BrowserGate {
   return {
+    vet: (url, policy) => assertAddressAllowed(url, policy, options.resolve),
     check: (url, signal) => assertAllowed(options, url, signal, false),
     async admit(url, signal) {
       await assertAllowed(options, url, signal, false);

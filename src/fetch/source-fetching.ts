@@ -59,8 +59,9 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
     !replay && options.realNetwork
       ? () => (insecureTapped ??= tap((insecure = new Agent({ connections: 8, connect: { rejectUnauthorized: false } }))))
       : () => dispatcher;
+  const now = () => options.clock.now();
   const lookup = replay ? undefined : (options.resolve ?? (options.realNetwork ? systemResolve : undefined));
-  const resolve = lookup && cachingResolve(lookup, () => options.clock.now());
+  const resolve = lookup && cachingResolve(lookup, now);
   const guarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
   const tappedGuarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
   const guardedDispatcher =
@@ -82,7 +83,7 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   });
   return {
     http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), retrying),
-    gate: createBrowserGate({ robots, hostGate }),
+    gate: createBrowserGate({ robots, hostGate, resolve: resolve ?? cachingResolve(options.resolve ?? systemResolve, now) }),
     noSiteReached: () => robots.noSiteReached(),
     async close() {
       await replay?.close();

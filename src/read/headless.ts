@@ -11,7 +11,7 @@ import { compileConfigRegex, type ConfigMatcher } from '../sources/config-regex.
 import type { SourceConfig } from '../sources/types.ts';
 import { USER_AGENT } from '../version.ts';
 import { PageDeadline } from './browser-deadline.ts';
-import { startUrls, type PageOutcome, type PageReaderDeps } from './page.ts';
+import { startUrls, urlPolicyOf, type PageOutcome, type PageReaderDeps } from './page.ts';
 
 /** SEL's defaults (config.go HeadlessConfig, rod.go). */
 const DEFAULT_WAIT_MS = 10_000;
@@ -229,20 +229,6 @@ function pageLimits(source: SourceConfig, headless: Headless): PageLimits {
   return { waitMs, deadlineMs: DEFAULT_LOAD_MS + waitMs * (headless.wait_network_idle ? 2 : 1) + frameMs };
 }
 
-/** The hosts a config names: pages there may be on a private network (a staging site on the LAN). */
-function namedHosts(source: SourceConfig): string[] {
-  const hosts: string[] = [];
-  for (const url of [...startUrls(source), source.sitemap?.url]) {
-    if (!url) continue;
-    try {
-      hosts.push(new URL(url).hostname);
-    } catch {
-      // Not a URL: nothing is opened there either.
-    }
-  }
-  return hosts;
-}
-
 async function openSession(
   browser: HeadlessBrowser,
   source: SourceConfig,
@@ -267,7 +253,7 @@ async function openSession(
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   const setup = new PageDeadline(limits.deadlineMs, 'opening a browser page', () => void closeContext(), deps.signal);
   try {
-    const guard = new BrowserGuard({ namedHosts: namedHosts(source), admit: browser.gate.admit, signal: deps.signal });
+    const guard = new BrowserGuard({ policy: urlPolicyOf(source), gate: browser.gate, signal: deps.signal });
     await setup.run(guard.install(context));
     const page = await setup.run(context.newPage());
     const session: Session = {

@@ -30,7 +30,7 @@ const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 const policies = new WeakMap<SourceConfig, UrlPolicy>();
 
 /** What a source's config names, for credentials and private addresses; the browser's routing asks it too. */
-function urlPolicyOf(source: SourceConfig): UrlPolicy {
+export function urlPolicyOf(source: SourceConfig): UrlPolicy {
   let policy = policies.get(source);
   if (!policy) {
     policy = new UrlPolicy(namedUrls(source));

@@ -36,7 +36,7 @@ describe('createNetwork', () => {
 
   it('has no browser when pages are replayed or the dispatcher is injected: Chromium could go through neither', () => {
     const env = { SEL_CHROMIUM_PATH: process.execPath };
-    const options = { gate: { check: () => Promise.resolve(), admit: () => Promise.resolve() }, pages: 1 };
+    const options = { gate: { vet: () => Promise.resolve(), check: () => Promise.resolve(), admit: () => Promise.resolve() }, pages: 1 };
     expect(createNetwork({ dispatcher: agent() }).browser(env, { ...options, fixtures: false })).toBeUndefined();
     expect(createNetwork().browser(env, { ...options, fixtures: true })).toBeUndefined();
     expect(createNetwork().browser(env, { ...options, fixtures: false })?.executablePath).toBe(process.execPath);

@@ -37,6 +37,9 @@ function polite(clock: FakeClock, site: ReturnType<typeof fakeSite>, delayMs = 1
 
 const get = (url: string, signal?: AbortSignal): FetchRequest => ({ url, timeoutMs: 5_000, maxBodyBytes: 1_000_000, ...(signal ? { signal } : {}) });
 
+/** The browser gate's resolver where no test here vets an address: any lookup is a failure. */
+const noDns = (hostname: string) => Promise.reject(new Error(`no DNS in this test: ${hostname}`));
+
 describe('createPoliteHttpClient', () => {
   it('starts two requests to one host at least the host delay apart', async () => {
     const clock = new FakeClock();
@@ -124,7 +127,7 @@ describe('createPoliteHttpClient', () => {
     const site = fakeSite(clock);
     const options = { robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock, concurrency: 1, delayMs: 1_000 }) };
     const http = createPoliteHttpClient(site.http, options);
-    const admit = createBrowserGate(options).admit;
+    const admit = createBrowserGate({ ...options, resolve: noDns }).admit;
     await http.fetchDocument(get('https://a.test/1'));
     const fetched = site.starts[0]!.at;
     await admit('https://a.test/2');
@@ -138,7 +141,7 @@ describe('createPoliteHttpClient', () => {
   it('refuses to admit a URL robots.txt disallows', async () => {
     const clock = new FakeClock();
     const site = fakeSite(clock, { 'https://a.test': 'User-agent: *\nDisallow: /private\n' });
-    const { admit } = createBrowserGate({ robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock }) });
+    const { admit } = createBrowserGate({ robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock }), resolve: noDns });
     const error = await admit('https://a.test/private/events').catch((e: unknown) => e as SelScraperError);
     expect(error).toMatchObject({ code: 'ERR_ROBOTS_DISALLOWED' });
     expect(site.starts).toEqual([]);
@@ -148,7 +151,7 @@ describe('createPoliteHttpClient', () => {
     const clock = new FakeClock();
     const site = fakeSite(clock, { 'https://a.test': 'User-agent: *\nDisallow: /private\n' });
     const options = { robots: new RobotsPolicy({ http: site.http }), hostGate: new HostGate({ clock, concurrency: 1, delayMs: 1_000 }) };
-    const { check } = createBrowserGate(options);
+    const { check } = createBrowserGate({ ...options, resolve: noDns });
     await createPoliteHttpClient(site.http, options).fetchDocument(get('https://a.test/1'));
     const before = clock.now();
     await check('https://a.test/2');

@@ -62,6 +62,10 @@ const ROUTES: Record<string, { type: string; body: string }> = {
     </script></body></html>`,
   },
   '/secret': { type: 'text/plain', body: 'internal' },
+  '/to-localhost': {
+    type: 'text/html',
+    body: lateCards(['Listing'], '<button class="next" onclick="location.href=\'http://localhost:\' + location.port + \'/secret\'">Next</button>'),
+  },
 };
 
 /** A listing whose "Load more" button appends the next batch of cards in place (no navigation). */
@@ -309,6 +313,23 @@ describe('reading tier 2 sources in Chromium', () => {
     expect(paths('/app.js')).toHaveLength(1);
     expect(paths('/secret')).toEqual([]);
   });
+
+  it.skipIf(!browserAvailable)(
+    'refuses a navigation to a host the config does not name that resolves to loopback, as a fetch is refused',
+    { timeout: 15_000 },
+    async () => {
+      const pages = await read(source({ url: `${origin}/to-localhost`, headless: { wait_selector: '.event', pagination_button: 'button.next' } }));
+      expect(pages).toMatchObject([
+        { ok: true, events: [{ name: 'Listing' }] },
+        {
+          ok: false,
+          url: expect.stringMatching(/^http:\/\/localhost:\d+\/secret$/),
+          error: expect.stringMatching(/localhost resolves to .* is a private, loopback, link-local or special address/),
+        },
+      ]);
+      expect(paths('/secret')).toEqual([]);
+    },
+  );
 
   it.skipIf(!browserAvailable)('renders the pages of a tier 2 sitemap source', { timeout: 15_000 }, async () => {
     const pages = await read(source({ sitemap: { url: `${origin}/sitemap.xml` }, headless: { wait_selector: '#list .event' } }));
