@@ -98,6 +98,11 @@ export class Redactor {
     this.addSecret(parsed.password);
     this.addSecret(safeDecode(parsed.password));
     this.addSecret(`${parsed.username}:${parsed.password}`);
+    // However short, a password between its user's colon and the @ is hidden there: in that
+    // place it cannot be ordinary text.
+    for (const password of new Set([parsed.password, safeDecode(parsed.password)])) {
+      this.put(`${parsed.username}:${password}@`, `${parsed.username}:${REDACTED}@`);
+    }
     return this;
   }
 

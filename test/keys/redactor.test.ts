@@ -20,6 +20,13 @@ describe('Redactor', () => {
     expect(redactor.redact(`${basic} scraper:s3cret-pass s3cret%2Dpass`)).not.toMatch(/s3cret|c2NyYXBlcjpzM2NyZXQtcGFzcw/);
   });
 
+  it('hides a URL password too short to be hidden everywhere where it stands in a URL, and leaves it elsewhere', () => {
+    const redactor = new Redactor().addUrlUserinfo('postgres://sel:pw@db.test:5432/sel');
+    expect(redactor.redact('cannot connect to postgres://sel:pw@db.test:5432/sel (pw is fine here)')).toBe(
+      'cannot connect to postgres://sel:[redacted]@db.test:5432/sel (pw is fine here)',
+    );
+  });
+
   it('finds a secret as JSON escapes it', () => {
     const redactor = new Redactor().addSecret('quo"te\\back-slash');
     expect(redactor.redact(JSON.stringify({ reason: 'echo quo"te\\back-slash' }))).toBe('{"reason":"echo [redacted]"}');
