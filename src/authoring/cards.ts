@@ -1,6 +1,7 @@
 import type { Element } from 'domhandler';
 import type { Selectors } from '../extract/css.ts';
-import { documentBase, isElement, loadHtml, matchesIn, parseFieldSelector, selectorProblem, type HtmlPage } from '../extract/css-selector.ts';
+import { documentBase, isElement, loadHtml, type HtmlPage } from '../extract/css-selector.ts';
+import { matchesIn, parseFieldSelector, selectorProblem } from '../extract/css-query.ts';
 import { textLine } from '../extract/css-text.ts';
 import { cueText, distinctiveSelector, elementChildren, parentElement, relativeSelectors, stableClasses } from './css-paths.ts';
 import { FIELD_CUES, isGenericLabel, isTimeOnly, readDate } from './cues.ts';

@@ -2,19 +2,8 @@ import type { Element } from 'domhandler';
 import { SelScraperError } from '../errors.ts';
 import { parseHttpUrl } from '../http-url.ts';
 import type { SourceFile } from '../sources/schema.ts';
-import {
-  documentBase,
-  isElement,
-  loadHtml,
-  matchesIn,
-  selectIn,
-  needsSpecTree,
-  parseFieldSelector,
-  selectorProblem,
-  type FieldSelector,
-  type HtmlPage,
-  type HtmlParsing,
-} from './css-selector.ts';
+import { documentBase, isElement, loadHtml, needsSpecTree, type HtmlPage, type HtmlParsing } from './css-selector.ts';
+import { matchesIn, selectIn, parseFieldSelector, selectorProblem, type FieldSelector } from './css-query.ts';
 import { detached, textLine, textLines } from './css-text.ts';
 import type { ExtractResult, RawEvent } from './raw-event.ts';
 

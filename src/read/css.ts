@@ -1,7 +1,8 @@
 import { describeError, SelScraperError } from '../errors.ts';
 import { cssParsing, extractCss, nextPageUrls, type Selectors } from '../extract/css.ts';
 import { extractEventDetail, type EventDetail } from '../extract/css-detail.ts';
-import { loadHtml, selectorProblem, type HtmlParsing } from '../extract/css-selector.ts';
+import { loadHtml, type HtmlParsing } from '../extract/css-selector.ts';
+import { selectorProblem } from '../extract/css-query.ts';
 import type { ExtractResult, RawEvent } from '../extract/raw-event.ts';
 import type { FetchedDocument } from '../fetch/http-client.ts';
 import { allMidnight } from '../normalize/quality.ts';

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { describeError } from '../errors.ts';
+import { parseFieldSelector, selectorProblem } from '../extract/css-query.ts';
 import { isFieldTemplate, parseFieldTemplate } from '../extract/field-template.ts';
 import { parseHttpUrl } from '../http-url.ts';
 import { parseGoDuration } from '../normalize/go-duration.ts';
@@ -165,8 +166,29 @@ export function checkSourceRules(file: SourceFile): RuleIssue[] {
   if (file.selectors?.description) {
     warn(['selectors', 'description'], 'selectors.description is deprecated; use description_selectors (a list)');
   }
+  if (!isIcs && file.selectors) checkSelectors(file.selectors, warn);
   return issues;
 }
+
+const SINGLE_SELECTORS = ['event_list', 'name', 'start_date', 'end_date', 'location', 'description', 'url', 'image', 'pagination'] as const;
+const LIST_SELECTORS = ['description_selectors', 'date_selectors'] as const;
+
+/**
+ * A CSS selector that does not compile matches nothing, in SEL and here; found while the config
+ * is written, with its position, instead of on the first run. A warning, as SEL loads it.
+ */
+function checkSelectors(selectors: NonNullable<SourceFile['selectors']>, warn: (path: ConfigPath, message: string, hint?: string) => void): void {
+  const check = (path: ConfigPath, name: string, spec: string | undefined) => {
+    const css = spec === undefined ? undefined : parseFieldSelector(spec).css;
+    const problem = css === undefined ? undefined : selectorProblem(css);
+    if (problem) warn(path, `selectors.${name} "${spec}" is not a usable CSS selector (${problem}); it matches nothing`, SELECTOR_HINT);
+  };
+  for (const key of SINGLE_SELECTORS) check(['selectors', key], key, selectors[key]);
+  for (const key of LIST_SELECTORS) (selectors[key] ?? []).forEach((spec, i) => check(['selectors', key, i], `${key}[${i}]`, spec));
+}
+
+const SELECTOR_HINT =
+  'write it as SEL\'s cascadia reads CSS: standard selectors plus :contains("text") and :containsOwn; jQuery\'s :first, :last and :eq() are not CSS (use :first-child, :last-child, :nth-child())';
 
 function checkPattern(compiled: CompiledPattern, path: ConfigPath, error: (path: ConfigPath, message: string, hint?: string) => void): void {
   if (!compiled.ok) error(path, invalidRegexMessage(path.join('.'), compiled.problem), compiled.hint);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { extractCss, nextPageUrls, type Selectors } from '../../src/extract/css.ts';
-import { loadHtml, needsSpecTree, parseFieldSelector, selectorProblem } from '../../src/extract/css-selector.ts';
+import { loadHtml, needsSpecTree } from '../../src/extract/css-selector.ts';
+import { parseFieldSelector, selectorProblem } from '../../src/extract/css-query.ts';
 import { extractEventDetail } from '../../src/extract/css-detail.ts';
 import { needsReference, referenceMissing, referencePath } from '../helpers/reference.ts';
 

@@ -67,6 +67,19 @@ describe('loading SEL source configs', () => {
     expect(issuesOf('name: a\nurl: https://a.test/\ntier: 1\n')[0]).toMatch(/selectors\.event_list: required for tier 1/);
   });
 
+  it('warns at its position of a CSS selector that cannot be used, jQuery pseudos included, and loads the config as SEL does', () => {
+    const yaml =
+      'name: a\nurl: https://a.test/\ntier: 1\nselectors:\n  event_list: "div.card"\n  name: "h2::text"\n  location: "p:first"\n  date_selectors: ["span.when", "b["]\n';
+    const { config, issues } = parseSourceFile('src.yaml', yaml, options);
+    expect(config).toBeDefined();
+    expect(issues.map(formatConfigIssue)).toEqual([
+      expect.stringMatching(
+        /^src\.yaml:7:13: warning: selectors\.location "p:first" is not a usable CSS selector \(.*:first.*\); it matches nothing \(.*:first-child/,
+      ),
+      expect.stringMatching(/^src\.yaml:8:33: warning: selectors\.date_selectors\[1\] "b\[" is not a usable CSS selector/),
+    ]);
+  });
+
   it('skips files starting with _ and reports a duplicate name at the second file', async () => {
     const dir = await directory({
       '_example.yaml': 'name: x\n',
