@@ -154,7 +154,7 @@ export function withDefaultLocation(plan: DraftPlan, siteName: string): DraftPla
     confidence: plan.confidence === 'high' ? 'medium' : plan.confidence,
     config: { ...plan.config, default_location: { name: siteName } },
     review: [
-      `default_location: "${siteName}" was taken from the page's title because its events name no venue; give the real venue and its address, or the events' own location`,
+      `default_location: "${siteName}" is the site's name (its og:site_name, the end of its title, else its host name) because its events name no venue; give the real venue and its address, or the events' own location`,
       ...plan.review.filter((item) => !item.startsWith('location:')),
     ],
   };
@@ -203,7 +203,7 @@ export function renderDraft(plan: DraftPlan, check: { events: number; invalid: n
     scalar('enabled', c.enabled),
   );
   if (c.max_pages !== undefined) lines.push(scalar('max_pages', c.max_pages));
-  if (c.default_location) lines.push('default_location:', `  ${scalar('name', c.default_location.name)}  ${comment('REVIEW: guessed from the page title')}`);
+  if (c.default_location) lines.push('default_location:', `  ${scalar('name', c.default_location.name)}  ${comment("REVIEW: the site's name, not a venue's")}`);
   if (c.selectors) {
     lines.push('selectors:');
     for (const [key, value] of Object.entries(c.selectors)) {

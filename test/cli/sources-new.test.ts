@@ -104,8 +104,8 @@ describe('sources new', () => {
   it("stands the site's name in as default_location, for review, when the cards name no venue", async () => {
     const origin = await serve({ '/whats-on': { body: GRID_PAGE.replace("<title>What's on</title>", "<title>What's on | Lakeshore Arts</title>") } });
     const { drafted, yaml, events } = await draftAndCheck('grid', `${origin}/whats-on`);
-    expect(yaml).toContain('default_location:\n  name: "Lakeshore Arts"  # REVIEW: guessed from the page title\n');
-    expect(drafted.stdout).toContain('  - default_location: "Lakeshore Arts" was taken from the page\'s title');
+    expect(yaml).toContain('default_location:\n  name: "Lakeshore Arts"  # REVIEW: the site\'s name, not a venue\'s\n');
+    expect(drafted.stdout).toContain('  - default_location: "Lakeshore Arts" is the site\'s name (its og:site_name, the end of its title, else its host name)');
     expect(events.map((e) => e.location?.name)).toEqual(['Lakeshore Arts', 'Lakeshore Arts', 'Lakeshore Arts', 'Lakeshore Arts']);
   });
 
