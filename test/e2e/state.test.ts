@@ -90,8 +90,9 @@ describe('the state folder', () => {
 
 describe('one process per run', () => {
   it('refuses at once a second process resuming a run in progress, naming the holder, and the journal stays whole', async () => {
-    const { dir, spec, env } = await setup(600, eventSite({ sources: 2, pages: 1, perPage: 40, rejectEvery: 10 }));
-    const first = startCli([...RUN_ARGS, '--batch-size', '10', '--concurrency', '1', '--json'], { cwd: dir, env, timeoutMs: 60_000 });
+    // The first run's batches wait in SEL until the second process has been refused.
+    const { dir, spec, env } = await setup(60_000, eventSite({ sources: 2, pages: 1, perPage: 40, rejectEvery: 10 }));
+    const first = startCli([...RUN_ARGS, '--batch-size', '10', '--concurrency', '4', '--json'], { cwd: dir, env, timeoutMs: 60_000 });
     await untilJournal(first, dir, (entries) => entries.some((e) => e.type === 'batch-posted'));
     const postsBefore = sel!.counts.posts;
 
@@ -100,6 +101,8 @@ describe('one process per run', () => {
     expect(second.stderr).toMatch(new RegExp(`in progress in another process \\(pid ${first.child.pid}\\b.*since `));
     expect(second.stdout).toBe('');
 
+    sel!.processingMs = 20;
+    sel!.finishQueued();
     const firstDone = await first.exited;
     expect(firstDone.code).toBe(3);
     const report = JSON.parse(firstDone.stdout) as PrintedReport;

@@ -122,6 +122,12 @@ export class FakeSelServer {
     this.options.processingMs = ms;
   }
 
+  /** Finishes every batch queued so far at once: a test holds a run mid-way, then lets it go. */
+  finishQueued(): void {
+    const now = this.clock.now();
+    for (const batch of this.queue) batch.readyAt = Math.min(batch.readyAt, now);
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       this.answerHttp(req, res).catch((error: unknown) => {
