@@ -18,16 +18,28 @@ describe('startDeadline', () => {
     expect(deadline.expired).toBe(true);
   });
 
-  it('aborts with the parent’s reason when the parent aborts first, adding no listener to the parent', () => {
+  it('aborts with the parent’s reason when the parent aborts first, through one listener on the parent whatever their number', () => {
     vi.useFakeTimers();
     const parent = new AbortController();
     const deadlines = Array.from({ length: 20 }, () => startDeadline(1_000, parent.signal));
-    expect(getEventListeners(parent.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(parent.signal, 'abort')).toHaveLength(1);
     const reason = new Error('the run was stopped');
     parent.abort(reason);
     expect(deadlines.map((d) => d.signal.reason as unknown)).toEqual(Array(20).fill(reason));
     expect(deadlines.some((d) => d.expired)).toBe(false);
     for (const d of deadlines) d.dispose();
+  });
+
+  it('is no longer aborted by its parent once disposed, and one started under an aborted parent is aborted at once', () => {
+    const parent = new AbortController();
+    const done = startDeadline(1_000, parent.signal);
+    done.dispose();
+    const reason = new Error('stopped');
+    parent.abort(reason);
+    expect(done.signal.aborted).toBe(false);
+    const late = startDeadline(1_000, parent.signal);
+    expect(late.signal.reason).toBe(reason);
+    late.dispose();
   });
 
   it('leaves no timer behind once disposed', () => {
