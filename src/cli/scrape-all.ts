@@ -2,10 +2,9 @@ import path from 'node:path';
 import { defaultTimezone, resolveServerSettings, type Env, type ServerSettings } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
 import { createNetwork } from '../fetch/network.ts';
-import { describeKey, escapeControl } from '../keys/redact.ts';
+import { describeKey } from '../keys/redact.ts';
 import { recordHistory } from '../health/history-file.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
-import { createProgressView, type ProgressMode, type ProgressView } from '../report/progress-view.ts';
 import { renderSummary } from '../report/render.ts';
 import { emptyRunReport, type Counters } from '../report/run-report.ts';
 import type { RunDefinition } from '../run/journal.ts';
@@ -17,7 +16,7 @@ import { formatShard } from '../sources/shard.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
 import { asInvoked, PROGRAM } from './command-name.ts';
 import type { CliDeps } from './io.ts';
-import { deliveryClient } from './run-client.ts';
+import { deliveryClient, progressView } from './run-client.ts';
 import type { ScrapeAllFlags } from './scrape.ts';
 import { recorderFor, saveRecording } from './recording.ts';
 import { commandEnvironment, keyFromFlags } from './secrets.ts';
@@ -225,18 +224,3 @@ function alreadyComplete(
   return EXIT.ok;
 }
 
-/** Live on a terminal, timestamped lines elsewhere (a log, CI), nothing but notices with --quiet. */
-function progressView(flags: ScrapeAllFlags, deps: CliDeps): ProgressView {
-  const dumb = deps.env.TERM === 'dumb';
-  const mode: ProgressMode = flags.quiet ? 'quiet' : deps.terminal && !dumb ? 'live' : 'lines';
-  return createProgressView({
-    mode,
-    verbose: flags.verbose ?? false,
-    clock: deps.clock,
-    lines: deps.stderr,
-    ...(deps.terminal ? { terminal: deps.terminal } : {}),
-    // https://no-color.org: present and not empty.
-    color: !dumb && !deps.env.NO_COLOR,
-    sanitize: (text) => deps.redactor?.redact(escapeControl(text)) ?? escapeControl(text),
-  });
-}

@@ -10,9 +10,9 @@ import { runReplay } from '../run/replay.ts';
 import { isRunId } from '../run/run-id.ts';
 import { preparePrivateStateDir } from '../run/state-dir.ts';
 import { batchSettings } from '../submit/batch-submitter.ts';
-import { PROGRAM } from './command-name.ts';
+import { asInvoked, PROGRAM } from './command-name.ts';
 import type { CliDeps } from './io.ts';
-import { deliveryClient } from './run-client.ts';
+import { deliveryClient, progressView } from './run-client.ts';
 import type { ScrapeReplayFlags } from './scrape.ts';
 import { commandEnvironment, keyFromFlags } from './secrets.ts';
 
@@ -32,6 +32,7 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
       // Said where it matters: writing the failures file there fails too, and prints its events on stderr instead.
     }
   }
+  const view = progressView(flags, deps);
   const network = createNetwork({ dispatcher: deps.dispatcher, connections: 8 });
   const human = flags.json ? deps.stderr : deps.stdout;
   try {
@@ -51,17 +52,20 @@ export async function scrapeReplay(file: string, flags: ScrapeReplayFlags, deps:
         failuresFile: (replayId) => (flags.failures ? path.resolve(deps.cwd, flags.failures) : defaultFailuresPath(stateDir, replayId)),
       },
       {
-        client: deliveryClient(settings, flags, network.selFetch, deps),
+        client: deliveryClient(settings, flags, network.selFetch, deps, view.onWait),
         clock: deps.clock,
-        log: (line) => deps.stderr.write(line + '\n'),
+        log: (line) => view.notice(asInvoked(line, deps.command ?? PROGRAM)),
+        progress: view.sink,
         ...(deps.signal ? { signal: deps.signal } : {}),
         ...(deps.redactor ? { redactor: deps.redactor } : {}),
       },
     );
-    human.write(renderSummary(report, { command: deps.command ?? PROGRAM }) + '\n');
+    view.close();
+    human.write(renderSummary(report, { command: deps.command ?? PROGRAM, verbose: flags.verbose ?? false }) + '\n');
     if (flags.json) deps.stdout.write(JSON.stringify(report) + '\n');
     return report.exitCode;
   } finally {
+    view.close();
     await network.close();
   }
 }

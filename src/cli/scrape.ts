@@ -70,6 +70,8 @@ export interface ScrapeReplayFlags {
   stateDir: string;
   failures?: string;
   timeout: number;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 export function registerScrapeCommands(program: Command, deps: CliDeps, setExitCode: (code: number) => void, argv: readonly string[] = []): void {
@@ -211,6 +213,8 @@ export function registerScrapeCommands(program: Command, deps: CliDeps, setExitC
     .option('--state-dir <dir>', 'where the failures file of this replay goes', '.sel-scraper')
     .option('--failures <file.ndjson>', 'where to write events still not delivered (default: <state-dir>/runs/<replay-id>.failures.ndjson)')
     .option('--timeout <seconds>', 'stop after this long, confirming what is in flight (0 = none)', intOption(0, 7 * 86_400), 0)
+    .addOption(new Option('--quiet', 'no progress: only warnings, errors and the summary').conflicts('verbose'))
+    .option('--verbose', 'every batch and wait (progress lines also on a terminal)')
     .addHelpText(
       'after',
       examples([

@@ -1,6 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import type { Clock } from '../clock.ts';
 import type { Redactor } from '../keys/redact.ts';
+import type { ProgressSink } from '../report/progress.ts';
 import { newReport, runReport, sourceStatus, type RunReport, type SourceReport } from '../report/run-report.ts';
 import type { BatchSettings } from '../submit/batch-submitter.ts';
 import { eventKey } from '../submit/event-key.ts';
@@ -28,6 +29,8 @@ export interface ReplayDeps {
   signal?: AbortSignal;
   /** The failures file passes it: a server's reason may quote the key. */
   redactor?: Redactor;
+  /** Told of the replay's steps: the key accepted, each batch posted and settled. */
+  progress?: ProgressSink;
 }
 
 const newReplayId = monotonicFactory();
@@ -47,13 +50,15 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
     drainMs: DEFAULT_DRAIN_MS,
     startedAt,
   });
-  await checkKey(deps.client, options.allowAdminKey, replayId, { log: deps.log, signal: runStop.stop }).catch((error: unknown) => {
+  const sources = new Set(options.records.map((record) => record.sourceName)).size;
+  deps.progress?.({ type: 'run-started', runId: replayId, sources, dryRun: false, resumed: false });
+  await checkKey(deps.client, options.allowAdminKey, replayId, { log: deps.log, signal: runStop.stop, progress: deps.progress }).catch((error: unknown) => {
     runStop.dispose();
     throw error;
   });
   const reports = new Map<string, SourceReport>();
   try {
-    const delivery = new DeliverySession({ client: deps.client, clock: deps.clock, batches: options.batches, runStop, reports });
+    const delivery = new DeliverySession({ client: deps.client, clock: deps.clock, batches: options.batches, runStop, reports, progress: deps.progress });
     await queueRecords(options, reports, delivery);
     await delivery.finish();
     const kept = delivery.keepFailures(options.failuresFile(replayId), deps.log, { redact: (line) => deps.redactor?.redact(line) ?? line });
