@@ -11,7 +11,10 @@ import type { CliDeps } from './io.ts';
  * Where `scrape all` and `scrape replay` show their progress: live on a terminal, timestamped
  * lines elsewhere (a log, CI), nothing but notices with --quiet.
  */
-export function progressView(flags: { quiet?: boolean; verbose?: boolean }, deps: Pick<CliDeps, 'env' | 'terminal' | 'clock' | 'stderr' | 'redactor'>): ProgressView {
+export function progressView(
+  flags: { quiet?: boolean; verbose?: boolean },
+  deps: Pick<CliDeps, 'env' | 'terminal' | 'clock' | 'stderr' | 'redactor'>,
+): ProgressView {
   const dumb = deps.env.TERM === 'dumb';
   const mode: ProgressMode = flags.quiet ? 'quiet' : deps.terminal && !dumb ? 'live' : 'lines';
   return createProgressView({

@@ -223,4 +223,3 @@ function alreadyComplete(
     );
   return EXIT.ok;
 }
-

@@ -16,6 +16,7 @@ export function progressLine(event: ProgressEvent, at: number, verbose: boolean)
 function describe(event: ProgressEvent, verbose: boolean): string | undefined {
   switch (event.type) {
     case 'run-started':
+      if (event.replaying !== undefined) return `replay ${event.runId}: ${plural(event.replaying, 'event')} of ${plural(event.sources, 'source')} to re-submit`;
       return `run ${event.runId}${event.resumed ? ' (resumed)' : ''}: ${plural(event.sources, 'source')}${event.dryRun ? ', dry run: nothing will be submitted' : ''}`;
     case 'key-accepted':
       return `key ${event.key} accepted (${event.role})`;

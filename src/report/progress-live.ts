@@ -102,6 +102,7 @@ export class LiveProgress {
 }
 
 type Style = 'bold' | 'dim' | 'red' | 'yellow' | 'green' | 'cyan';
+type Row = (label: string, text: string, style?: Style) => string;
 const SGR: Record<Style, [number, number]> = { bold: [1, 22], dim: [2, 22], red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39] };
 
 /**
@@ -114,7 +115,7 @@ function liveFrame(tally: ProgressTally, now: number, options: { width: number; 
     const clean = options.sanitize(text);
     return clean.length <= options.width - 1 ? clean : clean.slice(0, Math.max(1, options.width - 2)) + '…';
   };
-  const row = (label: string, text: string, style?: Style) => {
+  const row: Row = (label, text, style) => {
     const line = fit(`${label.padEnd(9)}${text}`);
     const head = line.slice(0, 9);
     const rest = line.slice(9);
@@ -123,21 +124,11 @@ function liveFrame(tally: ProgressTally, now: number, options: { width: number; 
 
   const elapsed = tally.startedAt === undefined ? '' : ` · ${formatDuration(now - tally.startedAt)}`;
   const mode = tally.dryRun ? ' · dry run' : tally.resumed ? ' · resumed' : '';
-  const lines = [paint('bold', fit(`sel-scraper · run ${tally.runId ?? '…'}${mode}${elapsed}`))];
+  const kind = tally.replaying === undefined ? 'run' : 'replay';
+  const lines = [paint('bold', fit(`sel-scraper · ${kind} ${tally.runId ?? '…'}${mode}${elapsed}`))];
 
-  const trouble = [tally.done.failed > 0 ? `${tally.done.failed} failed` : '', tally.done.partial > 0 ? `${tally.done.partial} partial` : '']
-    .filter(Boolean)
-    .join(', ');
-  const total = tally.sources > 0 ? ` of ${tally.sources}` : '';
-  lines.push(
-    row(
-      'sources',
-      `${tally.reading.size} reading · ${tally.done.all}${total} done${trouble ? ` (${trouble})` : ''}`,
-      tally.done.failed > 0 ? 'red' : tally.done.partial > 0 ? 'yellow' : undefined,
-    ),
-  );
-  lines.push(row('pages', `${tally.pages.fetched} read${tally.pages.failed > 0 ? ` · ${tally.pages.failed} failed` : ''}`));
-  lines.push(row('events', `${tally.eventsSoFar} extracted${tally.invalid > 0 ? ` · ${tally.invalid} invalid` : ''}`));
+  if (tally.replaying === undefined) lines.push(...readingRows(tally, row));
+  else lines.push(row('events', `${tally.replaying} to re-submit, from ${plural(tally.sources, 'source')}`));
   if (!tally.dryRun) {
     const { created, duplicates, failed, unknown } = tally.outcomes;
     const outcomes = `${created} created · ${duplicates} duplicates${failed > 0 ? ` · ${failed} failed` : ''}${unknown > 0 ? ` · ${unknown} unknown` : ''}`;
@@ -157,4 +148,21 @@ function liveFrame(tally: ProgressTally, now: number, options: { width: number; 
     lines.push(row('waiting', `${formatDuration(longest.remainingMs)}: ${longest.reason}${others}`, 'cyan'));
   }
   return lines.join('\n');
+}
+
+/** Sources, pages and events read so far: the rows of a run that reads sources. */
+function readingRows(tally: ProgressTally, row: Row): string[] {
+  const trouble = [tally.done.failed > 0 ? `${tally.done.failed} failed` : '', tally.done.partial > 0 ? `${tally.done.partial} partial` : '']
+    .filter(Boolean)
+    .join(', ');
+  const total = tally.sources > 0 ? ` of ${tally.sources}` : '';
+  return [
+    row(
+      'sources',
+      `${tally.reading.size} reading · ${tally.done.all}${total} done${trouble ? ` (${trouble})` : ''}`,
+      tally.done.failed > 0 ? 'red' : tally.done.partial > 0 ? 'yellow' : undefined,
+    ),
+    row('pages', `${tally.pages.fetched} read${tally.pages.failed > 0 ? ` · ${tally.pages.failed} failed` : ''}`),
+    row('events', `${tally.eventsSoFar} extracted${tally.invalid > 0 ? ` · ${tally.invalid} invalid` : ''}`),
+  ];
 }

@@ -20,6 +20,8 @@ export class ProgressTally {
   runId: string | undefined;
   dryRun = false;
   resumed = false;
+  /** Events a replay re-submits; undefined for a run that reads sources. */
+  replaying: number | undefined;
   /** Sources of the run (disabled and broken ones included); 0 until the run says. */
   sources = 0;
   startedAt: number | undefined;
@@ -38,7 +40,7 @@ export class ProgressTally {
     this.startedAt ??= at;
     switch (event.type) {
       case 'run-started':
-        Object.assign(this, { runId: event.runId, sources: event.sources, dryRun: event.dryRun, resumed: event.resumed });
+        Object.assign(this, { runId: event.runId, sources: event.sources, dryRun: event.dryRun, resumed: event.resumed, replaying: event.replaying });
         return;
       case 'source-started':
         this.reading.set(event.source, { method: event.method, pages: 0, rows: 0 });

@@ -6,7 +6,8 @@ import type { SourceStatus } from './run-report.ts';
  * a stream; the renderers in this folder turn them into a live view or timestamped lines.
  */
 export type ProgressEvent =
-  | { type: 'run-started'; runId: string; sources: number; dryRun: boolean; resumed: boolean }
+  /** `replaying`: a `scrape replay` of this many events, read from a failures file instead of sources. */
+  | { type: 'run-started'; runId: string; sources: number; dryRun: boolean; resumed: boolean; replaying?: number }
   | { type: 'key-accepted'; key: string; role: string }
   | { type: 'source-started'; source: string; method: string }
   | { type: 'page-read'; source: string; url: string; ok: boolean; events: number; error?: string }

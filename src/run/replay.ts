@@ -51,7 +51,7 @@ export async function runReplay(options: ReplayOptions, deps: ReplayDeps): Promi
     startedAt,
   });
   const sources = new Set(options.records.map((record) => record.sourceName)).size;
-  deps.progress?.({ type: 'run-started', runId: replayId, sources, dryRun: false, resumed: false });
+  deps.progress?.({ type: 'run-started', runId: replayId, sources, dryRun: false, resumed: false, replaying: options.records.length });
   await checkKey(deps.client, options.allowAdminKey, replayId, { log: deps.log, signal: runStop.stop, progress: deps.progress }).catch((error: unknown) => {
     runStop.dispose();
     throw error;

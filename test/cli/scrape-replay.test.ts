@@ -20,7 +20,7 @@ describe('scrape replay', () => {
     const lines = run.stderr.split('\n').map((line) => line.replace(/^\S+Z /, ''));
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^run \w{26}: 2 sources$/),
+        expect.stringMatching(/^replay \w{26}: 6 events of 2 sources to re-submit$/),
         'key agEnTkEy… accepted (agent)',
         expect.stringMatching(/^batch \S+: posted, 6 events$/),
       ]),

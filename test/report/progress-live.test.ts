@@ -27,6 +27,18 @@ function live(options: { color?: boolean; verbose?: boolean; redactor?: Redactor
 }
 
 describe('the live view on a terminal', () => {
+  it('shows a replay as the events it re-submits and their batches, not as sources being read', () => {
+    const { terminal, view, tick } = live();
+    view.event({ type: 'run-started', runId: '01JD9W3M5Q0X7R2V8K4T6Y1B3N', sources: 2, dryRun: false, resumed: false, replaying: 6 });
+    view.event({ type: 'batch-posted', batchId: 'b-1', events: 6 });
+    tick();
+    expect(terminal.screen).toEqual([
+      'sel-scraper · replay 01JD9W3M5Q0X7R2V8K4T6Y1B3N · 0.0 s',
+      'events   6 to re-submit, from 2 sources',
+      'batches  1 posted · 0 confirmed: 0 created · 0 duplicates',
+    ]);
+  });
+
   it('redraws sources in flight, pages, events, batches and the wait with its reason in place', async () => {
     const { terminal, clock, view, tick } = live();
     view.event({ type: 'run-started', runId: '01JD9W3M5Q0X7R2V8K4T6Y1B3N', sources: 4, dryRun: false, resumed: false });
