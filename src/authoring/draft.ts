@@ -84,7 +84,7 @@ function icsPlan(feed: FeedLink, ctx: DraftContext): DraftPlan {
       ...COMMON_REVIEW,
       `timezone: ${ctx.timezone} is used for feed times without a TZID (SEL falls back to UTC without it)`,
       'location: events without a LOCATION get none; add default_location if they all happen at one venue',
-      `listing page: ${ctx.pageUrl} (the feed was found there)`,
+      ...(feed.url === ctx.pageUrl ? [] : [`listing page: ${ctx.pageUrl} (the feed was found there)`]),
     ],
   };
 }
@@ -165,28 +165,44 @@ export interface PlanResult {
   plan: DraftPlan;
   events: number;
   invalid: number;
+  /** Events the feed lists that have all ended (a feed that works, between seasons). */
+  ended?: number;
 }
 
 /**
  * The plan to write: a structured one (JSON-LD, then a feed) when it yields at least half as
  * many events as the best plan, since sites keep those stable across redesigns; else the card
- * plan that yields most. None when nothing yields an event.
+ * plan that yields most. When nothing yields an event, a feed that was read and lists only
+ * events that have ended (a season over); else none.
  */
 export function choosePlan<T extends PlanResult>(results: readonly T[]): T | undefined {
   const most = Math.max(0, ...results.map((r) => r.events));
-  if (most === 0) return undefined;
+  if (most === 0) return results.find((r) => r.plan.method === 'ics' && (r.ended ?? 0) > 0);
   const structured = results.find((r) => r.plan.method !== 'css' && r.events >= most / 2);
   if (structured) return structured;
   return [...results].filter((r) => r.plan.method === 'css').sort((a, b) => b.events - a.events || (b.plan.cardScore ?? 0) - (a.plan.cardScore ?? 0))[0];
 }
 
+/** "its one event has" or "all 12 of its events have": a feed whose listing is over. */
+export function endedText(count: number): string {
+  return count === 1 ? 'its one event has' : `all ${count} of its events have`;
+}
+
 /** The draft as YAML, with comments saying what was inferred, how sure, what was checked and what to review. */
-export function renderDraft(plan: DraftPlan, check: { events: number; invalid: number }, meta: { date: string; pageUrl: string; command: string }): string {
+export function renderDraft(
+  plan: DraftPlan,
+  check: { events: number; invalid: number; ended?: number | undefined },
+  meta: { date: string; pageUrl: string; command: string },
+): string {
   const comment = (text: string) => `# ${oneLine(text)}`;
   const lines = [
     comment(`Drafted by \`${meta.command}\` on ${meta.date} from ${meta.pageUrl}`),
     comment(`Inferred: ${plan.summary}; confidence ${plan.confidence}.`),
-    comment(`Checked before writing: ${check.events} event(s) read with this config${check.invalid > 0 ? `, ${check.invalid} invalid` : ''}.`),
+    comment(
+      check.events === 0 && check.ended
+        ? `Checked before writing: the feed was read; ${endedText(check.ended)} already ended.`
+        : `Checked before writing: ${check.events} event(s) read with this config${check.invalid > 0 ? `, ${check.invalid} invalid` : ''}.`,
+    ),
     comment('Review before relying on it:'),
     ...plan.review.map((item) => comment(`  - ${item}`)),
   ];

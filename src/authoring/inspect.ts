@@ -52,6 +52,7 @@ const ICS_HREF = /\.ics(?:$|[?#])|[?&](?:ical|outlook-ical|ics)=1\b|[?&]format=(
  * data-* attributes scripts read. Pure: the page in, a summary out.
  */
 export function inspectPage(html: string, pageUrl: string, options: InspectOptions): PageInspection {
+  if (CALENDAR.test(html)) return calendarInspection(pageUrl);
   const $ = loadHtml(html);
   const base = documentBase($, pageUrl);
   const jsonLd = extractJsonLd(html, pageUrl);
@@ -69,6 +70,23 @@ export function inspectPage(html: string, pageUrl: string, options: InspectOptio
     pagination: findPagination(elements),
     eventLinks: findEventLinks(elements, base),
     dataAttributes: countDataAttributes(elements),
+  };
+}
+
+/** An iCalendar document (a BOM and blank lines may come first): the URL given is a feed, not a page. */
+const CALENDAR = /^\uFEFF?\s*BEGIN:VCALENDAR\b/i;
+
+/** What a feed offers when its own URL is given: itself, as an ICS source. */
+function calendarInspection(pageUrl: string): PageInspection {
+  return {
+    url: pageUrl,
+    siteName: new URL(pageUrl).hostname,
+    jsonLd: { events: 0, samples: [], warnings: [] },
+    feeds: [{ kind: 'ics', url: pageUrl, via: 'the URL given is an iCalendar feed' }],
+    cards: [],
+    pagination: null,
+    eventLinks: { count: 0, samples: [] },
+    dataAttributes: [],
   };
 }
 

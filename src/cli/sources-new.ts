@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { choosePlan, draftPlans, renderDraft, withDefaultLocation, type DraftPlan, type PlanResult } from '../authoring/draft.ts';
+import { choosePlan, draftPlans, endedText, renderDraft, withDefaultLocation, type DraftPlan, type PlanResult } from '../authoring/draft.ts';
 import { inspectPage } from '../authoring/inspect.ts';
 import { SelScraperError } from '../errors.ts';
 import { EXIT } from '../report/exit-codes.ts';
@@ -10,6 +10,7 @@ import { loadSourceDirectory, parseSourceFile } from '../sources/load.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { pageUrlArgument, withAuthoringSession, type AuthoringSession } from './authoring-session.ts';
 import type { CliDeps } from './io.ts';
+import { endedEvents } from '../extract/ics.ts';
 
 export interface NewSourceFlags {
   url: string;
@@ -103,14 +104,16 @@ async function checkPlan(
   }
   const config: SourceConfig = parsed.config;
   const preview = await previewSource(config, { http: session.http, clock: deps.clock, env: session.env, ...(deps.signal ? { signal: deps.signal } : {}) });
-  return { plan, yaml, preview, events: preview.events.length, invalid: preview.invalid.length };
+  return { plan, yaml, preview, events: preview.events.length, invalid: preview.invalid.length, ended: endedEvents(preview.warnings) };
 }
 
 function describeDraft(chosen: Checked, all: Checked[], shown: string, name: string, sourcesFlag: string): string {
   const lines = [
     `wrote ${shown}: ${chosen.plan.summary}; confidence ${chosen.plan.confidence}`,
     '',
-    `It yields ${chosen.events} event(s) now${chosen.invalid > 0 ? ` and ${chosen.invalid} invalid` : ''}:`,
+    chosen.events === 0 && chosen.ended
+      ? `It yields no event now: the feed was read, and ${endedText(chosen.ended)} already ended (a season over?); \`scrape source\` shows its events once it lists upcoming ones.`
+      : `It yields ${chosen.events} event(s) now${chosen.invalid > 0 ? ` and ${chosen.invalid} invalid` : ''}:`,
   ];
   chosen.preview.events.slice(0, 5).forEach((event, i) => {
     const place = event.location?.name ? ` @ ${event.location.name}` : '';

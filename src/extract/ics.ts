@@ -111,8 +111,23 @@ export function extractIcs(text: string, feedUrl: string, options: IcsOptions): 
       `${run.counts.firstLineGuesses} event(s) have no LOCATION: the first line of their description was taken as the venue (set default_location in the source config to use a fixed venue instead)`,
     );
   }
-  if (events.length === 0 && run.counts.past > 0) run.warnings.push(`all ${run.counts.past} event(s) in the feed have already ended`);
+  if (events.length === 0 && run.counts.past > 0) run.warnings.push(allEndedWarning(run.counts.past));
   return { events, warnings: run.warnings };
+}
+
+function allEndedWarning(count: number): string {
+  return `all ${count} event(s) in the feed have already ended`;
+}
+
+const ALL_ENDED = /\ball (\d+) event\(s\) in the feed have already ended\b/;
+
+/** How many events a feed listed that had all ended, read back from its warnings (0 when it said nothing of it). */
+export function endedEvents(warnings: readonly string[]): number {
+  for (const warning of warnings) {
+    const count = ALL_ENDED.exec(warning)?.[1];
+    if (count) return Number(count);
+  }
+  return 0;
 }
 
 /**

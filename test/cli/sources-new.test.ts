@@ -77,6 +77,27 @@ describe('sources new', () => {
     expect(events.find((e) => e.name === 'Harbour Choir')?.startDate).toBe('2026-03-06T20:00:00-05:00');
   });
 
+  it('drafts an ICS source from a feed URL given directly, not only from a page that links one', async () => {
+    const origin = await serve({ '/calendar.ics': { body: FEED_ICS, headers: { 'content-type': 'text/calendar; charset=utf-8' } } });
+    const { drafted, yaml, validated, events } = await draftAndCheck('lakeshore-ics', `${origin}/calendar.ics`);
+    expect(drafted.code, drafted.stderr).toBe(0);
+    expect(drafted.stdout).toContain(`wrote sources/lakeshore-ics.yaml: calendar feed ${origin}/calendar.ics (the URL given is an iCalendar feed)`);
+    expect(yaml).toContain('extraction_method: "ics"\n');
+    expect(yaml).not.toContain('listing page:');
+    expect(validated.code).toBe(0);
+    expect(events.map((e) => e.name).sort()).toEqual([...SHOW_NAMES].sort());
+  });
+
+  it('still drafts a feed that works but lists only events that have ended, and says so', async () => {
+    const past = FEED_ICS.replace(/DTSTART;TZID=America\/Toronto:2026/g, 'DTSTART;TZID=America/Toronto:2025');
+    const origin = await serve({ '/calendar.ics': { body: past, headers: { 'content-type': 'text/calendar' } } });
+    const { drafted, yaml, validated } = await draftAndCheck('quiet-season', `${origin}/calendar.ics`);
+    expect(drafted.code, drafted.stderr).toBe(0);
+    expect(drafted.stdout).toContain(`It yields no event now: the feed was read, and all ${SHOW_NAMES.length} of its events have already ended`);
+    expect(yaml).toMatch(new RegExp(`^# Checked before writing: the feed was read; all ${SHOW_NAMES.length} of its events have already ended\\.$`, 'm'));
+    expect(validated.code).toBe(0);
+  });
+
   it.each([
     ['list items', LIST_PAGE, 'ul.event-list > li'],
     ['table rows', TABLE_PAGE, 'table.schedule'],
