@@ -3,7 +3,8 @@ import type { FeedLink, PageInspection } from './inspect.ts';
 
 /** One way a page could be read, as a config draft to check before it is written. */
 export interface DraftPlan {
-  method: 'jsonld' | 'ics' | 'css';
+  /** headless: cards found in the page as Chromium built it (tier 2). */
+  method: 'jsonld' | 'ics' | 'css' | 'headless';
   /** One line: what was inferred. */
   summary: string;
   confidence: 'high' | 'medium' | 'low';
@@ -20,7 +21,7 @@ export interface DraftPlan {
 export interface DraftConfig {
   name: string;
   url: string;
-  tier?: 0 | 1;
+  tier?: 0 | 1 | 2;
   extraction_method?: 'ics';
   schedule: 'daily';
   trust_level: number;
@@ -30,6 +31,7 @@ export interface DraftConfig {
   max_pages?: number;
   default_location?: { name: string };
   selectors?: Record<string, string | string[]>;
+  headless?: { wait_selector: string };
 }
 
 export interface DraftContext {
@@ -144,6 +146,32 @@ function cardPlan(card: CardCandidate, pagination: string | null, ctx: DraftCont
 }
 
 /**
+ * Tier 2 plans from the page as Chromium built it (`sources new --render`): its cards, read
+ * after the browser has waited for the first of them. A listing that pages with a button is
+ * left to review: tier 2 clicks `headless.pagination_button`, which cards do not reveal.
+ */
+export function renderedCardPlans(rendered: PageInspection, ctx: DraftContext): DraftPlan[] {
+  return rendered.cards.slice(0, 3).flatMap((card): DraftPlan[] => {
+    const eventList = card.selectors.event_list;
+    if (!eventList) return [];
+    const plan = cardPlan(card, null, ctx);
+    return [
+      {
+        ...plan,
+        method: 'headless',
+        summary: `${card.count} repeated "${eventList}" cards built by the page's scripts: tier 2 (rendered in Chromium), CSS selectors (score ${card.score})`,
+        config: { ...plan.config, tier: 2, max_pages: 1, headless: { wait_selector: eventList } },
+        review: [
+          ...plan.review.filter((item) => !item.startsWith('pagination:')),
+          'pagination: set headless.pagination_button to the "next" or "load more" button if the listing has more',
+          'headless: the events exist only once scripts have run, so every run starts Chromium for this source; `scrape inspect --render` lists the JSON the page loads, which a tier 3 source reads without a browser',
+        ],
+      },
+    ];
+  });
+}
+
+/**
  * SEL refuses events without a place: when the page gives none, the site's own name stands in,
  * flagged for review, so the draft's events can be checked and submitted at all.
  */
@@ -178,9 +206,16 @@ export interface PlanResult {
 export function choosePlan<T extends PlanResult>(results: readonly T[]): T | undefined {
   const most = Math.max(0, ...results.map((r) => r.events));
   if (most === 0) return results.find((r) => r.plan.method === 'ics' && (r.ended ?? 0) > 0);
-  const structured = results.find((r) => r.plan.method !== 'css' && r.events >= most / 2);
+  const structured = results.find((r) => (r.plan.method === 'jsonld' || r.plan.method === 'ics') && r.events >= most / 2);
   if (structured) return structured;
-  return [...results].filter((r) => r.plan.method === 'css').sort((a, b) => b.events - a.events || (b.plan.cardScore ?? 0) - (a.plan.cardScore ?? 0))[0];
+  const cards = (method: 'css' | 'headless') =>
+    [...results]
+      .filter((r) => r.plan.method === method && r.events > 0)
+      .sort((a, b) => b.events - a.events || (b.plan.cardScore ?? 0) - (a.plan.cardScore ?? 0))[0];
+  // Static HTML needs no browser: it wins while it yields at least half of what rendering does.
+  const css = cards('css');
+  if (css && css.events >= most / 2) return css;
+  return cards('headless') ?? css;
 }
 
 /** "its one event has" or "all 12 of its events have": a feed whose listing is over. */
@@ -233,6 +268,7 @@ export function renderDraft(
       }
     }
   }
+  if (c.headless) lines.push('headless:', `  ${scalar('wait_selector', c.headless.wait_selector)}  ${comment('Chromium waits for the first card')}`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { choosePlan, draftPlans, endedText, renderDraft, withDefaultLocation, type DraftPlan, type PlanResult } from '../authoring/draft.ts';
+import { choosePlan, draftPlans, endedText, renderDraft, renderedCardPlans, withDefaultLocation, type DraftPlan, type PlanResult } from '../authoring/draft.ts';
+import { renderForInspection } from '../authoring/render.ts';
 import { inspectPage } from '../authoring/inspect.ts';
 import { SelScraperError } from '../errors.ts';
 import { EXIT } from '../report/exit-codes.ts';
@@ -17,6 +18,8 @@ export interface NewSourceFlags {
   sources: string;
   fixtures?: string;
   timezone?: string;
+  /** Also draft from the page as Chromium builds it (tier 2). */
+  render?: boolean;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -54,15 +57,23 @@ export async function newSource(name: string, flags: NewSourceFlags, deps: CliDe
     const plans = draftPlans(inspection, { name, pageUrl, timezone: session.zone });
     const meta = { date: now.toISOString().slice(0, 10), pageUrl, command: COMMAND };
     const checked: Checked[] = [];
-    for (const plan of plans) {
+    const check = async (plan: DraftPlan) => {
       const result = await checkPlan(plan, file, session, deps, meta);
       const placeless = result.preview.invalid.some((item) => NO_PLACE.test(item.reason));
       const placed = placeless ? await checkPlan(withDefaultLocation(plan, inspection.siteName), file, session, deps, meta) : undefined;
       checked.push(placed && placed.events > result.events ? placed : result);
+    };
+    for (const plan of plans) await check(plan);
+    if (session.browser) {
+      // The page as its scripts build it: cards only there make a tier 2 draft.
+      const page = await renderForInspection(session.browser, pageUrl, deps.signal ? { signal: deps.signal } : {});
+      const built = inspectPage(page.html, page.url, { zone: session.zone, now });
+      for (const plan of renderedCardPlans(built, { name, pageUrl, timezone: session.zone })) await check(plan);
     }
     const chosen = choosePlan(checked);
     if (!chosen) {
-      deps.stderr.write(nothingFound(plans, checked, pageUrl));
+      const again = `sel-scraper sources new ${name} --url ${pageUrl}${flags.sources === 'configs/sources' ? '' : ` --sources ${flags.sources}`} --render`;
+      deps.stderr.write(nothingFound(plans, checked, pageUrl, session.browser === undefined ? again : undefined));
       return EXIT.partial;
     }
     // The comments now say what the check found; the config itself is the one checked.
@@ -103,7 +114,13 @@ async function checkPlan(
     throw new SelScraperError('ERR_INTERNAL', `drafted config does not validate: ${parsed.issues.map((i) => i.message).join('; ')}`);
   }
   const config: SourceConfig = parsed.config;
-  const preview = await previewSource(config, { http: session.http, clock: deps.clock, env: session.env, ...(deps.signal ? { signal: deps.signal } : {}) });
+  const preview = await previewSource(config, {
+    http: session.http,
+    clock: deps.clock,
+    env: session.env,
+    ...(session.browser ? { browser: session.browser } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
   return { plan, yaml, preview, events: preview.events.length, invalid: preview.invalid.length, ended: endedEvents(preview.warnings) };
 }
 
@@ -132,7 +149,8 @@ function describeDraft(chosen: Checked, all: Checked[], shown: string, name: str
   return lines.join('\n') + '\n';
 }
 
-function nothingFound(plans: DraftPlan[], checked: Checked[], pageUrl: string): string {
+/** `renderAgain`: the command that also tries the rendered page, when this one did not. */
+function nothingFound(plans: DraftPlan[], checked: Checked[], pageUrl: string, renderAgain: string | undefined): string {
   const lines = [`no draft written: nothing on ${pageUrl} yields an event`];
   if (plans.length === 0) lines.push('  no JSON-LD events, calendar feed links or repeated cards with dates were found in the HTML');
   for (const result of checked) {
@@ -140,7 +158,9 @@ function nothingFound(plans: DraftPlan[], checked: Checked[], pageUrl: string): 
     lines.push(`  - ${result.plan.summary}: 0 events (${why})`);
   }
   lines.push(
-    `hint: \`sel-scraper scrape inspect ${pageUrl} --render\` shows what the page builds with JavaScript and the JSON it loads (a tier 2 or tier 3 source)`,
+    renderAgain
+      ? `hint: \`${renderAgain}\` also drafts from the page as Chromium builds it (tier 2); \`sel-scraper scrape inspect ${pageUrl} --render\` shows what it builds and the JSON it loads`
+      : `hint: \`sel-scraper scrape inspect ${pageUrl} --render\` lists the JSON the page loads, for a tier 3 source or headless.intercept`,
   );
   return lines.join('\n') + '\n';
 }

@@ -53,6 +53,7 @@ What it tries, in this order, keeping the first that yields at least half as man
   JSON-LD events on the page   → tier 0
   a calendar feed it links to  → extraction_method: ics
   repeated cards with dates    → tier 1 with inferred selectors
+  with --render, cards the page's scripts build → tier 2 (static HTML is kept while it yields half as many)
 Each draft is read exactly as \`scrape source\` would read it before anything is written; the file's
 comments say what was inferred, how sure it is, and what to review. An existing file is never
 overwritten. Exit 3 when no draft yields an event (nothing is written).
@@ -117,11 +118,14 @@ export function registerSourcesCommands(program: Command, deps: CliDeps, setExit
     .action(async () => setExitCode((await import('./sources-schema.ts')).printSourceSchema(deps)));
   sources
     .command('new <name>')
-    .description('draft <dir>/<name>.yaml from an events page: JSON-LD, a linked ICS feed, or inferred CSS selectors, checked before writing')
+    .description(
+      'draft <dir>/<name>.yaml from an events page or feed: JSON-LD, an ICS feed, or inferred CSS selectors (with --render, tier 2), checked before writing',
+    )
     .requiredOption('--url <url>', 'the events listing page')
     .option('--sources <dir>', 'directory of SEL source YAML files to write into', 'configs/sources')
     .option('--timezone <zone>', 'IANA zone for times without an offset, written into the draft (default: $DEFAULT_TIMEZONE or America/Toronto)')
     .option('--fixtures <dir>', 'answer every fetch from recorded responses in <dir>')
+    .option('--render', 'also render the page in Chromium and draft from the cards its scripts build (tier 2)')
     .addHelpText('after', NEW_HELP)
     .action(async (name: string, flags: NewSourceFlags) => setExitCode(await (await import('./sources-new.ts')).newSource(name, flags, deps)));
   sources

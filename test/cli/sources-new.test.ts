@@ -4,11 +4,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { locateChromium } from '../../src/fetch/browser.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { FixtureSite, type SitePage } from '../helpers/fixture-site.ts';
 import { ARTICLE_PAGE, FEED_ICS, feedLinkPage, GRID_PAGE, JSONLD_PAGE, LIST_PAGE, NO_EVENTS_PAGE, SHOW_NAMES, TABLE_PAGE } from '../authoring/pages.ts';
 
 const NOW = Date.parse('2026-01-15T12:00:00Z');
+const browserAvailable = locateChromium(process.env) !== undefined;
+
+/** A listing whose cards only its script builds, after load. */
+const SCRIPTED_PAGE = `<html><head><title>Shows | Late Hall</title></head><body><div id="list"></div><script>
+  addEventListener('load', () => setTimeout(() => {
+    const shows = [['Jazz Night', 'March 5, 2026 8:00 pm', '/e/1'], ['Folk Evening', 'March 6, 2026 7:30 pm', '/e/2'], ['Blues Jam', 'March 7, 2026 9:00 pm', '/e/3']];
+    document.getElementById('list').innerHTML = shows
+      .map(([name, when, href]) => '<article class="show"><h3><a href="' + href + '">' + name + '</a></h3><time>' + when + '</time><p class="venue">Late Hall</p></article>')
+      .join('');
+  }, 50));
+</script></body></html>`;
 
 let site: FixtureSite | undefined;
 afterEach(async () => {
@@ -87,6 +99,39 @@ describe('sources new', () => {
     expect(validated.code).toBe(0);
     expect(events.map((e) => e.name).sort()).toEqual([...SHOW_NAMES].sort());
   });
+
+  it('points at --render, with the command to paste, when nothing in the static HTML yields an event', async () => {
+    const origin = await serve({ '/shows': { body: SCRIPTED_PAGE } });
+    const { drafted } = await draftAndCheck('late-hall', `${origin}/shows`);
+    expect(drafted.code).toBe(3);
+    expect(drafted.stderr).toContain(
+      `hint: \`sel-scraper sources new late-hall --url ${origin}/shows --sources sources --render\` also drafts from the page as Chromium builds it`,
+    );
+  });
+
+  it.skipIf(!browserAvailable)(
+    'drafts a tier 2 source with --render from the cards the page builds with its script, and the draft reads them',
+    { timeout: 30_000 },
+    async () => {
+      const origin = await serve({ '/shows': { body: SCRIPTED_PAGE } });
+      const dir = await mkdtemp(path.join(tmpdir(), 'sel-new-'));
+      const drafted = await run(['sources', 'new', 'late-hall', '--url', `${origin}/shows`, '--sources', 'sources', '--render'], dir);
+      expect(drafted.code, drafted.stderr).toBe(0);
+      expect(drafted.stdout).toContain('3 repeated "article.show" cards built by the page\'s scripts: tier 2 (rendered in Chromium)');
+      const yaml = await readFile(path.join(dir, 'sources', 'late-hall.yaml'), 'utf8');
+      expect(yaml).toContain('tier: 2\n');
+      expect(yaml).toMatch(/^headless:\n {2}wait_selector: "article\.show"/m);
+      expect((await run(['sources', 'validate', '--sources', 'sources'], dir)).code).toBe(0);
+      const scraped = await run(['scrape', 'source', 'late-hall', '--sources', 'sources', '--json'], dir);
+      expect(scraped.code, scraped.stderr).toBe(0);
+      const events = (JSON.parse(scraped.stdout) as { events: { name: string; startDate: string }[] }).events;
+      expect(events.map((e) => [e.name, e.startDate])).toEqual([
+        ['Jazz Night', '2026-03-05T20:00:00-05:00'],
+        ['Folk Evening', '2026-03-06T19:30:00-05:00'],
+        ['Blues Jam', '2026-03-07T21:00:00-05:00'],
+      ]);
+    },
+  );
 
   it('still drafts a feed that works but lists only events that have ended, and says so', async () => {
     const past = FEED_ICS.replace(/DTSTART;TZID=America\/Toronto:2026/g, 'DTSTART;TZID=America/Toronto:2025');
