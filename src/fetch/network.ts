@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Env } from '../config/run-config.ts';
 import { createHeadlessBrowser, type HeadlessBrowser } from './browser.ts';
 import type { FetchLike } from './fetch-like.ts';
+import { cachingResolve, lookupFrom, systemResolve } from './host-resolution.ts';
 import type { HttpClient } from './http-client.ts';
 import type { BrowserGate } from './polite-http-client.ts';
 import { createSourceFetching, type SourceFetchingOptions } from './source-fetching.ts';
@@ -52,14 +53,22 @@ export interface Network {
 
 export function createNetwork(options: NetworkOptions = {}): Network {
   const injected = options.dispatcher;
+  // One DNS cache for the command: a source's host is resolved before its request's time starts,
+  // and the connection then opens to those addresses instead of looking them up again.
+  const resolve = injected ? undefined : cachingResolve(systemResolve);
   // Made on first use, so a command that never goes online (a key check against the database) makes none.
   let agent: Agent | undefined;
-  const dispatcher = (): Dispatcher => injected ?? (agent ??= new Agent(options.connections === undefined ? {} : { connections: options.connections }));
+  const dispatcher = (): Dispatcher =>
+    injected ??
+    (agent ??= new Agent({
+      ...(options.connections === undefined ? {} : { connections: options.connections }),
+      ...(resolve ? { connect: { lookup: lookupFrom(resolve) } } : {}),
+    }));
   const closers: (() => Promise<void>)[] = [];
   return {
     selFetch: (url, init) => undiciFetch(url, { ...init, dispatcher: dispatcher() }),
     async sources(sourceOptions) {
-      const fetching = await createSourceFetching({ network: dispatcher(), ...sourceOptions, realNetwork: !injected });
+      const fetching = await createSourceFetching({ network: dispatcher(), ...sourceOptions, realNetwork: !injected, ...(resolve ? { resolve } : {}) });
       closers.push(() => fetching.close());
       return { http: fetching.http, gate: fetching.gate, noSiteReached: () => fetching.noSiteReached() };
     },

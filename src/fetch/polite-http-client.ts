@@ -1,5 +1,6 @@
 import { SelScraperError, SiteUnreachableError } from '../errors.ts';
-import { assertAddressAllowed, type ResolveHost } from './address-guard.ts';
+import { assertAddressAllowed } from './address-guard.ts';
+import type { ResolveHost } from './host-resolution.ts';
 import type { HostGate } from './host-gate.ts';
 import type { FetchRequest, HttpClient } from './http-client.ts';
 import type { UrlPolicy } from './address-policy.ts';

@@ -1,7 +1,8 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { Clock, OnWait } from '../clock.ts';
 import { USER_AGENT } from '../version.ts';
-import { cachingResolve, createGuardedAgent, systemResolve, type ResolveHost } from './address-guard.ts';
+import { createGuardedAgent } from './address-guard.ts';
+import { cachingResolve, resolvingFirst, systemResolve, type ResolveHost } from './host-resolution.ts';
 import { createFixtureDispatcher } from './fixtures.ts';
 import { HostGate } from './host-gate.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
@@ -60,8 +61,8 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
       ? () => (insecureTapped ??= tap((insecure = new Agent({ connections: 8, connect: { rejectUnauthorized: false } }))))
       : () => dispatcher;
   const now = () => options.clock.now();
-  const lookup = replay ? undefined : (options.resolve ?? (options.realNetwork ? systemResolve : undefined));
-  const resolve = lookup && cachingResolve(lookup, now);
+  // The network's own resolver when it has one (its agent connects through the same cache).
+  const resolve = replay ? undefined : (options.resolve ?? (options.realNetwork ? cachingResolve(systemResolve, now) : undefined));
   const guarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
   const tappedGuarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
   const guardedDispatcher =
@@ -71,7 +72,9 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
             ? (tappedGuarded.insecure ??= tap((guarded.insecure = createGuardedAgent(resolve, { rejectUnauthorized: false }))))
             : (tappedGuarded.verified ??= tap((guarded.verified = createGuardedAgent(resolve))))
       : undefined;
-  const base = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher, ...(guardedDispatcher ? { guardedDispatcher } : {}) });
+  const direct = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher, ...(guardedDispatcher ? { guardedDispatcher } : {}) });
+  // On the real network, a host is resolved before its request's time starts (robots.txt's too).
+  const base = resolve && options.realNetwork ? resolvingFirst(direct, resolve) : direct;
   const retry = { ...DEFAULT_SOURCE_RETRY, maxRetryAfterMs: options.maxRetryAfterMs };
   const retrying = { retry, clock: options.clock, ...(options.onWait ? { onWait: options.onWait } : {}) };
   const robots = new RobotsPolicy({ http: createRetryingHttpClient(base, retrying) });

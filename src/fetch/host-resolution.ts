@@ -1,0 +1,112 @@
+import { promises as dns, type LookupAddress } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import { describeError, SiteUnreachableError } from '../errors.ts';
+import type { FetchRequest, HttpClient } from './http-client.ts';
+
+/** Name resolution, injected so tests decide what a hostname resolves to without a DNS server. */
+export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
+
+export const systemResolve: ResolveHost = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+
+/** How long a host's addresses are reused; the OS resolver and DNS caches keep records for as long. */
+const RESOLVED_TTL_MS = 30_000;
+const RESOLVED_MAX_HOSTS = 1024;
+
+/**
+ * The addresses of each host, looked up once for a short while: every request to a host a
+ * config does not name is checked before it leaves and again when its connection opens, and
+ * each lookup takes a thread of libuv's small pool. The connection then goes to an address
+ * that was checked, so reusing a lookup gives DNS rebinding nothing. A failed lookup is not kept.
+ */
+export function cachingResolve(resolve: ResolveHost, now: () => number = Date.now): ResolveHost {
+  const known = new Map<string, { at: number; addresses: Promise<LookupAddress[]> }>();
+  return (hostname) => {
+    const host = hostname.toLowerCase();
+    const cached = known.get(host);
+    if (cached && now() - cached.at < RESOLVED_TTL_MS) return cached.addresses;
+    if (known.size >= RESOLVED_MAX_HOSTS) known.clear();
+    const addresses = resolve(host);
+    const entry = { at: now(), addresses };
+    known.set(host, entry);
+    addresses.catch(() => {
+      if (known.get(host) === entry) known.delete(host);
+    });
+    return addresses;
+  };
+}
+
+/**
+ * A net.connect lookup that answers from `resolve` (the run's cached resolver), so a connection
+ * opens to addresses already looked up; `refuse` may turn a host's addresses into an error.
+ */
+export function lookupFrom(resolve: ResolveHost, refuse?: (hostname: string, addresses: LookupAddress[]) => Error | undefined): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (addresses) => {
+        const refusal = refuse?.(hostname, addresses);
+        if (refusal) return callback(refusal, '', 0);
+        const family = options.family === 4 || options.family === 6 ? options.family : undefined;
+        const usable = family ? addresses.filter((a) => a.family === family) : addresses;
+        if (usable.length === 0) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+        if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
+        const first = usable[0] as LookupAddress;
+        return callback(null, first.address, first.family);
+      },
+      (error: unknown) => callback(error as NodeJS.ErrnoException, '', 0),
+    );
+  };
+}
+
+/**
+ * How long a host name may take to resolve before its site counts as unreachable. Lookups queue
+ * behind each other when a resolver is slow or drops queries (five concurrent lookups to one
+ * resolver took 5-15 s each on a build host whose single lookups failed at once), so this is
+ * waited outside the request's own time, which then counts from an address to connect to.
+ */
+const DNS_DEADLINE_MS = 30_000;
+
+/**
+ * Every request's host is resolved before the request starts (through `resolve`, shared with the
+ * agent's connections, so it is looked up once): a name that does not resolve, or not in time,
+ * is "site unreachable", not a timeout of the request (a robots.txt fetch timing out on DNS read
+ * as "robots.txt could not be read", and the site as one that refuses us).
+ */
+export function resolvingFirst(inner: HttpClient, resolve: ResolveHost, deadlineMs = DNS_DEADLINE_MS): HttpClient {
+  return {
+    async fetchDocument(req: FetchRequest) {
+      await assertResolvable(req.url, resolve, deadlineMs, req.signal);
+      return inner.fetchDocument(req);
+    },
+  };
+}
+
+async function assertResolvable(url: string, resolve: ResolveHost, deadlineMs: number, signal: AbortSignal | undefined): Promise<void> {
+  let hostname: string;
+  try {
+    hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return; // Not a URL: the request fails with its own error.
+  }
+  if (isIP(hostname)) return;
+  signal?.throwIfAborted();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const waited = new Promise<'late'>((resolveWait, reject) => {
+    timer = setTimeout(() => resolveWait('late'), deadlineMs);
+    onAbort = () => reject(signal?.reason as Error);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  let outcome: LookupAddress[] | 'late';
+  try {
+    outcome = await Promise.race([resolve(hostname), waited]);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EAI_AGAIN' ? 'no DNS answer for' : 'cannot resolve';
+    throw new SiteUnreachableError(`${reason} the host name ${hostname} (${code ?? describeError(error)})`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+  if (outcome === 'late') throw new SiteUnreachableError(`no DNS answer for the host name ${hostname} within ${deadlineMs / 1000} s`);
+}
