@@ -13,10 +13,11 @@ const RESOLVED_TTL_MS = 30_000;
 const RESOLVED_MAX_HOSTS = 1024;
 
 /**
- * The addresses of each host, looked up once for a short while: every request to a host a
- * config does not name is checked before it leaves and again when its connection opens, and
- * each lookup takes a thread of libuv's small pool. The connection then goes to an address
- * that was checked, so reusing a lookup gives DNS rebinding nothing. A failed lookup is not kept.
+ * The addresses of each host, looked up once for a short while and shared by everything that
+ * asks: the check of a request's host before it starts, the private-address check of a host a
+ * config does not name, and the agent's connections, each lookup otherwise taking a thread of
+ * libuv's small pool. A connection then goes to an address that was checked, so reusing a lookup
+ * gives DNS rebinding nothing. A failed lookup is not kept.
  */
 export function cachingResolve(resolve: ResolveHost, now: () => number = Date.now): ResolveHost {
   const known = new Map<string, { at: number; addresses: Promise<LookupAddress[]> }>();
@@ -59,8 +60,8 @@ export function lookupFrom(resolve: ResolveHost, refuse?: (hostname: string, add
 
 /**
  * How long a host name may take to resolve before its site counts as unreachable. Lookups queue
- * behind each other when a resolver is slow or drops queries (five concurrent lookups to one
- * resolver took 5-15 s each on a build host whose single lookups failed at once), so this is
+ * behind each other when a resolver is slow or drops queries (80 lookups at once took 5-15 s
+ * each on a build host whose single lookups failed at once), so this is
  * waited outside the request's own time, which then counts from an address to connect to.
  */
 const DNS_DEADLINE_MS = 30_000;
