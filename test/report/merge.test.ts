@@ -2,27 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { worstExitCode } from '../../src/report/exit-codes.ts';
 import { mergeReports, type ReportInput } from '../../src/report/merge.ts';
 import { parseFullRunReport } from '../../src/report/report-file.ts';
-import { emptyCounters, type RunReport, type SourceReport } from '../../src/report/run-report.ts';
+import { newReport, sumCounters, type RunReport, type SourceReport } from '../../src/report/run-report.ts';
 
 function source(name: string, counts: Partial<SourceReport> = {}): SourceReport {
-  return {
-    name,
-    file: `${name}.yaml`,
-    method: 'jsonld',
-    status: 'ok',
-    error: null,
-    pages: { fetched: 1, failed: 0 },
-    durationMs: 10,
-    warnings: [],
-    problems: [],
-    ...emptyCounters(),
-    ...counts,
-  };
+  return { ...newReport({ name, file: `${name}.yaml`, method: 'jsonld' }), pages: { fetched: 1, failed: 0 }, durationMs: 10, ...counts };
 }
 
 function report(runId: string, sources: SourceReport[], extra: Partial<RunReport> = {}): RunReport {
-  const totals = emptyCounters();
-  for (const s of sources) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += s[k];
+  const totals = sumCounters(sources);
   return {
     runId,
     dryRun: false,

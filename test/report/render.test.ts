@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/report/render.ts';
-import { emptyCounters, type RunReport, type SourceReport } from '../../src/report/run-report.ts';
+import { emptyCounters, newReport, type RunReport, type SourceReport } from '../../src/report/run-report.ts';
 
 function source(name: string, warnings: string[]): SourceReport {
-  return {
-    name,
-    file: `${name}.yaml`,
-    method: 'jsonld',
-    status: 'ok',
-    error: null,
-    pages: { fetched: 1, failed: 0 },
-    durationMs: 100,
-    warnings,
-    problems: [],
-    ...emptyCounters(),
-  };
+  return { ...newReport({ name, file: `${name}.yaml`, method: 'jsonld' }), pages: { fetched: 1, failed: 0 }, durationMs: 100, warnings };
 }
 
 function report(sources: SourceReport[]): RunReport {
