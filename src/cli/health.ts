@@ -17,7 +17,13 @@ export function registerHealthCommands(program: Command, deps: CliDeps, setExitC
     .option('--state-dir <dir>', 'where history.ndjson is kept', '.sel-scraper')
     .addHelpText(
       'after',
-      '\nExamples:\n  sel-scraper health import shard-1.json shard-2.json\n  sel-scraper health import --state-dir /srv/sel/.sel-scraper /var/log/sel/run-*.json\n\nImporting a report twice adds nothing the second time.\n',
+      examples(
+        [
+          ['health import shard-1.json shard-2.json', 'the reports of two shards'],
+          ['health import --state-dir /srv/sel/.sel-scraper /var/log/sel/run-*.json', "another host's reports into that history"],
+        ],
+        'Importing a report twice adds nothing the second time.',
+      ),
     )
     .action(async (files: string[], flags: HealthImportFlags) => setExitCode(await (await import('./health-import.ts')).importReports(files, flags, deps)));
 }
