@@ -5,6 +5,7 @@ import { SelScraperError } from '../errors.ts';
 import { USER_AGENT } from '../version.ts';
 import { describeJsonBody, type JsonRequest } from './json-shape.ts';
 import { UrlPolicy } from '../fetch/address-policy.ts';
+import { PageDeadline } from '../read/browser-deadline.ts';
 
 export interface RenderOptions {
   signal?: AbortSignal;
@@ -23,6 +24,9 @@ export interface RenderedPage {
   requests: JsonRequest[];
 }
 
+/** Reading the rendered page and its JSON responses once it has settled, at most. */
+const READ_MS = 10_000;
+
 /** Responses read per page at most: the page's own API calls, not every tracker it loads. */
 const MAX_REQUESTS = 40;
 const MAX_JSON_BYTES = 5 * 1024 * 1024;
@@ -35,26 +39,35 @@ const MAX_JSON_BYTES = 5 * 1024 * 1024;
  */
 export async function renderForInspection(browser: HeadlessBrowser, url: string, options: RenderOptions = {}): Promise<RenderedPage> {
   const context = await browser.openContext({ userAgent: USER_AGENT, serviceWorkers: 'block' }, options.signal);
+  const loadMs = options.loadMs ?? 30_000;
+  const idleMs = options.idleMs ?? 10_000;
+  // The whole render has a hard end, as a tier 2 page has: a page that never finishes loading,
+  // or whose content never comes, closes its context instead of holding the command.
+  const deadline = new PageDeadline(loadMs + idleMs + READ_MS, `rendering ${url}`, () => void context.close().catch(() => undefined), options.signal);
   try {
     const guard = new BrowserGuard({ policy: new UrlPolicy([url]), gate: browser.gate, signal: options.signal });
-    await guard.install(context);
-    const page = await context.newPage();
+    await deadline.run(guard.install(context));
+    const page = await deadline.run(context.newPage());
     const pending: Promise<JsonRequest | undefined>[] = [];
     page.on('response', (response: Response) => {
       if (pending.length < MAX_REQUESTS) pending.push(describeResponse(response));
     });
     try {
-      await page.goto(url, { waitUntil: 'load', timeout: options.loadMs ?? 30_000 });
+      await deadline.run(page.goto(url, { waitUntil: 'load', timeout: loadMs }));
     } catch (error) {
       const refusal = guard.takeRefusal();
       if (refusal) throw new SelScraperError(refusal.code, refusal.reason);
       throw error;
     }
-    await page.waitForLoadState('networkidle', { timeout: options.idleMs ?? 10_000 }).catch(() => undefined);
-    const html = await page.content();
-    const requests = (await Promise.all(pending)).filter((request): request is JsonRequest => request !== undefined);
+    // Playwright routes only a redirect chain's first request: where it landed is vetted here.
+    const landed = await deadline.run(guard.vetLanding(page.url()));
+    if (landed) throw new SelScraperError(landed.code, landed.reason);
+    await deadline.soft(page.waitForLoadState('networkidle', { timeout: idleMs }));
+    const html = await deadline.run(page.content());
+    const requests = (await deadline.run(Promise.all(pending))).filter((request): request is JsonRequest => request !== undefined);
     return { url: page.url(), html, requests };
   } finally {
+    deadline.dispose();
     await context.close().catch(() => undefined);
   }
 }
