@@ -7,10 +7,13 @@ import { parseRunReport } from '../health/report-file.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import type { HealthImportFlags } from './health.ts';
 import type { CliDeps } from './io.ts';
+import { commandEnvironment } from './secrets.ts';
 
 /** `health import`: every readable report goes in; an unreadable one is named and makes the exit 2. */
 export async function importReports(files: readonly string[], flags: HealthImportFlags, deps: CliDeps): Promise<number> {
   const stateDir = path.resolve(deps.cwd, flags.stateDir);
+  // The environment's secrets join the redactor: an imported report's errors are cleaned of them too.
+  commandEnvironment(deps);
   const entries: HistoryEntry[] = [];
   let bad = 0;
   for (const file of files) {
@@ -31,7 +34,7 @@ export async function importReports(files: readonly string[], flags: HealthImpor
     }
     entries.push(...entriesFromReport(parsed.report));
   }
-  const added = await appendHistory(stateDir, entries, deps.clock);
+  const added = await appendHistory(stateDir, entries, deps);
   deps.stdout.write(
     `${added} source run(s) added to ${historyPath(stateDir)} from ${files.length - bad} report(s)${entries.length > added ? ` (${entries.length - added} already there)` : ''}\n`,
   );

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import { describeError, SelScraperError } from '../errors.ts';
 import type { Redactor } from '../keys/redact.ts';
-import { writePrivateFileAtomically } from '../private-file.ts';
+import { PRIVATE_DIR_MODE, writePrivateFileAtomically } from '../private-file.ts';
 import { describeHolder, ProcessLock, systemLockDeps } from '../process-lock.ts';
 import type { RunReport } from '../report/run-report.ts';
 import { entriesFromReport, mergeHistory, parseHistory, type HistoryEntry } from './history.ts';
@@ -41,18 +41,21 @@ export function readHistory(stateDir: string): HistoryRead {
  * Adds entries to the history: read, merge (no duplicates, bounded per source), and replace the
  * file atomically (mode 0600), under a lock so that two shards
  * finishing together on one host do not lose each other's lines. Returns how many were new.
+ * Every error passes `redactor` first: it can quote a URL with a token or a key a server echoed,
+ * whether it comes from this run or from an imported report, and the history outlives both.
  */
 export async function appendHistory(
   stateDir: string,
   incoming: readonly HistoryEntry[],
-  clock: Clock,
-  keepPerSource = DEFAULT_KEEP_PER_SOURCE,
+  deps: { clock: Clock; redactor?: Redactor | undefined; keepPerSource?: number },
 ): Promise<number> {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const lock = await lockHistory(stateDir, clock);
+  const redact = (text: string) => deps.redactor?.redact(text) ?? text;
+  const cleaned = incoming.map((entry) => (entry.error === null ? entry : { ...entry, error: redact(entry.error) }));
+  mkdirSync(stateDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const lock = await lockHistory(stateDir, deps.clock);
   try {
     const { entries } = readHistory(stateDir);
-    const merged = mergeHistory(entries, incoming, keepPerSource);
+    const merged = mergeHistory(entries, cleaned, deps.keepPerSource ?? DEFAULT_KEEP_PER_SOURCE);
     if (merged.added > 0 || merged.entries.length !== entries.length) {
       writePrivateFileAtomically(historyPath(stateDir), merged.entries.map((e) => JSON.stringify(e) + '\n').join(''));
     }
@@ -87,14 +90,8 @@ export async function recordHistory(
   report: RunReport,
   deps: { clock: Clock; stderr: { write(text: string): void }; redactor?: Redactor | undefined },
 ): Promise<void> {
-  // A source's error can quote a URL with a token or a server echoing a key; the history outlives the run.
-  const redact = (text: string) => deps.redactor?.redact(text) ?? text;
   try {
-    await appendHistory(
-      stateDir,
-      entriesFromReport(report).map((entry) => (entry.error === null ? entry : { ...entry, error: redact(entry.error) })),
-      deps.clock,
-    );
+    await appendHistory(stateDir, entriesFromReport(report), deps);
   } catch (error) {
     deps.stderr.write(`warning: the run history was not updated (${describeError(error)}); \`sources health\` will not count this run\n`);
   }

@@ -103,6 +103,17 @@ describe('sources health', () => {
     expect((await inDir('sources', 'health', '--fail-on', 'borken')).code).toBe(2);
   });
 
+  it("keeps no key an imported report's error quotes: only its prefix reaches the history", async () => {
+    const key = 'agEnTkEy-0123456789abcdefghijklmnopqrstuvwx';
+    const file = report(0, [{ name: 'gone', failed: true }]);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('ENOTFOUND gone.example', `server echoed ${key}`));
+    const run = await runInProcess(['health', 'import', file], { cwd: dir, env: { SEL_API_KEY: key } });
+    expect(run.code, run.stderr).toBe(0);
+    const history = readFileSync(path.join(dir, '.sel-scraper', 'history.ndjson'), 'utf8');
+    expect(history).toContain('server echoed agEnTkEy…');
+    expect(history).not.toContain(key);
+  });
+
   it('importing the same report twice adds nothing', async () => {
     const file = report(0, [{ name: 'steady', extracted: 3 }]);
     await inDir('health', 'import', file);

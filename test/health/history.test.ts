@@ -98,7 +98,7 @@ describe('history file', () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'sel-history-')), 'state');
     const clock = new FakeClock();
     for (let run = 0; run < 30; run++) {
-      await appendHistory(dir, [entry('a', 30 - run, { runId: `R${run}` }), ...(run % 2 === 0 ? [entry('b', 30 - run, { runId: `R${run}` })] : [])], clock, 20);
+      await appendHistory(dir, [entry('a', 30 - run, { runId: `R${run}` }), ...(run % 2 === 0 ? [entry('b', 30 - run, { runId: `R${run}` })] : [])], { clock, keepPerSource: 20 });
     }
     const { entries } = readHistory(dir);
     expect(entries.filter((e) => e.source === 'a')).toHaveLength(20);
@@ -115,12 +115,12 @@ describe('history file', () => {
     const holder = (pid: number) => JSON.stringify({ pid, host: hostname(), since: '2026-11-30T08:00:00.000Z', nonce: 'writer' });
     writeFileSync(lock, holder(process.pid));
     const clock = new FakeClock(Date.now() + 3_600_000);
-    await expect(appendHistory(dir, [entry('a', 0)], clock)).rejects.toThrow(`held by another sel-scraper writing the history (pid ${process.pid}, since`);
+    await expect(appendHistory(dir, [entry('a', 0)], { clock })).rejects.toThrow(`held by another sel-scraper writing the history (pid ${process.pid}, since`);
     expect(clock.sleeps.length).toBeGreaterThan(0);
     expect(readFileSync(lock, 'utf8')).toBe(holder(process.pid));
     // No process has this pid (above Linux's largest): the lock is the leftover of a crash.
     writeFileSync(lock, holder(2 ** 22 + 1));
-    expect(await appendHistory(dir, [entry('a', 0)], new FakeClock(Date.now()))).toBe(1);
+    expect(await appendHistory(dir, [entry('a', 0)], { clock: new FakeClock(Date.now()) })).toBe(1);
     expect(readFileSync(historyPath(dir), 'utf8').trim().split('\n')).toHaveLength(1);
     expect(existsSync(lock)).toBe(false);
   });
@@ -128,8 +128,8 @@ describe('history file', () => {
   it('waits for a lock being written this moment, and takes it over once it is older than that could take', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sel-history-'));
     writeFileSync(`${historyPath(dir)}.lock`, '');
-    await expect(appendHistory(dir, [entry('a', 0)], new FakeClock(Date.now()))).rejects.toThrow(/a process that is taking it right now/);
-    expect(await appendHistory(dir, [entry('a', 0)], new FakeClock(Date.now() + 60_000))).toBe(1);
+    await expect(appendHistory(dir, [entry('a', 0)], { clock: new FakeClock(Date.now()) })).rejects.toThrow(/a process that is taking it right now/);
+    expect(await appendHistory(dir, [entry('a', 0)], { clock: new FakeClock(Date.now() + 60_000) })).toBe(1);
   });
 });
 
