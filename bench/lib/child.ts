@@ -71,8 +71,15 @@ export async function runNode(args: string[], options: SpawnOptions = {}): Promi
 }
 
 /** Runs the built CLI as a user would. */
-export function runCli(args: string[], options: SpawnOptions = {}): Promise<ChildResult> {
-  return runNode([BIN, ...args], options);
+export async function runCli(args: string[], options: SpawnOptions = {}): Promise<ChildResult> {
+  // Its own working directory unless given: a run keeps state (.sel-scraper/history.ndjson) there,
+  // and bench runs must not land in the checkout's history.
+  const cwd = options.cwd ?? (await mkdtemp(path.join(tmpdir(), 'sel-bench-cwd-')));
+  try {
+    return await runNode([BIN, ...args], { ...options, cwd });
+  } finally {
+    if (!options.cwd) await rm(cwd, { recursive: true, force: true });
+  }
 }
 
 /** Runs a bench worker (bench/workers/<name>.mjs) and returns the JSON it prints last. */
