@@ -73,6 +73,22 @@ export class SiteUnreachableError extends SelScraperError {
   }
 }
 
+/** Failures to connect at all (Node's DNS and socket codes, undici's connect timeout), in words. */
+const UNREACHABLE = new Map<string, (url: URL) => string>([
+  ['ENOTFOUND', (url) => `cannot resolve the host name ${url.hostname}`],
+  ['EAI_AGAIN', (url) => `no DNS answer for the host name ${url.hostname}`],
+  ['ECONNREFUSED', (url) => `${url.host} refused the connection`],
+  ['ENETUNREACH', (url) => `no network route to ${url.host}`],
+  ['EHOSTUNREACH', (url) => `no network route to ${url.host}`],
+  ['UND_ERR_CONNECT_TIMEOUT', (url) => `connecting to ${url.host} timed out`],
+]);
+
+/** `code` (a socket or DNS error code) as "site unreachable" for `url`; undefined for any other code. */
+export function siteUnreachable(code: string | undefined, url: URL, cause: unknown): SiteUnreachableError | undefined {
+  const words = code === undefined ? undefined : UNREACHABLE.get(code);
+  return words ? new SiteUnreachableError(`${words(url)} (${code})`, { cause }) : undefined;
+}
+
 /** A fetch the site answered with an error status; retries need the status and Retry-After. */
 export class HttpStatusError extends SelScraperError {
   readonly status: number;

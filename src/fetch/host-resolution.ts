@@ -1,6 +1,9 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { describeError, SiteUnreachableError } from '../errors.ts';
+import { describeError, siteUnreachable, SiteUnreachableError } from '../errors.ts';
+import { parseHttpUrl } from '../http-url.ts';
+import { bareHostname } from './address-policy.ts';
+import { startDeadline } from './deadline.ts';
 import type { FetchRequest, HttpClient } from './http-client.ts';
 
 /** Name resolution, injected so tests decide what a hostname resolves to without a DNS server. */
@@ -82,32 +85,22 @@ export function resolvingFirst(inner: HttpClient, resolve: ResolveHost, deadline
 }
 
 async function assertResolvable(url: string, resolve: ResolveHost, deadlineMs: number, signal: AbortSignal | undefined): Promise<void> {
-  let hostname: string;
-  try {
-    hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  } catch {
-    return; // Not a URL: the request fails with its own error.
-  }
+  const parsed = parseHttpUrl(url);
+  if (!parsed) return; // Not an http(s) URL: the request fails with its own error.
+  const hostname = bareHostname(parsed);
   if (isIP(hostname)) return;
-  signal?.throwIfAborted();
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const waited = new Promise<'late'>((resolveWait, reject) => {
-    timer = setTimeout(() => resolveWait('late'), deadlineMs);
-    onAbort = () => reject(signal?.reason as Error);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  let outcome: LookupAddress[] | 'late';
+  const deadline = startDeadline(deadlineMs, signal);
+  const ended = new Promise<never>((_, reject) => deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason as Error), { once: true }));
   try {
-    outcome = await Promise.race([resolve(hostname), waited]);
+    await Promise.race([resolve(hostname), ended]);
   } catch (error) {
-    if (signal?.aborted) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EAI_AGAIN' ? 'no DNS answer for' : 'cannot resolve';
-    throw new SiteUnreachableError(`${reason} the host name ${hostname} (${code ?? describeError(error)})`, { cause: error });
+    if (signal?.aborted) throw signal.reason;
+    if (deadline.expired) throw new SiteUnreachableError(`no DNS answer for the host name ${hostname} within ${deadlineMs / 1000} s`);
+    throw (
+      siteUnreachable((error as NodeJS.ErrnoException).code, parsed, error) ??
+      new SiteUnreachableError(`cannot resolve the host name ${hostname} (${describeError(error)})`, { cause: error })
+    );
   } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    deadline.dispose();
   }
-  if (outcome === 'late') throw new SiteUnreachableError(`no DNS answer for the host name ${hostname} within ${deadlineMs / 1000} s`);
 }

@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
-import { describeError, HttpStatusError, SelScraperError, SiteUnreachableError } from '../errors.ts';
+import { describeError, HttpStatusError, SelScraperError, siteUnreachable } from '../errors.ts';
 import type { UrlPolicy } from './address-policy.ts';
 import { forbiddenAddressError } from './address-guard.ts';
 import { decodeBody } from './charset.ts';
@@ -223,23 +223,11 @@ function networkError(error: unknown, url: string, signal: AbortSignal): SelScra
       cause: error,
     });
   }
-  for (const known of [code, cause]) {
-    const unreachable = UNREACHABLE.get(known);
-    if (unreachable) return new SiteUnreachableError(`${unreachable(new URL(url))} (${known})`, { cause: error });
-  }
+  const unreachable = siteUnreachable(code, new URL(url), error) ?? siteUnreachable(cause, new URL(url), error);
+  if (unreachable) return unreachable;
   const reason = [code, cause].filter(Boolean).join('/') || describeError(error);
   return new SelScraperError('ERR_FETCH', `cannot fetch ${url}: ${reason}`, { cause: error });
 }
-
-/** Failures to connect at all (Node's DNS and socket codes, undici's connect timeout), in words. */
-const UNREACHABLE = new Map<string, (url: URL) => string>([
-  ['ENOTFOUND', (url) => `cannot resolve the host name ${url.hostname}`],
-  ['EAI_AGAIN', (url) => `no DNS answer for the host name ${url.hostname}`],
-  ['ECONNREFUSED', (url) => `${url.host} refused the connection`],
-  ['ENETUNREACH', (url) => `no network route to ${url.host}`],
-  ['EHOSTUNREACH', (url) => `no network route to ${url.host}`],
-  ['UND_ERR_CONNECT_TIMEOUT', (url) => `connecting to ${url.host} timed out`],
-]);
 
 function statusHint(status: number): string {
   if (status === 404 || status === 410) return 'the page is gone; check the url in the source config';

@@ -2,7 +2,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { Clock, OnWait } from '../clock.ts';
 import { USER_AGENT } from '../version.ts';
 import { createGuardedAgent } from './address-guard.ts';
-import { cachingResolve, resolvingFirst, systemResolve, type ResolveHost } from './host-resolution.ts';
+import { cachingResolve, lookupFrom, resolvingFirst, systemResolve, type ResolveHost } from './host-resolution.ts';
 import { createFixtureDispatcher } from './fixtures.ts';
 import { HostGate } from './host-gate.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
@@ -53,24 +53,28 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   const record = options.record;
   const tap = record ? (raw: Dispatcher): Dispatcher => raw.compose(record) : (raw: Dispatcher) => raw;
   const dispatcher = tap(replay ?? options.network);
-  // Only insecure_skip_verify sources create it; replayed and injected dispatchers verify nothing anyway.
-  let insecure: Agent | undefined;
-  let insecureTapped: Dispatcher | undefined;
-  const insecureDispatcher =
-    !replay && options.realNetwork
-      ? () => (insecureTapped ??= tap((insecure = new Agent({ connections: 8, connect: { rejectUnauthorized: false } }))))
-      : () => dispatcher;
   const now = () => options.clock.now();
   // The network's own resolver when it has one (its agent connects through the same cache).
   const resolve = replay ? undefined : (options.resolve ?? (options.realNetwork ? cachingResolve(systemResolve, now) : undefined));
+  // Agents made here on first need, closed here; each is handed out tapped (--record).
+  const made: Dispatcher[] = [];
+  const make = (agent: Dispatcher): Dispatcher => {
+    made.push(agent);
+    return tap(agent);
+  };
+  // Only insecure_skip_verify sources create it; replayed and injected dispatchers verify nothing anyway.
+  let insecure: Dispatcher | undefined;
+  const insecureDispatcher =
+    !replay && options.realNetwork
+      ? () => (insecure ??= make(new Agent({ connections: 8, connect: { rejectUnauthorized: false, ...(resolve ? { lookup: lookupFrom(resolve) } : {}) } })))
+      : () => dispatcher;
   const guarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
-  const tappedGuarded: Partial<Record<'verified' | 'insecure', Dispatcher>> = {};
   const guardedDispatcher =
-    resolve && !replay && options.realNetwork
+    resolve && options.realNetwork
       ? (insecureTls: boolean) =>
           insecureTls
-            ? (tappedGuarded.insecure ??= tap((guarded.insecure = createGuardedAgent(resolve, { rejectUnauthorized: false }))))
-            : (tappedGuarded.verified ??= tap((guarded.verified = createGuardedAgent(resolve))))
+            ? (guarded.insecure ??= make(createGuardedAgent(resolve, { rejectUnauthorized: false })))
+            : (guarded.verified ??= make(createGuardedAgent(resolve)))
       : undefined;
   const direct = createHttpClient({ dispatcher, userAgent: USER_AGENT, insecureDispatcher, ...(guardedDispatcher ? { guardedDispatcher } : {}) });
   // On the real network, a host is resolved before its request's time starts (robots.txt's too).
@@ -86,13 +90,12 @@ export async function createSourceFetching(options: SourceFetchingOptions): Prom
   });
   return {
     http: createRetryingHttpClient(createPoliteHttpClient(base, { robots, hostGate, ...(resolve ? { resolve } : {}) }), retrying),
-    gate: createBrowserGate({ robots, hostGate, resolve: resolve ?? cachingResolve(options.resolve ?? systemResolve, now) }),
+    // Chromium always goes out on the real network, whatever the fetches go through.
+    gate: createBrowserGate({ robots, hostGate, resolve: resolve ?? cachingResolve(systemResolve, now) }),
     noSiteReached: () => robots.noSiteReached(),
     async close() {
       await replay?.close();
-      await insecure?.destroy();
-      await guarded.verified?.destroy();
-      await guarded.insecure?.destroy();
+      for (const agent of made) await agent.destroy();
     },
   };
 }
