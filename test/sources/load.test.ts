@@ -71,7 +71,7 @@ describe('loading SEL source configs', () => {
     const yaml =
       'name: a\nurl: https://a.test/\ntier: 1\nselectors:\n  event_list: "div.card"\n  name: "h2::text"\n  location: "p:first"\n  date_selectors: ["span.when", "b["]\n';
     const { config, issues } = parseSourceFile('src.yaml', yaml, options);
-    expect(config).toBeDefined();
+    expect(config?.selectors).toMatchObject({ location: 'p:first', date_selectors: ['span.when', 'b['] });
     expect(issues.map(formatConfigIssue)).toEqual([
       expect.stringMatching(
         /^src\.yaml:7:13: warning: selectors\.location "p:first" is not a usable CSS selector \(.*:first.*\); it matches nothing \(.*:first-child/,
