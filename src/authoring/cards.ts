@@ -4,7 +4,7 @@ import { documentBase, isElement, loadHtml, type HtmlPage } from '../extract/css
 import { matchesIn, parseFieldSelector, selectorProblem } from '../extract/css-query.ts';
 import { textLine } from '../extract/css-text.ts';
 import { cueText, distinctiveSelector, elementChildren, parentElement, relativeSelectors, stableClasses } from './css-paths.ts';
-import { FIELD_CUES, isGenericLabel, isTimeOnly, readDate } from './cues.ts';
+import { DATE_CUE, FIELD_CUES, isGenericLabel, isTimeOnly, readDate } from './cues.ts';
 
 /** A field of an event card, as `sources new` writes it into `selectors`. */
 export type CardField = 'name' | 'url' | 'date' | 'time' | 'location' | 'description' | 'image';
@@ -44,8 +44,6 @@ const SKIPPED = new Set(['head', 'script', 'style', 'noscript', 'template', 'svg
 const SAMPLE = 40;
 /** Selectors evaluated per page at most, the most promising groups first. */
 const MAX_SELECTORS = 80;
-const DATE_HINT =
-  /\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|déc)|\b(?:today|tonight|tomorrow)\b/i;
 
 /**
  * Event cards on a listing page, inferred from its structure alone: sibling elements that
@@ -122,7 +120,7 @@ function containerSelectors($: HtmlPage): string[] {
 function mentionsDates(members: Element[]): boolean {
   const dated = members.filter((member) => {
     const text = textLine(member);
-    return text.length >= 8 && text.length <= 4000 && DATE_HINT.test(text);
+    return text.length >= 8 && text.length <= 4000 && DATE_CUE.test(text);
   }).length;
   return dated >= Math.max(2, members.length / 2);
 }

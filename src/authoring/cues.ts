@@ -7,7 +7,7 @@ import { assembleDates } from '../normalize/human-dates.ts';
  */
 
 /** A month, weekday, numeric or ISO date, or today/tonight: without one, a number is not a date ("Room 5"). */
-const DATE_CUE = new RegExp(
+export const DATE_CUE = new RegExp(
   [
     String.raw`\b\d{4}-\d{2}-\d{2}`,
     String.raw`\b\d{1,4}[/.]\d{1,2}[/.]\d{2,4}\b`,
