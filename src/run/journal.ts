@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describeError, SelScraperError } from '../errors.ts';
 import type { EventInput } from '../normalize/event-input.ts';
@@ -187,15 +187,15 @@ export class RunJournal {
   static reopen(file: string, onError: (error: SelScraperError) => void, options: JournalOutput = {}): RunJournal {
     const write = options.write ?? writeAllSync;
     try {
-      const text = readFileSync(file);
-      const fd = openSync(file, 'a');
-      if (text.length > 0 && text[text.length - 1] !== 0x0a) {
-        try {
-          write(fd, '\n');
-        } catch (error) {
-          closeSync(fd);
-          throw error;
-        }
+      const fd = openSync(file, 'a+');
+      try {
+        // Only the last byte says whether a line was torn: the journal holds every event of the run.
+        const { size } = fstatSync(fd);
+        const last = Buffer.alloc(1);
+        if (size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) write(fd, '\n');
+      } catch (error) {
+        closeSync(fd);
+        throw error;
       }
       return new RunJournal(file, fd, onError, write, options.redact ?? noRedaction);
     } catch (error) {
