@@ -7,9 +7,8 @@ import type { RotateKeyFlags } from './api-key.ts';
 import { describeRecord, keyJson } from './api-key-render.ts';
 import { checkKeyWithServer } from './api-key-server-check.ts';
 import { withKeyStore } from './api-key-store.ts';
+import { PROGRAM } from './command-name.ts';
 import type { CliDeps } from './io.ts';
-
-const COMMAND = 'sel-scraper';
 
 /**
  * `api-key rotate`: create, write into the env file, prove with the server, revoke the old
@@ -38,7 +37,7 @@ export async function rotateApiKey(reference: string, flags: RotateKeyFlags, dep
             }
           },
         },
-        COMMAND,
+        deps.command ?? PROGRAM,
       );
       if (flags.json) {
         deps.stdout.write(JSON.stringify(rotationJson(outcome, store.label, shownKey, deps.clock.now())) + '\n');
