@@ -1,10 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultTimezone, loadEnvironment } from '../config/run-config.ts';
-import { readHistory } from '../health/history-file.ts';
+import { historyPath, readHistory } from '../health/history-file.ts';
 import { renderHealthPage } from '../health/html.ts';
 import { renderHealthTable, summarizeHealth } from '../health/summary.ts';
-import type { SourceIdentity } from '../health/verdict.ts';
+import { DEFAULT_THRESHOLDS, type SourceIdentity } from '../health/verdict.ts';
 import { parseHttpUrl } from '../http-url.ts';
 import { EXIT } from '../report/exit-codes.ts';
 import { loadSourceDirectory } from '../sources/load.ts';
@@ -15,18 +15,10 @@ import type { HealthFlags } from './sources.ts';
 export async function sourcesHealth(flags: HealthFlags, deps: CliDeps): Promise<number> {
   const stateDir = path.resolve(deps.cwd, flags.stateDir);
   const history = readHistory(stateDir);
-  if (history.skipped > 0)
-    deps.stderr.write(`warning: ${history.skipped} line(s) of ${path.join(stateDir, 'history.ndjson')} are not history entries and were left out\n`);
+  if (history.skipped > 0) deps.stderr.write(`warning: ${history.skipped} line(s) of ${historyPath(stateDir)} are not history entries and were left out\n`);
   const configs = await configuredSources(path.resolve(deps.cwd, flags.sources), deps);
-  const thresholds = {
-    brokenAfter: flags.brokenAfter,
-    window: flags.window,
-    dropRatio: flags.dropRatio,
-    minMedian: flags.minMedian,
-    staleDays: flags.staleDays,
-    invalidRise: 0.2,
-    minRuns: 3,
-  };
+  const { brokenAfter, window, dropRatio, minMedian, staleDays } = flags;
+  const thresholds = { ...DEFAULT_THRESHOLDS, brokenAfter, window, dropRatio, minMedian, staleDays };
   const summary = summarizeHealth(configs, history.entries, thresholds, deps.clock.now());
   if (history.entries.length === 0)
     deps.stderr.write(`no run history in ${stateDir} yet: \`scrape all\` adds to it after every run, \`health import <report.json>\` from reports\n`);

@@ -5,6 +5,7 @@ import { intOption, ratioOption, shardOption, tierOption, verdictListOption } fr
 import type { Shard } from '../sources/shard.ts';
 import type { Verdict } from '../health/verdict.ts';
 import type { NewSourceFlags } from './sources-new.ts';
+import { DEFAULT_THRESHOLDS } from '../health/verdict.ts';
 
 export interface ValidateFlags {
   sources: string;
@@ -33,12 +34,12 @@ export interface HealthFlags {
 
 const HEALTH_HELP = `
 Verdicts, most urgent first:
-  broken    failed --broken-after runs in a row (default 2)
-  dropped   yielded under --drop-ratio (0.5) of its median over the last --window (10) runs
+  broken    failed --broken-after runs in a row (default ${DEFAULT_THRESHOLDS.brokenAfter})
+  dropped   yielded under --drop-ratio (${DEFAULT_THRESHOLDS.dropRatio}) of its median over the last --window (${DEFAULT_THRESHOLDS.window}) runs
   degraded  new trouble: its last run failed, all start times became midnight,
             invalid events or warnings rose
-  stale     not run for --stale-days (3)
-  new       fewer than 3 runs so far
+  stale     not run for --stale-days (${DEFAULT_THRESHOLDS.staleDays})
+  new       fewer than ${DEFAULT_THRESHOLDS.minRuns} runs so far
   ok        none of the above
   disabled  enabled: false in its config (never "broken")
 
@@ -136,11 +137,11 @@ export function registerSourcesCommands(program: Command, deps: CliDeps, setExit
     .option('--json', 'print the health of every source as one JSON object on stdout')
     .option('--html <file>', 'also write a self-contained HTML page (sparklines, sortable table)')
     .option('--fail-on <verdicts>', 'exit 3 when a source has one of these verdicts, e.g. broken,dropped', verdictListOption)
-    .option('--broken-after <n>', 'failed runs in a row that make a source broken', intOption(1, 100), 2)
-    .option('--window <n>', 'recent runs the median and the trend cover', intOption(2, 200), 10)
-    .option('--drop-ratio <r>', 'a yield below this share of the median is a drop', ratioOption, 0.5)
-    .option('--min-median <n>', 'smallest median yield a drop is judged against', intOption(0, 1_000_000), 5)
-    .option('--stale-days <n>', 'days without a run after which a source is stale', intOption(1, 3650), 3)
+    .option('--broken-after <n>', 'failed runs in a row that make a source broken', intOption(1, 100), DEFAULT_THRESHOLDS.brokenAfter)
+    .option('--window <n>', 'recent runs the median and the trend cover', intOption(2, 200), DEFAULT_THRESHOLDS.window)
+    .option('--drop-ratio <r>', 'a yield below this share of the median is a drop', ratioOption, DEFAULT_THRESHOLDS.dropRatio)
+    .option('--min-median <n>', 'smallest median yield a drop is judged against', intOption(0, 1_000_000), DEFAULT_THRESHOLDS.minMedian)
+    .option('--stale-days <n>', 'days without a run after which a source is stale', intOption(1, 3650), DEFAULT_THRESHOLDS.staleDays)
     .addHelpText('after', HEALTH_HELP)
     .action(async (flags: HealthFlags) => setExitCode(await (await import('./sources-health.ts')).sourcesHealth(flags, deps)));
 }
