@@ -11,7 +11,6 @@ import { loadSourceDirectory, parseSourceFile } from '../sources/load.ts';
 import type { SourceConfig } from '../sources/types.ts';
 import { pageUrlArgument, withAuthoringSession, type AuthoringSession } from './authoring-session.ts';
 import type { CliDeps } from './io.ts';
-import { endedEvents } from '../extract/ics.ts';
 
 export interface NewSourceFlags {
   url: string;
@@ -121,7 +120,7 @@ async function checkPlan(
     ...(session.browser ? { browser: session.browser } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
-  return { plan, yaml, preview, events: preview.events.length, invalid: preview.invalid.length, ended: endedEvents(preview.warnings) };
+  return { plan, yaml, preview, events: preview.events.length, invalid: preview.invalid.length, ended: preview.ended };
 }
 
 function describeDraft(chosen: Checked, all: Checked[], shown: string, name: string, sourcesFlag: string): string {

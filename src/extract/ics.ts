@@ -42,8 +42,13 @@ interface UidGroup {
  * offset of their own zone; all-day events are plain dates. A VEVENT node-ical cannot read is
  * reported and the others are kept. Events that have ended are left out.
  */
-export function extractIcs(text: string, feedUrl: string, options: IcsOptions): ExtractResult {
-  if (text.trim() === '') return { events: [], warnings: [] };
+/** `allEnded`: when the feed has no event to come, how many it listed that have ended (a season over). */
+export interface IcsResult extends ExtractResult {
+  allEnded: number;
+}
+
+export function extractIcs(text: string, feedUrl: string, options: IcsOptions): IcsResult {
+  if (text.trim() === '') return { events: [], warnings: [], allEnded: 0 };
   const lines = contentLines(text);
   if (!lines.some((l) => l.name === 'BEGIN' && /^(?:VCALENDAR|VEVENT)$/i.test(l.value.trim()))) {
     throw new SelScraperError('ERR_EXTRACT', `${feedUrl} is not an iCalendar feed (no BEGIN:VCALENDAR)`, {
@@ -111,23 +116,9 @@ export function extractIcs(text: string, feedUrl: string, options: IcsOptions): 
       `${run.counts.firstLineGuesses} event(s) have no LOCATION: the first line of their description was taken as the venue (set default_location in the source config to use a fixed venue instead)`,
     );
   }
-  if (events.length === 0 && run.counts.past > 0) run.warnings.push(allEndedWarning(run.counts.past));
-  return { events, warnings: run.warnings };
-}
-
-function allEndedWarning(count: number): string {
-  return `all ${count} event(s) in the feed have already ended`;
-}
-
-const ALL_ENDED = /\ball (\d+) event\(s\) in the feed have already ended\b/;
-
-/** How many events a feed listed that had all ended, read back from its warnings (0 when it said nothing of it). */
-export function endedEvents(warnings: readonly string[]): number {
-  for (const warning of warnings) {
-    const count = ALL_ENDED.exec(warning)?.[1];
-    if (count) return Number(count);
-  }
-  return 0;
+  const allEnded = events.length === 0 ? run.counts.past : 0;
+  if (allEnded > 0) run.warnings.push(`all ${allEnded} event(s) in the feed have already ended`);
+  return { events, warnings: run.warnings, allEnded };
 }
 
 /**

@@ -51,7 +51,7 @@ export async function* readIcsFeeds(source: SourceConfig, deps: PageReaderDeps):
         ...(html ? [`${doc.url}: expected text/calendar, got ${doc.contentType} (likely an error page)`] : []),
         ...result.warnings,
       ];
-      yield { ok: true, url: doc.url, events: result.events, warnings };
+      yield { ok: true, url: doc.url, events: result.events, warnings, ...(result.allEnded > 0 ? { ended: result.allEnded } : {}) };
     } catch (error) {
       const why = html ? ': the server sent an HTML page, likely an error or login page' : '';
       yield { ok: false, url, error: `${describeError(error)}${why}` };

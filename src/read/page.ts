@@ -9,7 +9,9 @@ import type { SourceConfig } from '../sources/types.ts';
 import { namedUrls } from '../sources/url-credentials.ts';
 
 /** What reading one page (or feed, or API page) of a source gave. */
-export type PageOutcome = { ok: true; url: string; events: RawEvent[]; warnings: string[]; unchanged?: number } | { ok: false; url: string; error: string };
+/** `ended`: a feed with no event to come, and how many it listed that have ended. */
+export type PageOutcome =
+  { ok: true; url: string; events: RawEvent[]; warnings: string[]; unchanged?: number; ended?: number } | { ok: false; url: string; error: string };
 
 export interface PageReaderDeps {
   http: HttpClient;

@@ -11,6 +11,8 @@ export interface SourcePreview {
   invalid: { name?: string; reason: string }[];
   skipped: { name?: string; reason: string }[];
   warnings: string[];
+  /** Events the source's feeds listed that have all ended, when none is to come. */
+  ended: number;
 }
 
 /**
@@ -18,11 +20,12 @@ export interface SourcePreview {
  * the command people run while writing a config.
  */
 export async function previewSource(source: SourceConfig, deps: PageReaderDeps, options: { limit?: number | undefined } = {}): Promise<SourcePreview> {
-  const preview: SourcePreview = { source: source.name, method: source.method, pages: [], events: [], invalid: [], skipped: [], warnings: [] };
+  const preview: SourcePreview = { source: source.name, method: source.method, pages: [], events: [], invalid: [], skipped: [], warnings: [], ended: 0 };
   const outcomes = await readSourceEvents(source, deps, (page) => {
     if (page.ok) {
       preview.pages.push({ url: page.url, ok: true, events: page.events.length });
       preview.warnings.push(...page.warnings);
+      preview.ended += page.ended ?? 0;
     } else {
       preview.pages.push({ url: page.url, ok: false, error: page.error, events: 0 });
     }

@@ -165,7 +165,7 @@ describe('extractIcs on SEL’s fixture feeds', () => {
   });
 
   it('gives nothing and no warning for an empty calendar', () => {
-    expect(extract(fixture('parse-empty-calendar.ics'))).toEqual({ events: [], warnings: [] });
+    expect(extract(fixture('parse-empty-calendar.ics'))).toEqual({ events: [], warnings: [], allEnded: 0 });
   });
 
   it('passes an HTML description on for the normaliser to strip, without guessing a venue from its heading', () => {
@@ -501,9 +501,10 @@ describe('extractIcs text and structure', () => {
   });
 
   it('leaves out events that have ended and says so when nothing is left', () => {
-    const { events, warnings } = extract(calendar(['UID:old', 'SUMMARY:Old', 'DTSTART:20260301T190000Z', 'DTEND:20260301T210000Z']));
+    const { events, warnings, allEnded } = extract(calendar(['UID:old', 'SUMMARY:Old', 'DTSTART:20260301T190000Z', 'DTEND:20260301T210000Z']));
     expect(events).toEqual([]);
     expect(warnings).toEqual(['all 1 event(s) in the feed have already ended']);
+    expect(allEnded).toBe(1);
   });
 
   it('keeps an event in progress', () => {

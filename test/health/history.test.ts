@@ -98,7 +98,10 @@ describe('history file', () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'sel-history-')), 'state');
     const clock = new FakeClock();
     for (let run = 0; run < 30; run++) {
-      await appendHistory(dir, [entry('a', 30 - run, { runId: `R${run}` }), ...(run % 2 === 0 ? [entry('b', 30 - run, { runId: `R${run}` })] : [])], { clock, keepPerSource: 20 });
+      await appendHistory(dir, [entry('a', 30 - run, { runId: `R${run}` }), ...(run % 2 === 0 ? [entry('b', 30 - run, { runId: `R${run}` })] : [])], {
+        clock,
+        keepPerSource: 20,
+      });
     }
     const { entries } = readHistory(dir);
     expect(entries.filter((e) => e.source === 'a')).toHaveLength(20);
