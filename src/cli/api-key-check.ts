@@ -4,7 +4,7 @@ import type { DatabaseTarget } from '../keys/database-url.ts';
 import { checkKey, type KeyVerdict } from '../keys/key-check.ts';
 import { PostgresKeyStore } from '../keys/postgres-store.ts';
 import { describeKey } from '../keys/redact.ts';
-import { chooseStore } from '../keys/store-choice.ts';
+import { chooseStore, serverBeside } from '../keys/store-choice.ts';
 import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
 import type { CheckKeyFlags } from './api-key.ts';
 import { describeRecord, formatTimestamp, keyJson } from './api-key-render.ts';
@@ -36,7 +36,7 @@ export async function checkApiKey(flags: CheckKeyFlags, deps: CliDeps): Promise<
   }
   // With a database and a server both known, the database explains and the server confirms.
   const choice = chooseStore({ ...flags, ...(flags.databaseUrl ? { server: undefined } : {}) }, env);
-  const crossCheck = choice.kind === 'database' ? flags.server || env.SEL_SERVER_URL : undefined;
+  const crossCheck = choice.kind === 'database' ? serverBeside(flags, env) : undefined;
   const outcome = await guardSecrets(
     () => {
       const known = secretsOf(choice, env);

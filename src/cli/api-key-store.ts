@@ -5,7 +5,7 @@ import { AdminHttpKeyStore } from '../keys/admin-http-store.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import { PostgresKeyStore } from '../keys/postgres-store.ts';
 import { redactSecrets, type MessageSecrets } from '../keys/redact.ts';
-import { chooseStore, type StoreChoice, type StoreFlags } from '../keys/store-choice.ts';
+import { chooseStore, serverBeside, type StoreChoice, type StoreFlags } from '../keys/store-choice.ts';
 import { interactiveSelClient } from '../submit/sel-client.ts';
 import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
@@ -57,7 +57,7 @@ export async function withKeyStore<T>(
 ): Promise<T> {
   const env = keyCommandEnvironment(deps);
   const choice = chooseStore(options.serverBesideDatabase && flags.databaseUrl ? { ...flags, server: undefined } : flags, env);
-  const server = choice.kind === 'server' ? choice.serverUrl : options.serverBesideDatabase ? flags.server || env.SEL_SERVER_URL : undefined;
+  const server = choice.kind === 'server' ? choice.serverUrl : options.serverBesideDatabase ? serverBeside(flags, env) : undefined;
   return guardSecrets(
     () => secretsOf(choice, env),
     async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { describeError, SelScraperError } from '../errors.ts';
-import { parseHttpUrl } from '../http-url.ts';
+import { serverBaseUrl } from '../http-url.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -41,17 +41,7 @@ export function resolveServerSettings(flags: { server?: string | undefined; key?
       hint: 'set SEL_SERVER_URL (in the environment or .env) or pass --server; use --dry-run to scrape without submitting',
     });
   }
-  const url = parseHttpUrl(serverUrl);
-  if (!url) {
-    throw new SelScraperError('ERR_USAGE', `SEL server URL is not an http(s) URL: "${serverUrl}"`, { hint: 'for example https://toronto.togather.foundation' });
-  }
-  // Every request adds /api/v1 itself: a URL that has it already would reach /api/v1/api/v1/… and a 404.
-  if (/\/api\/v1\/?$/i.test(url.pathname)) {
-    const base = url.origin + url.pathname.replace(/\/api\/v1\/?$/i, '');
-    throw new SelScraperError('ERR_USAGE', `SEL server URL ends in /api/v1: "${serverUrl}"`, {
-      hint: `give the server's base URL, without /api/v1: --server ${base} (or SEL_SERVER_URL=${base})`,
-    });
-  }
+  serverBaseUrl(serverUrl);
   if (!apiKey) {
     throw new SelScraperError('ERR_KEY_MISSING', 'no SEL API key', {
       hint: 'set SEL_API_KEY (or SEL_INGEST_KEY) in the environment or .env, or pass --key; use --dry-run to scrape without submitting',

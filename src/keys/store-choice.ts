@@ -1,6 +1,6 @@
 import type { Env } from '../config/run-config.ts';
 import { SelScraperError } from '../errors.ts';
-import { parseHttpUrl } from '../http-url.ts';
+import { serverBaseUrl } from '../http-url.ts';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url.ts';
 
 export interface StoreFlags {
@@ -25,15 +25,14 @@ export function chooseStore(flags: StoreFlags, env: Env): StoreChoice {
   }
   const adminKey = flags.adminKey || env.SEL_ADMIN_API_KEY || undefined;
   if (flags.databaseUrl) return { kind: 'database', target: parseDatabaseUrl(flags.databaseUrl) };
-  if (flags.server) return { kind: 'server', serverUrl: checkServerUrl(flags.server), adminKey };
+  if (flags.server) return { kind: 'server', serverUrl: serverBaseUrl(flags.server), adminKey };
   if (env.DATABASE_URL) return { kind: 'database', target: parseDatabaseUrl(env.DATABASE_URL) };
-  if (env.SEL_SERVER_URL) return { kind: 'server', serverUrl: checkServerUrl(env.SEL_SERVER_URL), adminKey };
+  if (env.SEL_SERVER_URL) return { kind: 'server', serverUrl: serverBaseUrl(env.SEL_SERVER_URL), adminKey };
   throw new SelScraperError('ERR_USAGE', 'no key store: neither a database URL nor a SEL server was given', { hint: HOW_TO_CHOOSE });
 }
 
-function checkServerUrl(serverUrl: string): string {
-  if (!parseHttpUrl(serverUrl)) {
-    throw new SelScraperError('ERR_USAGE', 'the SEL server URL is not an http(s) URL', { hint: 'for example https://toronto.togather.foundation' });
-  }
-  return serverUrl;
+/** The SEL server named beside a database (--server, else SEL_SERVER_URL), checked: it confirms a key, it is not the store. */
+export function serverBeside(flags: Pick<StoreFlags, 'server'>, env: Env): string | undefined {
+  const server = flags.server || env.SEL_SERVER_URL;
+  return server ? serverBaseUrl(server) : undefined;
 }

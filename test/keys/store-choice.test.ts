@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../src/keys/database-url.ts';
 import { envFileExposure } from '../../src/keys/env-file.ts';
-import { chooseStore } from '../../src/keys/store-choice.ts';
+import { chooseStore, serverBeside } from '../../src/keys/store-choice.ts';
+import { resolveServerSettings } from '../../src/config/run-config.ts';
 
 const DB = 'postgres://sel:hunter2-very-secret@db.internal:5432/sel';
 
@@ -24,6 +25,23 @@ describe('parseDatabaseUrl', () => {
 
   it('lists the password among the secrets to keep out of output', () => {
     expect(parseDatabaseUrl(DB).secrets).toContain('hunter2-very-secret');
+  });
+});
+
+describe('a SEL server URL that ends in /api/v1', () => {
+  const KEY = 'agEnTkEy-0123456789abcdefghijklmnopqrstuvwx';
+  const refusal = expect.objectContaining({
+    code: 'ERR_USAGE',
+    message: 'SEL server URL ends in /api/v1: "https://sel.test/api/v1/"',
+    hint: expect.stringContaining('--server https://sel.test '),
+  });
+
+  it('is refused, with the base URL to give instead, by scrape runs and by every key command alike', () => {
+    expect(() => resolveServerSettings({ server: 'https://sel.test/api/v1/', key: KEY }, {})).toThrow(refusal);
+    expect(() => chooseStore({ server: 'https://sel.test/api/v1/' }, {})).toThrow(refusal);
+    expect(() => chooseStore({}, { SEL_SERVER_URL: 'https://sel.test/api/v1/' })).toThrow(refusal);
+    expect(() => serverBeside({}, { SEL_SERVER_URL: 'https://sel.test/api/v1/' })).toThrow(refusal);
+    expect(serverBeside({ server: 'https://sel.test/' }, {})).toBe('https://sel.test/');
   });
 });
 
