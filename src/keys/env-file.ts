@@ -13,17 +13,14 @@ const SECRET_VARIABLE = /^(DATABASE_URL|TEST_DATABASE_URL|SEL_API_KEY|SEL_INGEST
 export function envFileExposure(cwd: string, platform: NodeJS.Platform = process.platform): string | undefined {
   if (platform === 'win32') return undefined;
   const file = path.join(cwd, '.env');
-  let mode: number;
   let secrets: string[];
   try {
-    mode = statSync(file).mode & 0o777;
     const parsed = dotenv.parse(readFileSync(file));
     secrets = Object.keys(parsed).filter((name) => SECRET_VARIABLE.test(name) && parsed[name]);
   } catch {
     return undefined;
   }
-  if (secrets.length === 0) return undefined;
-  return readableByOthers(file, mode, secrets.join(', '));
+  return secrets.length === 0 ? undefined : secretFileExposure(file, secrets.join(', '), platform);
 }
 
 /**
@@ -38,10 +35,6 @@ export function secretFileExposure(file: string, what: string, platform: NodeJS.
   } catch {
     return undefined;
   }
-  return readableByOthers(file, mode, what);
-}
-
-function readableByOthers(file: string, mode: number, what: string): string | undefined {
   if ((mode & 0o044) === 0) return undefined;
   const who = [mode & 0o040 ? 'group' : '', mode & 0o004 ? 'others' : ''].filter(Boolean).join(' and ');
   return `warning: ${file} holds ${what} and is readable by ${who} (mode ${mode.toString(8).padStart(3, '0')}); run: chmod 600 ${file}`;
