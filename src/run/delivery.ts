@@ -52,8 +52,8 @@ export interface DeliveryOptions {
 export class DeliverySession {
   private readonly failures: FailureRecord[] = [];
   private readonly submitter: BatchSubmitter;
-  /** Events still without the server's verdict: a run with none left is complete, and --resume has nothing to do. */
-  private unsettled = 0;
+  /** Whether some event ended without the server's final verdict: a run with none is complete, and --resume has nothing to do. */
+  private someUnsettled = false;
 
   constructor(private readonly options: DeliveryOptions) {
     const { runStop, ownEventsSince } = options;
@@ -73,7 +73,7 @@ export class DeliverySession {
 
   /** Counts an outcome: one the submitter reached, or one already known (a resumed run's journal). */
   record(result: DeliveryResult): void {
-    if (!result.final) this.unsettled++;
+    if (!result.final) this.someUnsettled = true;
     recordDelivery(this.options.reports, result);
     const failure = failureRecord(result);
     if (failure) this.failures.push(failure);
@@ -90,7 +90,7 @@ export class DeliverySession {
 
   /** Whether every event added has the server's final verdict (created, duplicate, or failed for good). */
   get settled(): boolean {
-    return this.unsettled === 0;
+    return !this.someUnsettled;
   }
 
   /** The submitter's fatal error (a revoked key), which ends the delivery early. */
