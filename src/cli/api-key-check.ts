@@ -9,7 +9,8 @@ import { EXIT, exitCodeForError } from '../report/exit-codes.ts';
 import type { CheckKeyFlags } from './api-key.ts';
 import { describeRecord, formatTimestamp, keyJson } from './api-key-render.ts';
 import { checkKeyWithServer } from './api-key-server-check.ts';
-import { guardSecrets, keyCommandEnvironment, secretsOf } from './api-key-store.ts';
+import { guardSecrets, secretsOf } from './api-key-store.ts';
+import { commandEnvironment } from './secrets.ts';
 import { keyFromFlags } from './secrets.ts';
 import type { CliDeps } from './io.ts';
 
@@ -29,7 +30,7 @@ interface Outcome {
  * which tells valid from invalid and agent from admin, never why.
  */
 export async function checkApiKey(flags: CheckKeyFlags, deps: CliDeps): Promise<number> {
-  const env = keyCommandEnvironment(deps);
+  const env = commandEnvironment(deps);
   const key = (await keyFromFlags(flags, deps)) || env.SEL_API_KEY || env.SEL_INGEST_KEY;
   if (!key) {
     throw new SelScraperError('ERR_KEY_MISSING', 'no key to check', { hint: 'pass --key, or set SEL_API_KEY (or SEL_INGEST_KEY) in the environment or .env' });

@@ -11,11 +11,6 @@ import { USER_AGENT } from '../version.ts';
 import type { CliDeps } from './io.ts';
 import { commandEnvironment } from './secrets.ts';
 
-/** The environment a key command sees, after warning if the `.env` it reads is too open. */
-export function keyCommandEnvironment(deps: CliDeps): Env {
-  return commandEnvironment(deps);
-}
-
 /** Everything secret a key command may hold, for the last line of defence in `guardSecrets`. */
 export function secretsOf(choice: StoreChoice, env: Env): MessageSecrets {
   return {
@@ -55,7 +50,7 @@ export async function withKeyStore<T>(
   use: (store: KeyStore, server: string | undefined) => Promise<T>,
   options: { serverBesideDatabase?: boolean } = {},
 ): Promise<T> {
-  const env = keyCommandEnvironment(deps);
+  const env = commandEnvironment(deps);
   const choice = chooseStore(options.serverBesideDatabase && flags.databaseUrl ? { ...flags, server: undefined } : flags, env);
   const server = choice.kind === 'server' ? choice.serverUrl : options.serverBesideDatabase ? serverBeside(flags, env) : undefined;
   return guardSecrets(
