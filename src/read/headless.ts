@@ -347,13 +347,13 @@ async function loadStep(
         return await landed(session, deadline);
       }
       if (session.captured.length > capturedBefore) return { kind: 'appended' };
-      // A document that is navigating away has no content to read yet; the next look decides.
-      const html = await deadline.run(page.content()).catch((error: unknown) => {
+      // The document the events are read from (the iframe's when configured); one that is
+      // navigating away has no content to read yet, and the next look decides.
+      const doc = await documentToRead(page, headless, deadline, []).catch((error: unknown) => {
         if (deadline.reason) throw error;
         return undefined;
       });
-      if (html !== undefined && extractCss(html, page.url(), source.selectors ?? {}).events.some((event) => !seen.has(eventKey(event))))
-        return { kind: 'appended' };
+      if (doc && extractCss(doc.html, doc.pageUrl, source.selectors ?? {}).events.some((event) => !seen.has(eventKey(event)))) return { kind: 'appended' };
       if (Date.now() >= until) return { kind: 'done' };
       await deadline.run(delay(CLICK_POLL_MS));
     }

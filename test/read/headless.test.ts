@@ -49,6 +49,18 @@ const ROUTES: Record<string, { type: string; body: string }> = {
   },
   '/framed': { type: 'text/html', body: '<html><body><h1>Box office</h1><iframe id="tickets" src="/inner"></iframe></body></html>' },
   '/inner': { type: 'text/html', body: lateCards(['In frame']) },
+  '/framed-more': {
+    type: 'text/html',
+    body: `<html><body><iframe id="tickets" src="/inner-more"></iframe>
+      <button class="more" onclick="document.getElementById('tickets').contentWindow.postMessage('more', '*'); this.remove()">More</button></body></html>`,
+  },
+  '/inner-more': {
+    type: 'text/html',
+    body: `<html><body><div id="list"><div class="event"><h2>First</h2><span class="when">Dec 8 2026 7:30pm</span></div></div><script>
+      addEventListener('message', () => setTimeout(() => document.getElementById('list').insertAdjacentHTML('beforeend',
+        '<div class="event"><h2>Second</h2><span class="when">Dec 9 2026 7:30pm</span></div>'), 30));
+    </script></body></html>`,
+  },
   '/spin': {
     type: 'text/html',
     body: '<html><body><div class="event"><h2>Never read</h2></div><script>addEventListener("load", () => { for (;;) {} });</script></body></html>',
@@ -367,6 +379,13 @@ describe('reading tier 2 sources in Chromium', () => {
     const pages = await read(source({ url: `${origin}/endless`, max_pages: 2, headless: { wait_selector: '.event', pagination_button: 'a.next' } }));
     expect(names(pages)).toEqual([['Again'], ['Again']]);
     expect(pages.at(-1)).toMatchObject({ warnings: [expect.stringContaining('stopped after max_pages (2)')] });
+  });
+
+  it.skipIf(!browserAvailable)('sees events a "load more" button appends inside the configured iframe', { timeout: 15_000 }, async () => {
+    const pages = await read(
+      source({ url: `${origin}/framed-more`, headless: { iframe: { selector: '#tickets', wait_selector: '.event' }, pagination_button: 'button.more' } }),
+    );
+    expect(names(pages)).toEqual([['First'], ['Second']]);
   });
 
   it.skipIf(!browserAvailable)('reads the events inside the configured iframe', { timeout: 15_000 }, async () => {
