@@ -5,6 +5,7 @@ import { matchesIn, parseFieldSelector, selectorProblem } from '../extract/css-q
 import { textLine } from '../extract/css-text.ts';
 import { cueText, distinctiveSelector, elementChildren, parentElement, relativeSelectors, stableClasses } from './css-paths.ts';
 import { DATE_CUE, FIELD_CUES, isGenericLabel, isTimeOnly, readDate } from './cues.ts';
+import { elementDate, elementImage, elementLink } from '../extract/css.ts';
 
 /** A field of an event card, as `sources new` writes it into `selectors`. */
 export type CardField = 'name' | 'url' | 'date' | 'time' | 'location' | 'description' | 'image';
@@ -204,23 +205,16 @@ function selectorsOf(eventList: string, fields: Partial<Record<CardField, FieldG
   return selectors;
 }
 
-interface Reading {
-  /** Selector → value read from each sampled card ('' when none). */
-  values: string[];
-}
-
-/** What a field selector reads from each card, as extract/css.ts reads it. */
-function readAll(ctx: Context, cards: Element[], spec: string, read: (element: Element) => string): Reading {
+/** What a field selector reads from each card ('' where nothing), as extract/css.ts reads it. */
+function readAll(cards: Element[], spec: string, read: (element: Element) => string): string[] {
   const field = parseFieldSelector(spec);
-  return {
-    values: cards.map((card) => {
-      for (const element of matchesIn(card, field)) {
-        const value = read(element);
-        if (value) return value;
-      }
-      return '';
-    }),
-  };
+  return cards.map((card) => {
+    for (const element of matchesIn(card, field)) {
+      const value = read(element);
+      if (value) return value;
+    }
+    return '';
+  });
 }
 
 /** Selectors of the elements in the first cards that pass `accept`, each tried once. */
@@ -260,9 +254,9 @@ function distinctShare(values: string[]): number {
   return present.length === 0 ? 0 : new Set(present).size / present.length;
 }
 
-/** How extract/css.ts reads a start_date element: datetime, then content, then text. */
+/** A start_date element read as the CSS reader reads it. */
 function dateValue(element: Element): string {
-  return element.attribs.datetime?.trim() || element.attribs.content?.trim() || textLine(element);
+  return elementDate(element) ?? '';
 }
 
 function guessDate(eventList: string, cards: Element[], ctx: Context): { guess: FieldGuess; time?: FieldGuess } | undefined {
@@ -271,26 +265,26 @@ function guessDate(eventList: string, cards: Element[], ctx: Context): { guess: 
   // A card whose only date is loose text in it ("Jazz night, March 5, 8pm") is read whole.
   specs.push(eventList);
   const found = best(specs, (spec) => {
-    const values = readAll(ctx, cards, spec, dateValue).values;
+    const values = readAll(cards, spec, dateValue);
     const preference = spec === eventList ? 0.6 : /^time\b|datetime|startdate/i.test(spec) ? 1 : FIELD_CUES.date.test(spec) ? 0.95 : 0.85;
     return { coverage: share(values, isDate), distinct: 1, preference };
   });
   if (!found) return undefined;
-  const values = readAll(ctx, cards, found.guess.selector, dateValue).values;
+  const values = readAll(cards, found.guess.selector, dateValue);
   const withTime = share(values, (value) => readDate(value, ctx.zone, ctx.now)?.hasTime === true);
   if (withTime >= 0.5) return { guess: found.guess };
   // date_selectors read every match as a row of its own: each part must match once per card.
   const once = (spec: string) => cards.every((card) => matchesIn(card, parseFieldSelector(spec)).length <= 1);
   const timeSpecs = specsFrom(cards, ctx, (element) => isTimeOnly(textLine(element))).filter(once);
   const time = best(timeSpecs, (spec) => ({
-    coverage: share(readAll(ctx, cards, spec, textLine).values, isTimeOnly),
+    coverage: share(readAll(cards, spec, textLine), isTimeOnly),
     distinct: 1,
     preference: FIELD_CUES.date.test(spec) ? 1 : 0.9,
   }));
   if (!time || time.guess.coverage < 0.5) return { guess: found.guess };
   const day = best(
     specs.filter((spec) => spec !== eventList && once(spec)),
-    (spec) => ({ coverage: share(readAll(ctx, cards, spec, dateValue).values, isDate), distinct: 1, preference: FIELD_CUES.date.test(spec) ? 1 : 0.9 }),
+    (spec) => ({ coverage: share(readAll(cards, spec, dateValue), isDate), distinct: 1, preference: FIELD_CUES.date.test(spec) ? 1 : 0.9 }),
   );
   return day && day.guess.coverage >= found.guess.coverage ? { guess: day.guess, time: time.guess } : { guess: found.guess };
 }
@@ -309,7 +303,7 @@ function isNameLike(value: string, ctx: Context): boolean {
 function guessName(cards: Element[], ctx: Context, dateSpec: string): Best | undefined {
   const specs = specsFrom(cards, ctx, (element) => isNameLike(textLine(element), ctx)).filter((spec) => spec !== dateSpec);
   return best(specs, (spec) => {
-    const values = readAll(ctx, cards, spec, textLine).values;
+    const values = readAll(cards, spec, textLine);
     const preference = /^h[1-6]\b|\sh[1-6]\b/.test(spec)
       ? 1
       : FIELD_CUES.name.test(spec)
@@ -323,16 +317,9 @@ function guessName(cards: Element[], ctx: Context, dateSpec: string): Best | und
   });
 }
 
+/** A url element read as the CSS reader reads it. */
 function linkValue(element: Element, ctx: Context): string {
-  const href = element.attribs.href ?? ctx.$(element).find('a[href]').first().attr('href');
-  const value = href?.trim();
-  if (!value || value.startsWith('#') || /^(?:javascript|mailto|tel):/i.test(value)) return '';
-  try {
-    const url = new URL(value, ctx.base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : '';
-  } catch {
-    return '';
-  }
+  return elementLink(element, ctx.base) ?? '';
 }
 
 function guessUrl(eventList: string, cards: Element[], ctx: Context, nameSpec: string): (FieldGuess & { distinct: number }) | undefined {
@@ -340,7 +327,7 @@ function guessUrl(eventList: string, cards: Element[], ctx: Context, nameSpec: s
   // A card that is itself the link: its own selector matches it (SEL's self-match).
   if (cards.every((card) => card.name === 'a')) specs.unshift(eventList);
   const found = best(specs, (spec) => {
-    const values = readAll(ctx, cards, spec, (element) => linkValue(element, ctx)).values;
+    const values = readAll(cards, spec, (element) => linkValue(element, ctx));
     const preference = spec === eventList || spec === nameSpec ? 1 : /(^|\s)a\./.test(spec) && FIELD_CUES.name.test(spec) ? 0.97 : 0.95;
     return { coverage: share(values, Boolean), distinct: distinctShare(values), preference };
   });
@@ -374,7 +361,7 @@ function guessLocation(cards: Element[], ctx: Context, taken: Set<string | undef
     ctx,
     (element) => FIELD_CUES.location.test(cueText(element, (cell) => columnLabel(ctx, cell))) && isPlace(textLine(element)),
   ).filter((spec) => !taken.has(spec));
-  const found = best(specs, (spec) => ({ coverage: share(readAll(ctx, cards, spec, textLine).values, isPlace), distinct: 1, preference: 1 }));
+  const found = best(specs, (spec) => ({ coverage: share(readAll(cards, spec, textLine), isPlace), distinct: 1, preference: 1 }));
   return found && found.guess.coverage >= 0.4 ? found.guess : undefined;
 }
 
@@ -383,7 +370,7 @@ function guessDescription(cards: Element[], ctx: Context, taken: Set<string | un
   const cued = (element: Element) => FIELD_CUES.description.test(cueText(element, (cell) => columnLabel(ctx, cell))) || element.name === 'p';
   const specs = specsFrom(cards, ctx, (element) => cued(element) && isProse(textLine(element))).filter((spec) => !taken.has(spec));
   const found = best(specs, (spec) => ({
-    coverage: share(readAll(ctx, cards, spec, textLine).values, isProse),
+    coverage: share(readAll(cards, spec, textLine), isProse),
     distinct: 1,
     preference: FIELD_CUES.description.test(spec) ? 1 : 0.9,
   }));
@@ -391,8 +378,10 @@ function guessDescription(cards: Element[], ctx: Context, taken: Set<string | un
 }
 
 function guessImage(cards: Element[], ctx: Context): FieldGuess | undefined {
-  const source = (element: Element) => (element.name === 'img' ? (element.attribs.src ?? element.attribs['data-src'] ?? '').trim() : '');
-  const coverage = share(readAll(ctx, cards, 'img', source).values, (value) => value !== '' && !value.startsWith('data:'));
+  const coverage = share(
+    readAll(cards, 'img', (element) => elementImage(element, ctx.base) ?? ''),
+    (value) => value !== '',
+  );
   return coverage >= 0.5 ? { selector: 'img', coverage: round(coverage) } : undefined;
 }
 

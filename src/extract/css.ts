@@ -181,14 +181,27 @@ const IMAGE_ATTRIBUTES = ['src', 'data-src', 'data-lazy-src', 'data-original'];
  */
 function readUrl(container: Element, field: FieldSelector, base: string, kind: 'link' | 'image'): string | undefined {
   for (const element of matchesIn(container, field)) {
-    let raw: string | undefined;
-    if (field.attribute) raw = element.attribs[field.attribute];
-    else if (kind === 'link') raw = element.attribs.href ?? element.attribs.content ?? selectIn(element, 'a[href]')[0]?.attribs.href;
-    else raw = imageSource(element) ?? selectIn(element, 'img, source').map(imageSource).find(Boolean);
-    const url = kind === 'link' ? resolveLink(raw, base) : resolveImage(raw, base);
+    const attribute = field.attribute;
+    const url = attribute
+      ? kind === 'link'
+        ? resolveLink(element.attribs[attribute], base)
+        : resolveImage(element.attribs[attribute], base)
+      : kind === 'link'
+        ? elementLink(element, base)
+        : elementImage(element, base);
     if (url) return url;
   }
   return undefined;
+}
+
+/** The link an element gives an event: its href (or <meta> content), else its first link's; absolute, never a fragment of the page. */
+export function elementLink(element: Element, base: string): string | undefined {
+  return resolveLink(element.attribs.href ?? element.attribs.content ?? selectIn(element, 'a[href]')[0]?.attribs.href, base);
+}
+
+/** The image an element gives an event: its own (lazy-loading attributes and srcset included), else its first image's; absolute. */
+export function elementImage(element: Element, base: string): string | undefined {
+  return resolveImage(imageSource(element) ?? selectIn(element, 'img, source').map(imageSource).find(Boolean), base);
 }
 
 function imageSource(element: Element): string | undefined {
@@ -239,10 +252,13 @@ function withStartEnd(container: Element, compiled: CompiledSelectors, event: Ra
 function readDate(container: Element, field: FieldSelector): string | undefined {
   const first = matchesIn(container, field)[0];
   if (!first) return undefined;
-  const value = field.attribute
-    ? first.attribs[field.attribute]?.trim()
-    : first.attribs.datetime?.trim() || first.attribs.content?.trim() || textLine(first) || DATE_ID.exec(first.attribs.id ?? '')?.[1];
+  const value = field.attribute ? first.attribs[field.attribute]?.trim() : elementDate(first);
   return value ? detached(value) : undefined;
+}
+
+/** A start or end date element's value: `datetime` (machine-readable beats display text), else `content`, else its text, else an id like "date-2026-03-05". */
+export function elementDate(element: Element): string | undefined {
+  return element.attribs.datetime?.trim() || element.attribs.content?.trim() || textLine(element) || DATE_ID.exec(element.attribs.id ?? '')?.[1];
 }
 
 interface DateProbe {
