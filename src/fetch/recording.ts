@@ -145,7 +145,13 @@ export class ResponseRecorder {
   private redactBytes(body: Buffer): Buffer {
     const text = body.toString('latin1');
     const clean = this.options.redact(text);
-    return clean === text ? body : Buffer.from(clean, 'latin1');
+    if (clean === text) return body;
+    // A replacement may hold characters Latin-1 has not (the "…" of a key's prefix): written as
+    // their UTF-8 bytes, what nearly every page is, instead of being cut to one byte each.
+    return Buffer.from(
+      clean.replace(/[\u{100}-\u{10ffff}]/gu, (character) => Buffer.from(character, 'utf8').toString('latin1')),
+      'latin1',
+    );
   }
 }
 

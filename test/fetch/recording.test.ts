@@ -103,13 +103,20 @@ describe('scrape source --record', () => {
 describe('scrape all --record', () => {
   it('records every source of a run; the replay reports the same counts and writes the same events', async () => {
     const spec = eventSite({ sources: 2, pages: 2, perPage: 3 });
+    // A page that quotes the key of the environment (a debug page, a leaked config): a recording is committed as a fixture.
+    const key = 'agEnTkEy-0123456789abcdefghijklmnopqrstuvwx';
+    const quoting = spec.pages['/s1/page-1']!;
+    spec.pages['/s1/page-1'] = { ...quoting, body: `${String(quoting.body)}<!-- ${key} -->` };
     site = await new FixtureSite(spec.pages).start();
     const dir = await mkdtemp(path.join(tmpdir(), 'sel-record-'));
     await spec.writeSources(dir, site.origin);
     const common = ['scrape', 'all', '--sources', 'sources', '--dry-run', '--json', '--host-delay', '0'];
 
-    const live = await run([...common, '--record', 'rec', '--out', 'live.ndjson'], dir);
+    const live = await run([...common, '--record', 'rec', '--out', 'live.ndjson'], dir, { SEL_API_KEY: key });
     expect(live.code).toBe(0);
+    const recorded = await allText(path.join(dir, 'rec'));
+    expect(recorded).toContain('<!-- agEnTkEy… -->');
+    expect(recorded).not.toContain(key);
     await site.stop();
     site = undefined;
     const replayed = await run([...common, '--fixtures', 'rec', '--out', 'replayed.ndjson'], dir);
