@@ -55,9 +55,8 @@ const MAX_ROBOTS_BYTES = 512 * 1024;
  * missing: fixture sets record the pages a source reads, not necessarily the site's robots.txt.
  */
 export class RobotsPolicy {
-  private readonly origins = new Map<string, Promise<OriginRules>>();
-  /** Rules already read: a page's check then waits on nothing, not even its signal. */
-  private readonly known = new Map<string, OriginRules>();
+  /** Each origin's rules, as a promise while robots.txt is read, then as read: a page's check then waits on nothing, not even its signal. */
+  private readonly origins = new Map<string, OriginRules | Promise<OriginRules>>();
   private readonly token: string;
   /** Sites whose robots.txt fetch got an answer (any status), and sites that could not be reached. */
   private readonly reach = { answered: 0, unreachable: 0 };
@@ -72,16 +71,16 @@ export class RobotsPolicy {
    */
   async check(url: string, signal?: AbortSignal, insecureTls = false, policy?: UrlPolicy): Promise<RobotsVerdict> {
     const origin = new URL(url).origin;
-    let pending = this.origins.get(origin);
-    if (!pending) {
-      pending = this.load(origin, insecureTls, policy).then((loaded) => {
-        this.known.set(origin, loaded);
+    let entry = this.origins.get(origin);
+    if (!entry) {
+      const pending = this.load(origin, insecureTls, policy).then((loaded) => {
+        this.origins.set(origin, loaded);
         return loaded;
       });
       this.origins.set(origin, pending);
+      entry = pending;
     }
-    const known = this.known.get(origin);
-    const rules = known && !signal?.aborted ? known : await untilAborted(pending, signal);
+    const rules = entry instanceof Promise || signal?.aborted ? await untilAborted(Promise.resolve(entry), signal) : entry;
     if (rules.kind === 'allow-all') return { allowed: true };
     if (rules.kind === 'disallow-all') return { allowed: false, cause: rules.cause, reason: rules.reason };
     return decide(rules, url, this.token);
